@@ -1,0 +1,34 @@
+# RecoWorld Studio. `make run` starts the app on the embedded default; `make test` runs the tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install run test bench fidelity llm-cpu browsers clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: install
+	@$(PY) manage.py preflight
+	@$(PY) manage.py migrate --noinput
+	@$(PY) manage.py seed_demo
+	@echo "RecoWorld Studio: http://$(HOST):$(PORT)/  demo login: demo / $$($(PY) manage.py seed_demo --print-password)"
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(VENV)/bin/celery -A recoworld_app worker -Q default,gpu --concurrency 2 --loglevel INFO & \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	RECOWORLD_VAR_DIR=$${RECOWORLD_VAR_DIR:-$(CURDIR)/var/test} $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf var/test .pytest_cache

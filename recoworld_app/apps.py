@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecoworldAppConfig(AppConfig):
+    name = "recoworld_app"
+    verbose_name = "RecoWorld Studio"

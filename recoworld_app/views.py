@@ -1,0 +1,47 @@
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from django_htmx.http import HTMX_STOP_POLLING
+
+from recoworld_app.models import WorkerPing
+from recoworld_app.preflight import problems
+from recoworld_app.services.system import worker_ping_create
+
+
+@login_required
+def home(request):
+    return render(request, "home/home.html")
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user)
+        return redirect("home")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+@login_required
+def status(request):
+    return render(request, "status/status.html", {"problems": problems()})
+
+
+@login_required
+@require_POST
+def ping_create(request):
+    ping = worker_ping_create(user=request.user)
+    return render(request, "status/_ping.html", {"ping": ping})
+
+
+@login_required
+def ping_detail(request, ping_id: int):
+    ping = get_object_or_404(WorkerPing, pk=ping_id, created_by=request.user)
+    response = render(request, "status/_ping.html", {"ping": ping})
+    if ping.answered_at:
+        response.status_code = HTMX_STOP_POLLING
+    return response
