@@ -1,0 +1,1 @@
+"""Brains decide reactions for a whole batch of users at once (DESIGN.md "Brains")."""
