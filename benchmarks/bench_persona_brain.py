@@ -48,4 +48,5 @@ def decisions_per_second(n: int, repeats: int) -> float:
 
 def main() -> None:
     for n, repeats in ((100, 2000), (10_000, 200), (1_000_000, 7)):
-        print(f"persona brain, batch {n:>9,}: {decisions_per_second(n, repeats):>12,.0f} decisions/s (median)")
+        rate = decisions_per_second(n, repeats)
+        print(f"persona brain, batch {n:>9,}: {rate:>12,.0f} decisions/s (median)")
