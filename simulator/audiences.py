@@ -55,7 +55,9 @@ class AudienceSpec(JsonRecord):
             problems += _filter_problems(self.filters)
         if self.kind == "followers":
             if bool(self.follower_rows) == bool(self.profile):
-                problems.append("a followers audience needs either imported follower rows or a creator profile")
+                problems.append(
+                    "a followers audience needs either imported follower rows or a creator profile"
+                )
             elif self.follower_rows:
                 for n, row in enumerate(self.follower_rows, start=1):
                     problems += [f"row {n}: {p}" for p in _row_problems(row)]
@@ -244,7 +246,9 @@ class Population:
     def ids(self) -> np.ndarray:
         return np.arange(len(self), dtype=np.int64)
 
-    def persona(self, i: int, neighbours: list[int] | None = None, influence: list[float] | None = None) -> Persona:
+    def persona(
+        self, i: int, neighbours: list[int] | None = None, influence: list[float] | None = None
+    ) -> Persona:
         weights = self.interests[i]
         top = np.argsort(-weights)[:5]
         return Persona(
@@ -280,7 +284,13 @@ class Population:
         weights = self.interests[i]
         top = [TOPICS[t] for t in np.argsort(-weights)[:2]]
         rate = float(self.sessions_per_day[i])
-        habit = "on the app many times a day" if rate >= 6 else "a daily user" if rate >= 1 else "an occasional user"
+        habit = (
+            "on the app many times a day"
+            if rate >= 6
+            else "a daily user"
+            if rate >= 1
+            else "an occasional user"
+        )
         follows = ", follows you" if self.follower[i] else ""
         return (
             f"{AGE_BANDS[self.age[i]]} {GENDERS[self.gender[i]]} in {COUNTRIES[self.country[i]]}, "
@@ -296,11 +306,13 @@ class Population:
 
 
 def _categorical(rng: np.random.Generator, shares: np.ndarray, n: int) -> np.ndarray:
-    return np.searchsorted(np.cumsum(shares / shares.sum()), rng.random(n), side="right").clip(0, len(shares) - 1)
+    return np.searchsorted(np.cumsum(shares / shares.sum()), rng.random(n), side="right").clip(
+        0, len(shares) - 1
+    )
 
 
 def _restricted(shares: np.ndarray, names: tuple[str, ...], allowed: list[str] | None) -> np.ndarray:
-    """Marginal shares over the allowed values; allowed values without a figure weigh like the smallest one."""
+    """Marginal shares over the allowed values; values without a figure weigh like the smallest one."""
     if not allowed:
         return shares
     mask = np.isin(np.array(names), allowed)
@@ -317,7 +329,7 @@ def _given(shares: dict[str, float], names: tuple[str, ...]) -> np.ndarray:
 def _interest_matrix(
     rng: np.random.Generator, n: int, prior: np.ndarray, required: np.ndarray | None = None
 ) -> np.ndarray:
-    """Each user: three main topics drawn from the prior (Gumbel top-k), Dirichlet weights, a light background.
+    """Per user: three main topics from the prior (Gumbel top-k), Dirichlet weights, a light background.
 
     `required` (N,) topic codes (or -1) forces that topic among the main ones, for interest filters.
     """
@@ -334,7 +346,10 @@ def _interest_matrix(
         pos = (main[rows] == required[rows, None]).argmax(axis=1)
         top = weights[rows].argmax(axis=1)
         w = weights[rows]
-        w[np.arange(len(rows)), pos], w[np.arange(len(rows)), top] = w[np.arange(len(rows)), top], w[np.arange(len(rows)), pos]
+        w[np.arange(len(rows)), pos], w[np.arange(len(rows)), top] = (
+            w[np.arange(len(rows)), top],
+            w[np.arange(len(rows)), pos],
+        )
         weights[rows] = w
     out = np.zeros((n, n_topics), dtype=np.float64)
     np.put_along_axis(out, main, 0.85 * weights, axis=1)
@@ -388,7 +403,9 @@ def _draw(
 
 
 def _concat(parts: list[Population]) -> Population:
-    return Population(**{k: np.concatenate([getattr(p, k) for p in parts]) for k in Population.__dataclass_fields__})
+    return Population(
+        **{k: np.concatenate([getattr(p, k) for p in parts]) for k in Population.__dataclass_fields__}
+    )
 
 
 def _niche_prior(niches: list[str]) -> np.ndarray:

@@ -65,9 +65,13 @@ def build_graph(pop: Population, seed: int) -> SocialGraph:
     _, community = np.unique(community, return_inverse=True)
     community = community.astype(np.int32)
     if n < 2:
-        return SocialGraph(np.zeros(n + 1, dtype=np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32), community)
+        return SocialGraph(
+            np.zeros(n + 1, dtype=np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32), community
+        )
 
-    follows = np.minimum(np.round(rng.lognormal(np.log(MEDIAN_FOLLOWS), 0.8, n)), min(200, n - 1)).astype(np.int64)
+    follows = np.minimum(np.round(rng.lognormal(np.log(MEDIAN_FOLLOWS), 0.8, n)), min(200, n - 1)).astype(
+        np.int64
+    )
     popularity = rng.pareto(1.5, n) + 1.0
     order = np.argsort(community, kind="stable")
     block_start = np.searchsorted(community[order], np.arange(community.max() + 2))

@@ -47,9 +47,9 @@ def uniform(key: int, *counters: np.ndarray | int) -> np.ndarray:
 
 
 class RowGenerator:
-    """A stand-in for `numpy.random.Generator` whose i-th row of every draw depends only on row_keys[i].
+    """A stand-in for `numpy.random.Generator` whose i-th batch entry depends only on row_keys[i].
 
-    Handed to a brain that draws arrays of the batch's length, it makes each decision's randomness
+    Handed to a brain that draws arrays whose last axis is the batch, it makes each decision's randomness
     a function of its (user, post, step), whatever else is in the batch. Each call advances a call
     counter, so successive draws differ.
     """
@@ -59,14 +59,15 @@ class RowGenerator:
         self.calls = 0
 
     def _u(self, size) -> np.ndarray:
+        """Draws of any shape whose last axis is the batch: (n,) or (k, n)."""
         n = len(self.row_keys)
         shape = (n,) if size is None else ((size,) if np.isscalar(size) else tuple(size))
-        if not shape or shape[0] != n:
-            raise ValueError(f"RowGenerator draws need the batch's length {n} first, got shape {shape}")
+        if not shape or shape[-1] != n:
+            raise ValueError(f"RowGenerator draws need the batch's length {n} last, got shape {shape}")
         self.calls += 1
-        extra = int(np.prod(shape[1:], dtype=np.int64))
+        extra = int(np.prod(shape[:-1], dtype=np.int64))
         cols = np.arange(extra, dtype=np.uint64)
-        u = uniform(0, self.row_keys[:, None], self.calls, cols[None, :])
+        u = uniform(0, self.row_keys[None, :], self.calls, cols[:, None])
         # never exactly 0, so logs stay finite
         return np.maximum(u, _TO_UNIT).reshape(shape)
 

@@ -14,7 +14,9 @@ from simulator.audiences import (
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, TOPIC_INDEX
 from simulator.types import Persona
 
-GOOD_CSV = "age_band,gender,country,interests,activity\n18-24,female,US,fitness|food,high\n25-34,male,br,music,2.5\n"
+GOOD_CSV = (
+    "age_band,gender,country,interests,activity\n18-24,female,US,fitness|food,high\n25-34,male,br,music,2.5\n"
+)
 
 
 def test_same_spec_and_seed_give_the_same_population_and_another_seed_does_not():
@@ -44,7 +46,9 @@ def test_every_marginal_in_the_data_file_cites_its_sources():
 
 def test_slice_keeps_only_the_allowed_values_and_the_interest():
     spec = AudienceSpec(
-        kind="slice", size=2000, filters={"age_band": ["13-17"], "country": ["US", "CA"], "interests": ["fitness"]}
+        kind="slice",
+        size=2000,
+        filters={"age_band": ["13-17"], "country": ["US", "CA"], "interests": ["fitness"]},
     )
     pop = build_population(spec, 3)
     assert np.all(pop.age == AGE_BANDS.index("13-17"))
@@ -78,7 +82,11 @@ def test_followers_from_csv_rows_keep_their_attributes():
 
 
 def test_csv_problems_are_named_row_by_row_and_no_rows_come_back():
-    text = "age_band,gender,country,interests,activity\n18-24,female,US,fitness,high\n12-99,male,XX,knitting,often\n"
+    text = (
+        "age_band,gender,country,interests,activity\n"
+        "18-24,female,US,fitness,high\n"
+        "12-99,male,XX,knitting,often\n"
+    )
     rows, errors = parse_follower_csv(text, max_rows=100)
     assert rows == []
     assert "row 2: age_band '12-99' is not one of 13-17, 18-24, 25-34, 35-44, 45-54, 55+" in errors
@@ -113,8 +121,14 @@ def test_template_header_and_choices_name_the_allowed_values():
         (AudienceSpec(kind="slice", size=10), "a slice needs at least one filter"),
         (AudienceSpec(kind="slice", size=10, filters={"age_band": ["12-99"]}), "age_band '12-99' not among"),
         (AudienceSpec(kind="followers", size=10), "either imported follower rows or a creator profile"),
-        (AudienceSpec(kind="followers", size=10, profile={"niche": "cooking", "follower_count": 5}), "niche 'cooking'"),
-        (AudienceSpec(kind="followers", size=10, profile={"niche": "food", "follower_count": -1}), "follower_count"),
+        (
+            AudienceSpec(kind="followers", size=10, profile={"niche": "cooking", "follower_count": 5}),
+            "niche 'cooking'",
+        ),
+        (
+            AudienceSpec(kind="followers", size=10, profile={"niche": "food", "follower_count": -1}),
+            "follower_count",
+        ),
     ],
 )
 def test_invalid_specs_explain_themselves_and_do_not_build(spec, fragment):
