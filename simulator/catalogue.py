@@ -215,9 +215,17 @@ class CatalogueIndex:
         return self.items[self.position[item_id]]
 
 
+@cache
+def default_index() -> CatalogueIndex:
+    """The packaged catalogue as a CatalogueIndex, built once per process (treat as read-only)."""
+    return CatalogueIndex(load_catalogue())
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Derive the compact YouTube catalogue.")
-    parser.add_argument("data_dir", nargs="?", default=os.environ.get("RECOWORLD_SHARED_DATA", "/work/shared/data"))
+    parser.add_argument(
+        "data_dir", nargs="?", default=os.environ.get("RECOWORLD_SHARED_DATA", "/work/shared/data")
+    )
     parser.add_argument("--out", default=str(DEFAULT_PATH))
     args = parser.parse_args(argv)
     print(f"wrote {build_catalogue(Path(args.data_dir), Path(args.out))} videos to {args.out}")

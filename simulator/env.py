@@ -60,7 +60,9 @@ class RecoWorldEnv(_BASE):
         self.population = population or sample_population(users, population_seed, items=self.catalogue.items)
         if not self.population:
             raise ValueError("the environment needs at least one user")
-        self.config = SessionConfig(mode="multi_turn", list_size=list_size, max_turns=max_turns, max_minutes=max_minutes)
+        self.config = SessionConfig(
+            mode="multi_turn", list_size=list_size, max_turns=max_turns, max_minutes=max_minutes
+        )
         problems = self.config.validate()
         if problems:
             raise ValueError("; ".join(problems))
@@ -109,7 +111,11 @@ class RecoWorldEnv(_BASE):
             memory=EngagementMemory(),
             params=getattr(self.brain, "params", None),
         )
-        return self._observation(), {"user_id": persona.id, "context": context.to_dict(), "persona": persona.to_dict()}
+        return self._observation(), {
+            "user_id": persona.id,
+            "context": context.to_dict(),
+            "persona": persona.to_dict(),
+        }
 
     def step(self, action) -> tuple[dict, float, bool, bool, dict]:
         """Show a ranked list; the user reacts until they leave or reach its end."""
@@ -156,7 +162,9 @@ class RecoWorldEnv(_BASE):
             else:
                 index = int(v)
                 if not 0 <= index < len(self.catalogue):
-                    raise ValueError(f"item index {index} is outside the catalogue (0..{len(self.catalogue) - 1})")
+                    raise ValueError(
+                        f"item index {index} is outside the catalogue (0..{len(self.catalogue) - 1})"
+                    )
                 ids.append(self.catalogue.ids[index])
         return ids[: self.config.list_size]
 

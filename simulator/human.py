@@ -35,14 +35,16 @@ class HumanSession:
         """A new session with its first list ready. `persona` stands for the person (their interests
         seed the recommender's history)."""
         config = config or SessionConfig(mode="human")
-        state = SessionState(persona, catalogue or CatalogueIndex(load_catalogue()), config=config, context=context)
+        state = SessionState(
+            persona, catalogue or CatalogueIndex(load_catalogue()), config=config, context=context
+        )
         session = cls(state, recommender)
         session._advance()
         return session
 
     @property
     def awaiting(self) -> str:
-        """"action" (an item is on screen), "reflection" (the person left) or "done"."""
+        """ "action" (an item is on screen), "reflection" (the person left) or "done"."""
         return {"reacting": "action", "reflecting": "reflection"}.get(self.state.status, "done")
 
     @property

@@ -24,7 +24,13 @@ from simulator.types import Context, Item, Reaction
 
 # Eq. 2 action weights: explicit, costly signals say more about the user than a glance.
 ACTION_WEIGHT = {"share": 1.0, "comment": 0.9, "follow": 0.9, "like": 0.7, "watch": 0.4, "skip": 0.05}
-_VERB = {"share": "shared", "comment": "commented on", "follow": "followed after", "like": "liked", "watch": "watched"}
+_VERB = {
+    "share": "shared",
+    "comment": "commented on",
+    "follow": "followed after",
+    "like": "liked",
+    "watch": "watched",
+}
 
 
 @dataclass
@@ -103,7 +109,11 @@ class EngagementMemory:
     # Eq. 2: importance in the current context.
     def importance(self, entry: MemoryEntry, context: Context, now_h: float) -> float:
         recency = 0.5 ** (max(now_h - entry.at_h, 0.0) / self.half_life_h)
-        return ACTION_WEIGHT[entry.action] * context_affinity(entry.context_hour, entry.device, context) * recency
+        return (
+            ACTION_WEIGHT[entry.action]
+            * context_affinity(entry.context_hour, entry.device, context)
+            * recency
+        )
 
     def record(self, reaction: Reaction, item: Item, context: Context, now_h: float) -> bool:
         """Eq. 1 + 3: note one interaction; keep it only if its importance passes the threshold."""

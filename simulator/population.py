@@ -28,7 +28,12 @@ def topic_shares(items: list[Item]) -> np.ndarray:
 
 
 def sample_population(
-    n: int, seed: int, *, items: list[Item] | None = None, params: PersonaParams | None = None, first_id: int = 1
+    n: int,
+    seed: int,
+    *,
+    items: list[Item] | None = None,
+    params: PersonaParams | None = None,
+    first_id: int = 1,
 ) -> list[Persona]:
     """`n` personas, the same for the same (n, seed, items, params)."""
     if n < 0:

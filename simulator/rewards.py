@@ -99,5 +99,15 @@ def mean_rewards(rewards: list[SessionReward]) -> dict[str, float]:
     """Per-session means of the numeric rewards over many sessions."""
     if not rewards:
         return {}
-    names = ("time_spent_s", "clicks", "likes", "comments", "shares", "follows", "turns", "session_length", "mix")
+    names = (
+        "time_spent_s",
+        "clicks",
+        "likes",
+        "comments",
+        "shares",
+        "follows",
+        "turns",
+        "session_length",
+        "mix",
+    )
     return {n: round(sum(getattr(r, n) for r in rewards) / len(rewards), 4) for n in names}

@@ -20,7 +20,18 @@ from simulator.preferences import engagement_signal, topic_dict, topic_vector, u
 from simulator.recommenders.base import RankQuery, Recommender
 from simulator.recommenders.plan import RerankPlan
 from simulator.serial import JsonRecord
-from simulator.types import Context, EndReason, Item, Mindset, Persona, Reaction, Reflection, Session, Trajectory, Turn
+from simulator.types import (
+    Context,
+    EndReason,
+    Item,
+    Mindset,
+    Persona,
+    Reaction,
+    Reflection,
+    Session,
+    Trajectory,
+    Turn,
+)
 
 Mode = Literal["multi_turn", "single_list", "human"]
 Status = Literal["needs_list", "reacting", "reflecting", "done"]
@@ -156,7 +167,7 @@ class SessionState:
         self.items_seen += 1
         self.position += 1
         self.seconds += reaction.watch_s if reaction.watch_s > 0 else _SKIP_SECONDS
-        topics = topic_vector(item.topics)
+        topics = self.catalogue.topics[self.catalogue.position[item.id]]
         signal = engagement_signal(
             np.array([reaction.watch_s]),
             np.array([item.duration_s]),
@@ -344,7 +355,9 @@ def run_sessions(
                 s.next_list(recommender)
         reacting = [s for s in states if s.status == "reacting"]
         if reacting:
-            reactions = brain.react([s.reaction_request(with_memory_text=reads_text) for s in reacting], rngs(reacting))
+            reactions = brain.react(
+                [s.reaction_request(with_memory_text=reads_text) for s in reacting], rngs(reacting)
+            )
             for s, reaction in zip(reacting, reactions, strict=True):
                 s.apply_reaction(reaction)
         reflecting = [s for s in states if s.status == "reflecting"]

@@ -5,7 +5,10 @@ from simulator.recommenders.instruction_following import InstructionFollowingRec
 from simulator.recommenders.plan import RerankPlan
 from simulator.recommenders.traditional import TraditionalRecommender
 
-RECOMMENDERS = {"traditional": TraditionalRecommender, "instruction_following": InstructionFollowingRecommender}
+RECOMMENDERS = {
+    "traditional": TraditionalRecommender,
+    "instruction_following": InstructionFollowingRecommender,
+}
 
 
 def make_recommender(name: str, items) -> Recommender:

@@ -88,20 +88,12 @@ class InstructionFollowingRecommender:
 
     def _diverse_top(self, scores: np.ndarray, k: int, diversity: float) -> list[str]:
         """Greedy re-rank: each pick lowers the scores of items sharing its main topic."""
-        candidates = self.scorer.top(scores, min(len(scores), max(10 * k, 100)))
-        rows = np.array([self.scorer.index.position[i] for i in candidates], int)
-        if len(rows) == 0:
-            return []
-        base = scores[rows].copy()
-        main = self.main_topic[rows]
-        counts: dict[int, int] = {}
-        chosen: list[int] = []
-        taken = np.zeros(len(rows), bool)
-        for _ in range(min(k, len(rows))):
-            penalty = np.array([counts.get(t, 0) for t in main]) * DIVERSITY_PENALTY * diversity
-            adjusted = np.where(taken, -np.inf, base - penalty)
+        adjusted = scores.copy()
+        step = DIVERSITY_PENALTY * diversity
+        chosen: list[str] = []
+        for _ in range(min(k, int(np.isfinite(scores).sum()))):
             j = int(np.argmax(adjusted))
-            taken[j] = True
-            chosen.append(j)
-            counts[main[j]] = counts.get(main[j], 0) + 1
-        return [candidates[j] for j in chosen]
+            chosen.append(self.scorer.index.ids[j])
+            adjusted[j] = -np.inf
+            adjusted[self.main_topic == self.main_topic[j]] -= step
+        return chosen
