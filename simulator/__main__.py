@@ -9,6 +9,7 @@ import importlib
 import sys
 
 COMMANDS: dict[str, str] = {
+    "session": "simulator.commands.session",
     "world": "simulator.commands.world",
 }
 

@@ -144,7 +144,7 @@ def update_mindset(
         state.boredom
         + rates.boredom_skip * skipped * (1.0 - state.boredom)
         + rates.boredom_satiation * satiation * (1.0 - state.boredom)
-        - rates.boredom_relief * engaged * novelty * state.boredom
+        - rates.boredom_relief * engaged * (0.3 + 0.7 * novelty) * state.boredom
     )
     satisfaction = state.satisfaction + rates.satisfaction_rate * (engaged - state.satisfaction)
     target = np.clip(novelty_seeking + 0.5 * boredom, 0.0, 1.0)

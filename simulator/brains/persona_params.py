@@ -76,7 +76,7 @@ class PersonaParams:
     # Reflection: P(instruction) of a leaving user.
     instruct_rate: float
     instruct_fatigue: float
-    instruct_boredom: float
+    instruct_satisfaction: float
     # Session state.
     satiation_scale: float
     exposure_decay: float
