@@ -62,7 +62,7 @@ def main() -> None:
 def full_sessions_seconds(users: int, repeats: int) -> float:
     """Wall time of `users` complete multi-turn sessions (persona brain, instruction-following)."""
     catalogue = default_index()
-    people = sample_population(users, 1, items=catalogue.items)
+    people = sample_population(users, 1)
     times = []
     for r in range(repeats):
         recommender = make_recommender("instruction_following", catalogue)

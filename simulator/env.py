@@ -57,7 +57,7 @@ class RecoWorldEnv(_BASE):
         reward_weights: dict[str, float] | None = None,
     ):
         self.catalogue = catalogue or CatalogueIndex(load_catalogue())
-        self.population = population or sample_population(users, population_seed, items=self.catalogue.items)
+        self.population = population or sample_population(users, population_seed)
         if not self.population:
             raise ValueError("the environment needs at least one user")
         self.config = SessionConfig(

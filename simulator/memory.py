@@ -105,6 +105,7 @@ class EngagementMemory:
         self.totals = {"sessions": 0, "items": 0, "watched": 0, "likes": 0, "watch_s": 0.0}
         self.profile_at_h = 0.0
         self.seen = 0  # interactions offered to the memory, kept or not
+        self.following: list[str] = []  # creators followed, most recent last (at most `capacity`)
 
     # Eq. 2: importance in the current context.
     def importance(self, entry: MemoryEntry, context: Context, now_h: float) -> float:
@@ -118,6 +119,8 @@ class EngagementMemory:
     def record(self, reaction: Reaction, item: Item, context: Context, now_h: float) -> bool:
         """Eq. 1 + 3: note one interaction; keep it only if its importance passes the threshold."""
         self.seen += 1
+        if reaction.follow and item.creator_id not in self.following:
+            self.following = (self.following + [item.creator_id])[-self.capacity :]
         action = action_of(reaction)
         topics = topic_vector(item.topics)
         self._decay_profile(now_h)
@@ -214,6 +217,7 @@ class EngagementMemory:
             "totals": dict(self.totals),
             "profile_at_h": self.profile_at_h,
             "seen": self.seen,
+            "following": list(self.following),
         }
 
     @classmethod
@@ -226,6 +230,7 @@ class EngagementMemory:
         memory.totals = dict(data["totals"])
         memory.profile_at_h = float(data["profile_at_h"])
         memory.seen = int(data["seen"])
+        memory.following = list(data.get("following", []))
         return memory
 
 

@@ -155,6 +155,7 @@ class SessionState:
             session_seconds=self.seconds,
             familiar_topics=self.memory.familiar_topics(),
             creator_seen=self.memory.creator_seen(item.creator_id, self.now_h),
+            follows_item_creator=item.creator_id in self.memory.following,
         )
 
     def apply_reaction(self, reaction: Reaction) -> None:

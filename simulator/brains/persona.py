@@ -216,7 +216,7 @@ class PersonaBrain:
             comment_rate=col([x.comment_rate for x in b]),
             share_rate=col([x.share_rate for x in b]),
             follow_rate=col([x.follow_rate for x in b]),
-            follows_creator=np.array([r.persona.social.follows_creator for r in requests], bool),
+            follows_creator=np.array([_follows(r) for r in requests], bool),
             from_share=np.array([r.shared_by is not None for r in requests], bool),
             position=np.array([r.position for r in requests], int),
             novelty_seeking=col([x.novelty_seeking for x in b]),
@@ -278,6 +278,10 @@ class PersonaBrain:
         chance = _chance(logit)
         instructs = _draws(rng, len(requests))[0][0] < chance
         return [_reflection(r, bool(instructs[i])) for i, r in enumerate(requests)]
+
+
+def _follows(r: ReactionRequest) -> bool:
+    return r.persona.social.follows_creator if r.follows_item_creator is None else r.follows_item_creator
 
 
 def _raw_topic_vector(weights: dict[str, float]) -> np.ndarray:

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     catalogue = default_index()
-    people = sample_population(args.users, args.seed, items=catalogue.items)
+    people = sample_population(args.users, args.seed)
     if args.mode == "human":
         return _human(people[0], args, config, catalogue)
     contexts = [Context(hour_of_day=args.hour, country=p.demographics.country) for p in people]

@@ -105,3 +105,14 @@ def test_memory_round_trips_through_json():
     again = EngagementMemory.from_dict(json.loads(json.dumps(memory.to_dict())))
     assert again.to_dict() == memory.to_dict()
     assert again.summary(EVENING, 5.0) == memory.summary(EVENING, 5.0)
+
+
+def test_follows_are_remembered_so_later_posts_come_from_a_followed_creator():
+    memory = EngagementMemory(capacity=3)
+    followed = Reaction(user_id=1, item_id="i1", reasoning="", watch_s=9.0, click=True, follow=True)
+    memory.record(followed, item(1, creator="chef"), EVENING, now_h=0.0)
+    assert memory.following == ["chef"]
+    for k in range(2, 6):
+        memory.record(followed, item(k, creator=f"c{k}"), EVENING, now_h=0.0)
+    assert memory.following == ["c3", "c4", "c5"]  # bounded, the oldest forgotten
+    assert EngagementMemory.from_dict(memory.to_dict()).following == memory.following

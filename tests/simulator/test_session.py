@@ -14,7 +14,7 @@ from simulator.taxonomy import TOPIC_INDEX
 from simulator.types import Demographics, Item, Mindset, Persona, Reaction, Reflection, Trajectory
 
 CATALOGUE = default_index()
-PEOPLE = sample_population(60, 11, items=CATALOGUE.items)
+PEOPLE = sample_population(60, 11)
 
 
 def play(recommender: str = "instruction_following", *, people=PEOPLE, seed: int = 3, **config):
@@ -136,7 +136,7 @@ def test_a_user_shown_ten_videos_of_one_topic_skips_the_eleventh_more_often_than
 
 
 def test_instruction_following_beats_traditional_for_users_who_give_instructions():
-    people = sample_population(400, 21, items=CATALOGUE.items)
+    people = sample_population(400, 21)
     traditional, following = play("traditional", people=people), play("instruction_following", people=people)
 
     # Same seed, per-user streams: both recommenders face the same users with the same luck, and
@@ -245,3 +245,12 @@ def test_bad_configurations_are_refused_with_their_reason():
         play(mode="human")
     item = Item(id="x", creator_id="c", kind="video")
     assert item.id not in CATALOGUE.position
+
+
+def test_after_following_a_creator_their_next_post_counts_as_from_a_followed_creator():
+    state = SessionState(food_lover(), CATALOGUE)
+    a, b = [it for it in CATALOGUE.items if it.creator_id == "Apple"][:2]
+    state.start_turn([a.id, b.id])
+    assert state.reaction_request().follows_item_creator is False
+    state.apply_reaction(Reaction(1, a.id, "r", watch_s=5.0, click=True, follow=True))
+    assert state.reaction_request().follows_item_creator is True
