@@ -56,6 +56,7 @@ class SessionSummary(JsonRecord):
     shares: int
     top_topics: list[str]
     instructions: list[str] = field(default_factory=list)
+    topic_counts: dict[str, int] = field(default_factory=dict)  # items watched per main topic (top 5)
 
     @property
     def text(self) -> str:
@@ -193,6 +194,16 @@ class EngagementMemory:
                 f"Over {t['sessions']} past sessions watched {t['watched']} of {t['items']} items"
                 f" ({t['watch_s'] / 60:.0f} min), liked {t['likes']}; mostly {topics or 'mixed'}."
             )
+        week = [s for s in self.sessions if now_h - s.started_at_h <= 168.0]
+        if week:
+            counts: dict[str, int] = {}
+            for s in week:
+                for topic, n in s.topic_counts.items():
+                    counts[topic] = counts.get(topic, 0) + n
+            top = sorted(counts.items(), key=lambda kv: -kv[1])[:3]
+            if top:
+                watched = ", ".join(f"{n} {topic}" for topic, n in top)
+                parts.append(f"In the past 7 days ({len(week)} sessions) watched {watched} videos.")
         if self.sessions:
             parts.append(f"Last session: {self.sessions[-1].text}.")
         notable = [e for e in self.retrieve(context, now_h, 3) if e.action != "skip"]

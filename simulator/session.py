@@ -299,6 +299,7 @@ class SessionState:
                 shares=sum(r.share for r in reactions),
                 top_topics=[t for t, _ in topics.most_common(3)],
                 instructions=self.trajectory.instructions,
+                topic_counts=dict(topics.most_common(5)),
             )
         )
 
