@@ -117,13 +117,17 @@ class EngagementMemory:
             * recency
         )
 
-    def record(self, reaction: Reaction, item: Item, context: Context, now_h: float) -> bool:
-        """Eq. 1 + 3: note one interaction; keep it only if its importance passes the threshold."""
+    def record(
+        self, reaction: Reaction, item: Item, context: Context, now_h: float, topics: np.ndarray | None = None
+    ) -> bool:
+        """Eq. 1 + 3: note one interaction; keep it only if its importance passes the threshold.
+
+        `topics` is the item's topic row when the caller has it (a catalogue row), to save rebuilding it."""
         self.seen += 1
         if reaction.follow and item.creator_id not in self.following:
             self.following = (self.following + [item.creator_id])[-self.capacity :]
         action = action_of(reaction)
-        topics = topic_vector(item.topics)
+        topics = topic_vector(item.topics) if topics is None else topics
         self._decay_profile(now_h)
         if action != "skip":
             self.topic_profile += topics

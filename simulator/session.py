@@ -182,7 +182,7 @@ class SessionState:
         self.exposure = self.exposure * self.params.exposure_decay + topics
         self.shown_topics += topics
         self.mindset = reaction.mindset
-        self.memory.record(reaction, item, self.context, self.now_h)
+        self.memory.record(reaction, item, self.context, self.now_h, topics)
         if reaction.leave:
             self.status = "reflecting"
         elif self.seconds >= self.config.max_minutes * 60.0:

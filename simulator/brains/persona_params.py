@@ -6,7 +6,7 @@ real data in ../shared/data; the fidelity work refits it in place with the same 
 
 import json
 from dataclasses import dataclass, fields
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -115,7 +115,7 @@ class PersonaParams:
         """Read the parameter file (the packaged default when no path is given)."""
         return _load_cached(str(Path(path or DEFAULT_PATH).resolve()))
 
-    @property
+    @cached_property
     def update_rates(self) -> UpdateRates:
         return UpdateRates(**{f.name: getattr(self, f.name) for f in fields(UpdateRates)})
 
