@@ -10,6 +10,7 @@ import sys
 
 COMMANDS: dict[str, str] = {
     "session": "simulator.commands.session",
+    "world": "simulator.commands.world",
 }
 
 

@@ -61,7 +61,7 @@ METRICS = (
 # What is counted per event; the other metrics are ratios of these.
 COUNTED = (
     "impressions", "views", "unique_viewers", "watch_time_ds", "completions",
-    "likes", "comments", "shares", "follows", "unfollows", "show_less", "from_shares",
+    "likes", "comments", "shares", "follows", "unfollows", "show_less", "from_shares", "creator_fatigue_x100",
 )  # fmt: skip
 _C = {name: i for i, name in enumerate(COUNTED)}
 SEGMENTS: tuple[str, ...] = (
@@ -150,6 +150,9 @@ class ShardResult:
     samples: list[dict[str, Any]]
     brain_usage: dict[str, int]
     segment_users: np.ndarray  # [segment, weight class]: simulated users in each segment
+    reached: np.ndarray  # [weight class]: users who viewed at least one post
+    followers_start: np.ndarray  # [weight class]: users following the creator at the start
+    followers_end: np.ndarray  # [weight class]: ... and at the end
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -163,21 +166,48 @@ class ShardResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ShardResult":
-        arrays = {"counts", "timeline", "watch_hist", "segment_users"}
+        arrays = {
+            "counts",
+            "timeline",
+            "watch_hist",
+            "segment_users",
+            "reached",
+            "followers_start",
+            "followers_end",
+        }
         kwargs = {}
         for name in cls.__dataclass_fields__:
             value = data[name]
             kwargs[name] = np.asarray(value, dtype=np.int64) if name in arrays else value
         return cls(**kwargs)
 
+    def metric_array(self, *, post: int | None = None, real_scale: bool = True) -> np.ndarray:
+        """[metric, horizon, segment] values of METRICS for one post or all posts together."""
+        counts = self.counts if post is None else self.counts[post : post + 1]
+        weights = np.asarray(self.weights) if real_scale else np.ones(len(self.weights))
+        total = np.tensordot(counts.sum(axis=0).astype(np.float64), weights, ([2], [0]))  # [h, s, counted]
+        return metric_values(total)
+
     def figures(
         self, *, post: int | None = None, real_scale: bool = True
     ) -> dict[str, dict[str, dict[str, float]]]:
         """{metric: {horizon: {segment: value}}} for one post or all posts together."""
-        counts = self.counts if post is None else self.counts[post : post + 1]
-        weights = np.asarray(self.weights) if real_scale else np.ones(len(self.weights))
-        total = np.tensordot(counts.sum(axis=0).astype(np.float64), weights, ([2], [0]))  # [h, s, counted]
-        return _metrics_from_counted(total)
+        values = self.metric_array(post=post, real_scale=real_scale)
+        return {
+            m: {
+                h: {s: float(values[mi, hi, si]) for si, s in enumerate(SEGMENTS)}
+                for hi, h in enumerate(HORIZONS)
+            }
+            for mi, m in enumerate(METRICS)
+        }
+
+    def counted(self, name: str, *, horizon: str = "1w", segment: str = "all") -> int:
+        """A raw counted total over all posts (simulated users, no weights)."""
+        return int(self.counts[:, HORIZONS.index(horizon), SEGMENTS.index(segment), :, _C[name]].sum())
+
+    def real(self, per_class: np.ndarray) -> float:
+        """A per-weight-class count at real scale."""
+        return float(np.asarray(per_class, dtype=np.float64) @ np.asarray(self.weights))
 
     def curve(self, metric: str, *, post: int = 0, real_scale: bool = True) -> np.ndarray:
         """A cumulative hourly curve of one counted metric for one post (segment "all")."""
@@ -189,28 +219,18 @@ class ShardResult:
 RerunResult = ShardResult
 
 
-def _metrics_from_counted(total: np.ndarray) -> dict[str, dict[str, dict[str, float]]]:
-    """total[h, s, counted] -> {metric: {horizon: {segment: value}}}, ratios where needed."""
+def metric_values(total: np.ndarray) -> np.ndarray:
+    """total[..., counted] -> [metric, ...] in METRICS order, ratios where a metric is one."""
     views = total[..., _C["views"]]
     watch = total[..., _C["watch_time_ds"]] / 10.0
     values = {
-        "impressions": total[..., _C["impressions"]],
-        "views": views,
-        "unique_viewers": total[..., _C["unique_viewers"]],
         "watch_time_s": watch,
         "avg_watch_s": np.divide(watch, views, out=np.zeros_like(watch), where=views > 0),
         "completion_rate": np.divide(
             total[..., _C["completions"]], views, out=np.zeros_like(watch), where=views > 0
         ),
     }
-    for name in ("likes", "comments", "shares", "follows", "unfollows", "show_less", "from_shares"):
-        values[name] = total[..., _C[name]]
-    return {
-        m: {
-            h: {s: float(values[m][hi, si]) for si, s in enumerate(SEGMENTS)} for hi, h in enumerate(HORIZONS)
-        }
-        for m in METRICS
-    }
+    return np.stack([values[m] if m in values else total[..., _C[m]] for m in METRICS])
 
 
 def merge_shards(shards: list[ShardResult]) -> RerunResult:
@@ -245,6 +265,9 @@ def merge_shards(shards: list[ShardResult]) -> RerunResult:
         samples=samples,
         brain_usage=usage,
         segment_users=sum(s.segment_users for s in shards),
+        reached=sum(s.reached for s in shards),
+        followers_start=sum(s.followers_start for s in shards),
+        followers_end=sum(s.followers_end for s in shards),
         seconds=sum(s.seconds for s in shards),
     )
 
@@ -354,14 +377,21 @@ _TOTALS = ("impressions", "views", "engaged")  # per post and weight class, exch
 
 
 class _Shard:
-    def __init__(self, config: WorldConfig, rerun: int, shard_index: int, shard_count: int):
+    def __init__(
+        self,
+        config: WorldConfig,
+        rerun: int,
+        shard_index: int,
+        shard_count: int,
+        params: WorldParams | None = None,
+    ):
         problems = config.validate()
         if problems:
             raise ValueError("; ".join(problems))
         self.config = config
         self.rerun, self.shard_index, self.shard_count = rerun, shard_index, shard_count
         self.setup = setup = _setup_for(config)
-        self.params = world_params()
+        self.params = params or world_params()
         self.brain = PersonaBrain()
         self.key = run_key(config.seed, rerun)
         lo, hi = shard_bounds(len(setup.pop), shard_index, shard_count)
@@ -411,8 +441,8 @@ class _Shard:
     def _velocity(self) -> np.ndarray:
         """Early engagement per impression relative to a typical item's, per post.
 
-        A new post is explored in a small test batch first (velocity_min); as its impressions reach
-        velocity_prior_impressions the measured rate takes over.
+        A new post is explored as a typical one (1); as its impressions reach
+        velocity_prior_impressions its measured rate takes over.
         """
         p, bp = self.params, self.brain.params
         typical = bp.view_rate * (bp.like_rate + bp.comment_rate + bp.share_rate)
@@ -420,7 +450,7 @@ class _Shard:
         engaged = self.totals[:, 2].sum(axis=1)
         measured = np.clip(engaged / np.maximum(imp, 1.0) / typical, p.velocity_min, p.velocity_max)
         trust = np.minimum(imp / p.velocity_prior_impressions, 1.0)
-        return p.velocity_min + trust * (measured - p.velocity_min)
+        return 1.0 + trust * (measured - 1.0)
 
     def _social_proof(self) -> np.ndarray:
         """log10(1 + real-scale views so far), per post."""
@@ -577,6 +607,7 @@ class _Shard:
                 unfollow,
                 out.show_less,
                 from_share,
+                np.rint(creator_fatigue * 100.0),
             ],
             axis=1,
         ).astype(np.int64)
@@ -676,6 +707,9 @@ class _Shard:
             samples=self._sample_records(),
             brain_usage={"persona": self.decisions},
             segment_users=segment_users,
+            reached=np.bincount(wc[self.viewed.any(axis=1)], minlength=n_w),
+            followers_start=np.bincount(wc[self.setup.pop.follower[local]], minlength=n_w),
+            followers_end=np.bincount(wc[self.follows], minlength=n_w),
             seconds=round(self.seconds, 3),
         )
 
@@ -795,9 +829,11 @@ def run_world_shard(
     return shards[shard_index].result()
 
 
-def run_world(config: WorldConfig, *, rerun: int = 0, shard_count: int = 1) -> RerunResult:
+def run_world(
+    config: WorldConfig, *, rerun: int = 0, shard_count: int = 1, params: WorldParams | None = None
+) -> RerunResult:
     """All shards of one rerun in this process, merged."""
-    shards = [_Shard(config, rerun, i, shard_count) for i in range(shard_count)]
+    shards = [_Shard(config, rerun, i, shard_count, params) for i in range(shard_count)]
     for w in range(config.steps // WINDOW_STEPS):
         merged = _merge_messages([s.run_window(w) for s in shards])
         for s in shards:
