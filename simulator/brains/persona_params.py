@@ -27,6 +27,7 @@ class PersonaParams:
     share_rate: float
     follow_rate: float
     show_less_rate: float  # per impression
+    skip_s: float  # the moment a skipped item still takes
     watch_ratio: float  # median share watched of a viewed item of the preferred length
     watch_log_sd: float
     watch_ratio_cap: float  # replays: the most a short item is watched, in lengths
