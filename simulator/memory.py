@@ -56,6 +56,7 @@ class SessionSummary(JsonRecord):
     shares: int
     top_topics: list[str]
     instructions: list[str] = field(default_factory=list)
+    topic_counts: dict[str, int] = field(default_factory=dict)  # items watched per main topic (top 5)
 
     @property
     def text(self) -> str:
@@ -116,13 +117,17 @@ class EngagementMemory:
             * recency
         )
 
-    def record(self, reaction: Reaction, item: Item, context: Context, now_h: float) -> bool:
-        """Eq. 1 + 3: note one interaction; keep it only if its importance passes the threshold."""
+    def record(
+        self, reaction: Reaction, item: Item, context: Context, now_h: float, topics: np.ndarray | None = None
+    ) -> bool:
+        """Eq. 1 + 3: note one interaction; keep it only if its importance passes the threshold.
+
+        `topics` is the item's topic row when the caller has it (a catalogue row), to save rebuilding it."""
         self.seen += 1
         if reaction.follow and item.creator_id not in self.following:
             self.following = (self.following + [item.creator_id])[-self.capacity :]
         action = action_of(reaction)
-        topics = topic_vector(item.topics)
+        topics = topic_vector(item.topics) if topics is None else topics
         self._decay_profile(now_h)
         if action != "skip":
             self.topic_profile += topics
@@ -193,6 +198,16 @@ class EngagementMemory:
                 f"Over {t['sessions']} past sessions watched {t['watched']} of {t['items']} items"
                 f" ({t['watch_s'] / 60:.0f} min), liked {t['likes']}; mostly {topics or 'mixed'}."
             )
+        week = [s for s in self.sessions if now_h - s.started_at_h <= 168.0]
+        if week:
+            counts: dict[str, int] = {}
+            for s in week:
+                for topic, n in s.topic_counts.items():
+                    counts[topic] = counts.get(topic, 0) + n
+            top = sorted(counts.items(), key=lambda kv: -kv[1])[:3]
+            if top:
+                watched = ", ".join(f"{n} {topic}" for topic, n in top)
+                parts.append(f"In the past 7 days ({len(week)} sessions) watched {watched} videos.")
         if self.sessions:
             parts.append(f"Last session: {self.sessions[-1].text}.")
         notable = [e for e in self.retrieve(context, now_h, 3) if e.action != "skip"]

@@ -95,6 +95,14 @@ def session_reward(trajectory: Trajectory, weights: dict[str, float] | None = No
     )
 
 
+def instructs_at_first_leave(trajectory: Trajectory) -> bool:
+    """Did the user's first leave come with an instruction? Until then two recommenders that rank
+    alike without instructions show the same lists, so with per-user random streams this picks the
+    same users in both runs: the group on which to compare them."""
+    first = next((t for t in trajectory.turns if t.reflection), None)
+    return bool(first and first.reflection.instruction)
+
+
 def mean_rewards(rewards: list[SessionReward]) -> dict[str, float]:
     """Per-session means of the numeric rewards over many sessions."""
     if not rewards:

@@ -167,7 +167,7 @@ class SessionState:
         self.shown.add(item.id)
         self.items_seen += 1
         self.position += 1
-        self.seconds += reaction.watch_s if reaction.watch_s > 0 else _SKIP_SECONDS
+        self.seconds += reaction.watch_s if reaction.watch_s > 0 else self.params.skip_s
         topics = self.catalogue.topics[self.catalogue.position[item.id]]
         signal = engagement_signal(
             np.array([reaction.watch_s]),
@@ -182,7 +182,7 @@ class SessionState:
         self.exposure = self.exposure * self.params.exposure_decay + topics
         self.shown_topics += topics
         self.mindset = reaction.mindset
-        self.memory.record(reaction, item, self.context, self.now_h)
+        self.memory.record(reaction, item, self.context, self.now_h, topics)
         if reaction.leave:
             self.status = "reflecting"
         elif self.seconds >= self.config.max_minutes * 60.0:
@@ -220,6 +220,8 @@ class SessionState:
         self.turn.reflection = reflection
         if not reflection.instruction:
             self._end("left")
+        elif self.seconds >= self.config.max_minutes * 60.0:
+            self._end("time_cap")
         elif len(self.trajectory.turns) >= self.config.max_turns:
             self._end("turn_cap")
         else:
@@ -299,13 +301,9 @@ class SessionState:
                 shares=sum(r.share for r in reactions),
                 top_topics=[t for t, _ in topics.most_common(3)],
                 instructions=self.trajectory.instructions,
+                topic_counts=dict(topics.most_common(5)),
             )
         )
-
-
-# A skip still costs a moment of attention: KuaiRand's median play time of unclicked items is
-# about 1.6 s (kuairand_1k_sample200.csv); it counts toward fatigue and the time cap.
-_SKIP_SECONDS = 1.5
 
 
 def run_sessions(

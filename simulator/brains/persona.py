@@ -75,7 +75,8 @@ class PersonaBrain:
 
     def probabilities(self, f: DecisionFeatures) -> dict[str, np.ndarray]:
         """P(view) and P(leave | not viewed) per decision: the model's two session-level chances."""
-        return {"view": _chance(self._view_logit(f)), "leave": _chance(self._leave_logit(f, viewed=0.0))}
+        skip_s = np.full(len(f), self.params.skip_s)
+        return {"view": _chance(self._view_logit(f)), "leave": _chance(self._leave_logit(f, 0.0, skip_s))}
 
     def _view_logit(self, f: DecisionFeatures) -> np.ndarray:
         p = self.params
@@ -96,10 +97,18 @@ class PersonaBrain:
             + p.view_from_share * f.from_share
         )
 
-    def _leave_logit(self, f: DecisionFeatures, viewed: np.ndarray | float) -> np.ndarray:
+    def _leave_logit(
+        self, f: DecisionFeatures, viewed: np.ndarray | float, spent_s: np.ndarray
+    ) -> np.ndarray:
+        """Leaving after this item. At rest the hazard is per second of use, so a session lasts
+        about the user's habit (1 - exp(-t / habit) per item of t seconds); state shifts it."""
         p = self.params
+        if f.session_minutes is None:
+            base = _logit(p.leave_rate)
+        else:
+            base = _logit(-np.expm1(-spent_s / np.maximum(f.session_minutes * 60.0, 1.0)))
         return (
-            _logit(p.leave_rate)
+            base
             + p.leave_fatigue * f.fatigue
             + p.leave_boredom * f.boredom
             + p.leave_satiation * f.satiation
@@ -173,7 +182,8 @@ class PersonaBrain:
                 + p.show_less_satiation * f.satiation
             )
         )
-        leave = u[_U_LEAVE] < _chance(self._leave_logit(f, viewed=view))
+        spent = np.where(view, watch_s, p.skip_s)
+        leave = u[_U_LEAVE] < _chance(self._leave_logit(f, view, spent))
         self.usage.decisions += n
         return DecisionOutcome(
             watch_s=watch_s,
@@ -220,6 +230,7 @@ class PersonaBrain:
             from_share=np.array([r.shared_by is not None for r in requests], bool),
             position=np.array([r.position for r in requests], int),
             novelty_seeking=col([x.novelty_seeking for x in b]),
+            session_minutes=col([x.session_minutes for x in b]),
         )
 
     def react(self, requests: list[ReactionRequest], rng: Rng) -> list[Reaction]:

@@ -69,7 +69,7 @@ PRIORS: dict[str, tuple[float, str]] = {
     "show_less_creator_fatigue": (0.8, "per recently seen post of the same creator"),
     "show_less_mismatch": (2.0, "per unit of interest match below the typical impression"),
     "show_less_satiation": (1.5, "too much of one topic"),
-    "leave_rate": (0.03, "per item at rest: about 30 items before leaving when nothing else acts"),
+    "leave_rate": (0.03, "per item at rest, when the user's session length is not given (about 30 items)"),
     "leave_fatigue": (3.0, "fatigue is time spent against the habitual session length (eq. 5)"),
     "leave_boredom": (2.0, "bored users leave"),
     "leave_satiation": (0.5, "a repetitive feed ends sessions"),
@@ -147,6 +147,7 @@ def kuairand_rates(path: Path) -> dict[str, float]:
     per_video = {r[3]: r[2] for r in rows}
     return {
         "view_rate": float(clicked.mean()),
+        "skip_s": float(np.median(play[~clicked]) / 1000.0),
         "watch_ratio": float(np.exp(np.median(log_ratio))),
         "watch_log_sd": float(np.std(log_ratio)),
         "watch_ratio_cap": float(np.exp(np.percentile(log_ratio, 95))),
@@ -169,6 +170,7 @@ def build_params(data_dir: Path) -> dict:
         "show_less_rate": "median dislikes/views (an explicit negative signal per impression), " + YT_SRC,
         "social_proof_ref": "median log10(1 + views) of each video's last snapshot, " + YT_SRC,
         "view_rate": "mean is_click, " + KR_SRC,
+        "skip_s": "median play_time of plays not clicked (a skip still takes a moment), " + KR_SRC,
         "watch_ratio": "median play_time/duration of clicked plays, " + KR_SRC,
         "watch_log_sd": "sd of log(play_time/duration) of clicked plays, " + KR_SRC,
         "watch_ratio_cap": "95th percentile of play_time/duration of clicked plays (replays), " + KR_SRC,

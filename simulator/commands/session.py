@@ -9,7 +9,7 @@ from simulator.catalogue import default_index
 from simulator.human import HumanSession
 from simulator.population import sample_population
 from simulator.recommenders import RECOMMENDERS, make_recommender
-from simulator.rewards import DEFAULT_WEIGHTS, mean_rewards, session_reward
+from simulator.rewards import DEFAULT_WEIGHTS, instructs_at_first_leave, mean_rewards, session_reward
 from simulator.session import SessionConfig, run_sessions
 from simulator.types import Context, Trajectory
 
@@ -39,6 +39,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-minutes", type=float, default=60.0)
     p.add_argument("--hour", type=float, default=20.0, help="local hour of day of the sessions (default 20)")
     p.add_argument("--weights", default="", help="reward weights as JSON, e.g. '{\"likes\": 2}'")
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="play the same users with every recommender (same seed, per-user random streams) and "
+        "print mean rewards, overall and for users who instruct when they first leave",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -64,15 +70,21 @@ def run(args: argparse.Namespace) -> int:
     if args.mode == "human":
         return _human(people[0], args, config, catalogue)
     contexts = [Context(hour_of_day=args.hour, country=p.demographics.country) for p in people]
-    trajectories = run_sessions(
-        people,
-        make_recommender(args.recommender, catalogue),
-        PersonaBrain(),
-        catalogue,
-        seed=args.seed,
-        config=config,
-        contexts=contexts,
-    )
+
+    def play(recommender: str) -> list[Trajectory]:
+        return run_sessions(
+            people,
+            make_recommender(recommender, catalogue),
+            PersonaBrain(),
+            catalogue,
+            seed=args.seed,
+            config=config,
+            contexts=contexts,
+        )
+
+    if args.compare:
+        return _compare({name: play(name) for name in sorted(RECOMMENDERS)}, args, config, weights)
+    trajectories = play(args.recommender)
     rewards = [session_reward(t, weights) for t in trajectories]
     if args.json:
         out = {
@@ -98,6 +110,30 @@ def run(args: argparse.Namespace) -> int:
 
 
 _EMPTY = {"session": {"user_id": 0, "context": {}}, "turns": []}
+
+
+def _compare(runs: dict[str, list[Trajectory]], args, config: SessionConfig, weights) -> int:
+    """The paper's comparison: the same users, the same luck, different recommenders."""
+    baseline = next(iter(runs.values()))
+    instructing = [i for i, t in enumerate(baseline) if instructs_at_first_leave(t)]
+    table = {}
+    for name, trajectories in runs.items():
+        rewards = [session_reward(t, weights) for t in trajectories]
+        table[name] = {
+            "all": mean_rewards(rewards),
+            "instructing": mean_rewards([rewards[i] for i in instructing]),
+        }
+    if args.json:
+        out = {"seed": args.seed, "users": args.users, "instructing_users": len(instructing)}
+        print(json.dumps(out | {"config": config.to_dict(), "recommenders": table}))
+        return 0
+    print(f"{args.users} users, seed {args.seed}; {len(instructing)} instruct when they first leave\n")
+    names = ("time_spent_s", "clicks", "likes", "turns", "session_length", "mix")
+    print(f"{'recommender':<24}{'users':<13}" + "".join(f"{n:>16}" for n in names))
+    for name, groups in table.items():
+        for group, means in groups.items():
+            print(f"{name:<24}{group:<13}" + "".join(f"{means.get(n, float('nan')):>16.2f}" for n in names))
+    return 0
 
 
 def _describe(persona, trajectory, reward, catalogue) -> str:

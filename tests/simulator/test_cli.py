@@ -41,6 +41,18 @@ def test_single_list_mode_scores_one_list():
     assert all(len(s["trajectory"]["turns"]) == 1 for s in out["sessions"])
 
 
+def test_compare_plays_the_same_users_with_each_recommender():
+    result = simulator("session", "--seed", "4", "--users", "150", "--compare", "--json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert set(out["recommenders"]) == {"traditional", "instruction_following"}
+    assert out["instructing_users"] > 10
+    mix = {name: groups["instructing"]["mix"] for name, groups in out["recommenders"].items()}
+    assert mix["instruction_following"] > mix["traditional"]
+    text = simulator("session", "--seed", "4", "--users", "20", "--compare").stdout
+    assert "instruct when they first leave" in text and "instruction_following" in text
+
+
 def test_bad_arguments_get_a_clear_message():
     result = simulator("session", "--users", "0")
     assert result.returncode == 2 and "must be at least 1" in result.stderr

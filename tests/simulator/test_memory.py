@@ -97,6 +97,18 @@ def test_session_summaries_say_what_happened_in_words():
     assert "food" in text and "More travel, please" in text and 'liked "video 1"' in text
 
 
+def test_the_summary_counts_the_past_weeks_viewing_by_topic():
+    memory = EngagementMemory()
+    memory.end_session(
+        SessionSummary(0.0, 20, 12, 300.0, 1, 0, ["nature"], topic_counts={"nature": 10, "food": 2})
+    )
+    memory.end_session(SessionSummary(30.0, 5, 3, 60.0, 0, 0, ["nature"], topic_counts={"nature": 3}))
+    assert "In the past 7 days (2 sessions) watched 13 nature, 2 food videos." in memory.summary(
+        EVENING, 40.0
+    )
+    assert "past 7 days" not in memory.summary(EVENING, 400.0)  # older than a week
+
+
 def test_memory_round_trips_through_json():
     memory = EngagementMemory()
     for k in range(30):
