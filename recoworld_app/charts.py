@@ -8,6 +8,7 @@ from collections import defaultdict
 
 HORIZON_ORDER = ("6h", "12h", "24h", "2d", "1w")
 HORIZON_HOURS = {"6h": 6, "12h": 12, "24h": 24, "2d": 48, "1w": 168}
+HORIZON_WORDS = {"6h": "6 hours", "12h": "12 hours", "24h": "24 hours", "2d": "2 days", "1w": "a week"}
 METRIC_LABELS = {
     "impressions": "Impressions",
     "views": "Views",
@@ -145,9 +146,11 @@ def curve_figure(curves: dict | None, metric: str) -> dict | None:
     }
 
 
-def segments_figure(index, metric: str, horizon: str) -> dict | None:
+def segments_figure(index, metric: str, horizon: str, only: list[str] | None = None) -> dict | None:
     """The metric per audience segment at one horizon, with 90% intervals as error bars."""
-    segments = [s for s in segments_in(index) if (metric, horizon, s) in index]
+    segments = [
+        s for s in segments_in(index) if (metric, horizon, s) in index and (only is None or s in only)
+    ]
     if not segments:
         return None
     values = [index[(metric, horizon, s)] for s in segments]
@@ -188,6 +191,8 @@ def segment_label(segment: str) -> str:
     if ":" not in segment:
         return segment
     family, value = segment.split(":", 1)
+    if family == "follower":
+        return "followers" if value == "yes" else "non-followers"
     names = {"age_band": "age", "follower": "follows you", "interest": "into", "gender": "", "country": ""}
     prefix = names.get(family, family)
     return f"{prefix} {value}".strip()
@@ -204,7 +209,7 @@ def funnel_figure(funnel: dict) -> dict | None:
                 "type": "funnel",
                 "y": [k.replace("_", " ").capitalize() for k, _ in stages],
                 "x": [v for _, v in stages],
-                "textinfo": "value+percent initial",
+                "texttemplate": "%{value:,.3~s} (%{percentInitial:.0%})",
                 "marker": {"color": PALETTE[0]},
                 "hovertemplate": "%{y}: %{x:,.3~s}<extra></extra>",
             }

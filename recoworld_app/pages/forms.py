@@ -4,7 +4,7 @@ from django import forms
 
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 
-TOPIC_CHOICES = [(t, t.title()) for t in TOPICS]
+TOPIC_CHOICES = [(t, "DIY" if t == "diy" else t.title()) for t in TOPICS]
 
 
 class DraftForm(forms.Form):
@@ -127,7 +127,7 @@ class RunForm(forms.Form):
     at_hours = forms.CharField(
         required=False,
         label="Posting times (hours after the start)",
-        help_text="One per draft in the order ticked, e.g. 0, 24, 48. Empty: all posted at the start.",
+        help_text="One per ticked draft, in the order listed above, e.g. 0, 24, 48. Empty: all at the start.",
     )
     audience = forms.ChoiceField()
     population = forms.IntegerField(

@@ -16,6 +16,8 @@ from recoworld_app.staticfinders import PLOTLY_DIR
 
 KPI_METRICS = ("views", "likes", "comments", "shares", "follows", "avg_watch_s", "completion_rate")
 SAMPLES_KEPT = 60
+MIN_SEGMENT_USERS = 30  # fewer simulated users than this make a segment's figure mostly noise
+TOP_SEGMENTS = 8
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|")
 
 
@@ -80,12 +82,15 @@ def run_results(run: SimulationRun) -> dict:
     last = horizons[-1] if horizons else None
     segment_metric = "views"
     figures = charts.over_time_figures(index)
-    segments = charts.segments_figure(index, segment_metric, last) if last else None
-    completion = charts.segments_figure(index, "completion_rate", last) if last else None
+    extra = (report.extra or {}) if report else {}
+    shown = shown_segments(extra["segment_users"]) if "segment_users" in extra else None
+    segments = charts.segments_figure(index, segment_metric, last, shown) if last else None
+    completion = charts.segments_figure(index, "completion_rate", last, shown) if last else None
     return {
         "index": index,
         "horizons": horizons,
         "last_horizon": last,
+        "last_horizon_words": charts.HORIZON_WORDS.get(last, last),
         "kpis": kpis(index, last) if last else [],
         "kpis_24h": kpis(index, "24h") if "24h" in horizons and last != "24h" else [],
         "headline": headline(index),
@@ -283,7 +288,12 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
         watch_histogram=_watch_histogram(reruns),
         brain_usage=dict(summary.brain_usage),
         per_post=_per_post(summary, titles),
-        extra={"tightening": summary.tightening, "totals": summary.totals, "curves": summary.curves},
+        extra={
+            "tightening": summary.tightening,
+            "totals": summary.totals,
+            "curves": summary.curves,
+            "segment_users": _segment_users(reruns[0]),
+        },
     )
     samples = summary.samples[:SAMPLES_KEPT]
     RunSample.objects.bulk_create(
@@ -302,11 +312,27 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
     )
 
 
-def _populated_segments(rerun) -> set[str]:
+def _segment_users(rerun) -> dict[str, int]:
+    """Simulated users per segment (the same in every rerun: the population depends on the seed only)."""
     from simulator.world import SEGMENTS
 
-    users = rerun.segment_users.sum(axis=1)
-    return {s for s, n in zip(SEGMENTS, users, strict=True) if n > 0}
+    users = np.asarray(rerun.segment_users).sum(axis=1)
+    return {s: int(n) for s, n in zip(SEGMENTS, users, strict=True) if n > 0}
+
+
+def _populated_segments(rerun) -> set[str]:
+    return set(_segment_users(rerun))
+
+
+def shown_segments(segment_users: dict[str, int]) -> list[str]:
+    """The segments a chart singles out: every age band, gender and follower group with enough users,
+    and the largest countries and interests."""
+    enough = {s: n for s, n in segment_users.items() if s != "all" and n >= MIN_SEGMENT_USERS}
+    shown = [s for s in enough if s.split(":")[0] in ("age_band", "gender", "follower")]
+    for family in ("country", "interest"):
+        members = sorted((s for s in enough if s.startswith(family + ":")), key=lambda s: -enough[s])
+        shown += members[:TOP_SEGMENTS]
+    return shown
 
 
 def _watch_histogram(reruns) -> dict:
