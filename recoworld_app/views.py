@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HTMX_STOP_POLLING
 
 from recoworld_app.models import Audience, Draft, SimulationRun, WorkerPing
+from recoworld_app.pages.access import object_page
 from recoworld_app.preflight import problems
 from recoworld_app.services.system import worker_ping_create
 
@@ -47,7 +48,7 @@ def ping_create(request):
     return render(request, "status/_ping.html", {"ping": ping})
 
 
-@login_required
+@object_page
 def ping_detail(request, ping_id: int):
     ping = get_object_or_404(WorkerPing, pk=ping_id, created_by=request.user)
     response = render(request, "status/_ping.html", {"ping": ping})
