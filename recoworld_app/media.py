@@ -17,6 +17,7 @@ VIDEO_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": ("video/mp4", "mp4"), "matroska,w
 THUMB_SIZE = (480, 480)
 KEYFRAME_SIZE = (640, 640)
 KEYFRAME_COUNT = 5
+UNREADABLE = "This file is not a video or image we can read (MP4, MOV, WebM, JPEG, PNG, WebP)."
 
 
 class MediaRejected(Exception):
@@ -84,10 +85,11 @@ def _probe_video(path: Path) -> Probe:
     try:
         container = av.open(str(path), metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError):
-        raise MediaRejected(
-            "This file is not a video or image we can read (MP4, MOV, WebM, JPEG, PNG, WebP)."
-        ) from None
+        raise MediaRejected(UNREADABLE) from None
     with container:
+        if container.format.name.endswith("_pipe") or container.format.name == "image2":
+            # FFmpeg reads pictures (SVG, a damaged PNG) as one-frame "videos": neither is accepted here
+            raise MediaRejected(UNREADABLE)
         if container.format.name not in VIDEO_CONTAINERS:
             raise MediaRejected(
                 f"Videos must be MP4, MOV or WebM; this file is {container.format.long_name or 'unknown'}."
