@@ -69,11 +69,27 @@ def turn_mix(turn: Turn, weights: dict[str, float] | None = None) -> float:
     )
 
 
+def weight_problems(weights: dict | None) -> list[str]:
+    """What is wrong with custom reward weights, in words (empty when they are usable)."""
+    if weights is None:
+        return []
+    if not isinstance(weights, dict):
+        return ["reward weights must be an object of name -> number"]
+    problems = []
+    unknown = sorted(set(weights) - set(DEFAULT_WEIGHTS))
+    if unknown:
+        problems.append(f"unknown reward weights {unknown}: use {', '.join(DEFAULT_WEIGHTS)}")
+    bad = sorted(k for k, v in weights.items() if not isinstance(v, int | float) or isinstance(v, bool))
+    if bad:
+        problems.append(f"reward weights {bad} must be numbers")
+    return problems
+
+
 def session_reward(trajectory: Trajectory, weights: dict[str, float] | None = None) -> SessionReward:
     """Every reward of one session, and their weighted mix."""
-    unknown = set(weights or {}) - set(DEFAULT_WEIGHTS)
-    if unknown:
-        raise ValueError(f"unknown reward weights {sorted(unknown)}: use {', '.join(DEFAULT_WEIGHTS)}")
+    problems = weight_problems(weights)
+    if problems:
+        raise ValueError("; ".join(problems))
     w = DEFAULT_WEIGHTS | (weights or {})
     rs = trajectory.reactions
     given, satisfied = instructions_satisfied(trajectory)

@@ -58,6 +58,10 @@ def test_bad_arguments_get_a_clear_message():
     assert result.returncode == 2 and "must be at least 1" in result.stderr
     result = simulator("session", "--weights", '{"dwell": 2}')
     assert result.returncode == 2 and "unknown reward weights" in result.stderr
+    result = simulator("session", "--weights", "{likes: 2")
+    assert result.returncode == 2 and result.stderr.startswith("error:")
+    result = simulator("session", "--weights", '{"likes": "two"}')
+    assert result.returncode == 2 and "must be numbers" in result.stderr
     result = simulator("session", "--recommender", "magic")
     assert result.returncode == 2 and "invalid choice" in result.stderr
 
