@@ -36,6 +36,7 @@ import numpy as np
 from simulator.audiences import AudienceSpec, Population, build_population
 from simulator.brains.features import DecisionFeatures
 from simulator.brains.persona import PersonaBrain
+from simulator.catalogue import default_index
 from simulator.clock import (
     RHYTHM_STEPS,
     STEP_H,
@@ -47,7 +48,7 @@ from simulator.graph import SocialGraph, build_graph
 from simulator.preferences import topic_vector
 from simulator.randomness import RowGenerator, hashed, run_key, uniform
 from simulator.serial import JsonRecord
-from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS, YOUTUBE_CATEGORY_TOPICS
+from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 from simulator.timing import WorldParams, world_params
 from simulator.types import Item
 
@@ -132,8 +133,8 @@ class ShardResult:
     """What one shard (or, merged, one rerun) produced: aggregates, not events.
 
     counts[post, horizon, segment, weight class, counted] are cumulative; timeline[post, hour,
-    weight class, counted] is the "all" segment hour by hour; weights[w] is the real-scale users per
-    simulated user of class w.
+    follower (0: followed the creator at the start, 1: did not), weight class, counted] is hour by
+    hour; weights[w] is the real-scale users per simulated user of class w.
     """
 
     rerun: int
@@ -209,10 +210,14 @@ class ShardResult:
         """A per-weight-class count at real scale."""
         return float(np.asarray(per_class, dtype=np.float64) @ np.asarray(self.weights))
 
-    def curve(self, metric: str, *, post: int = 0, real_scale: bool = True) -> np.ndarray:
-        """A cumulative hourly curve of one counted metric for one post (segment "all")."""
+    def curve(
+        self, metric: str, *, post: int = 0, segment: str = "all", real_scale: bool = True
+    ) -> np.ndarray:
+        """A cumulative hourly curve of one counted metric for one post; segment all, follower:yes or :no."""
         weights = np.asarray(self.weights) if real_scale else np.ones(len(self.weights))
-        hourly = self.timeline[post, :, :, _C[metric]].astype(np.float64) @ weights
+        groups = {"all": [0, 1], "follower:yes": [0], "follower:no": [1]}[segment]
+        by_group = self.timeline[post, :, :, :, _C[metric]]  # [hour, follower, weight class]
+        hourly = by_group[:, groups].sum(axis=1).astype(np.float64) @ weights
         return np.cumsum(hourly)
 
 
@@ -308,7 +313,7 @@ def _setup(spec_json: str, seed: int) -> _Setup:
         ],
         axis=1,
     )
-    groups, counts = _catalogue_groups(world_params())
+    groups, counts = _catalogue_groups()
     return _Setup(
         pop=pop,
         graph=graph,
@@ -322,15 +327,11 @@ def _setup(spec_json: str, seed: int) -> _Setup:
     )
 
 
-def _catalogue_groups(params: WorldParams) -> tuple[np.ndarray, np.ndarray]:
-    """Topic vectors of the competing catalogue's groups (one per YouTube category) and their sizes."""
-    vectors, counts = [], []
-    for category, n in sorted(params.catalogue_categories.items()):
-        topics = YOUTUBE_CATEGORY_TOPICS.get(category)
-        if topics:
-            vectors.append(topic_vector({t: 1.0 for t in topics}))
-            counts.append(n)
-    return np.array(vectors, dtype=np.float32), np.array(counts, dtype=np.float64)
+def _catalogue_groups() -> tuple[np.ndarray, np.ndarray]:
+    """The competing catalogue (simulator.catalogue: real trending videos) as distinct topic vectors
+    and how many items share each; ranking against it only needs these."""
+    vectors, counts = np.unique(default_index().topics.round(6), axis=0, return_counts=True)
+    return vectors.astype(np.float32), counts.astype(np.float64)
 
 
 def _cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -407,11 +408,13 @@ class _Shard:
         self.match = _cosine_matrix(self.interests, self.topics)  # (n, P)
         self.dot = (self.interests @ self.topics.T).astype(np.float32)
         # the share of the catalogue each post outranks for each user's interests
-        cat = setup.catalogue_cos[local][:, None, :]
-        beaten = (
-            (cat < self.match[:, :, None]) + 0.5 * (np.abs(cat - self.match[:, :, None]) < 1e-6)
-        ) @ setup.catalogue_counts
-        self.percentile = (beaten / setup.catalogue_counts.sum()).astype(np.float32)
+        cat = setup.catalogue_cos[local]
+        total = setup.catalogue_counts.sum()
+        self.percentile = np.empty((self.n, n_posts), dtype=np.float32)
+        for k in range(n_posts):  # one post at a time keeps the (users, groups) temporaries small
+            m = self.match[:, k : k + 1]
+            beaten = (cat < m).astype(np.float32) + 0.5 * (np.abs(cat - m) < 1e-6)
+            self.percentile[:, k] = beaten @ setup.catalogue_counts.astype(np.float32) / total
         self.explore_weight = self.percentile**self.params.explore_focus
         # state (paper eq. 6-7)
         self.follows = pop.follower[local].copy()
@@ -429,7 +432,7 @@ class _Shard:
         n_w = len(setup.weights)
         self.counts = np.zeros((n_posts, len(HORIZONS), len(SEGMENTS), n_w, len(COUNTED)), dtype=np.int64)
         self.hours = int(math.ceil(config.horizon_hours))
-        self.timeline = np.zeros((n_posts, self.hours, n_w, len(COUNTED)), dtype=np.int64)
+        self.timeline = np.zeros((n_posts, self.hours, 2, n_w, len(COUNTED)), dtype=np.int64)
         self.watch_hist = np.zeros((n_posts, WATCH_BINS, n_w), dtype=np.int64)
         self.samples: list[dict[str, Any]] = []
         self.sample_pool: dict[str, np.ndarray] | None = None
@@ -470,7 +473,7 @@ class _Shard:
         self.seconds += time.perf_counter() - started
         return message
 
-    def receive(self, merged: dict[str, np.ndarray], window: int) -> None:
+    def receive(self, merged: dict[str, np.ndarray]) -> None:
         """Apply every shard's message: totals for velocity and social proof, shares into inboxes."""
         self.totals += merged["totals"]
         shares = merged["shares"]
@@ -504,7 +507,9 @@ class _Shard:
         fresh = params.kernel(age)
         seen = self.impressions[a, p]
         follow = np.where(self.follows[a], params.follow_see * fresh, 0.0)
-        explore = np.minimum(params.explore_max * velocity[p] * self.explore_weight[a, p] * fresh, 1.0)
+        # exploring waits for the first signal from followers: it ramps up over explore_delay_h
+        ramp = age / (age + params.explore_delay_h)
+        explore = np.minimum(params.explore_max * velocity[p] * self.explore_weight[a, p] * fresh * ramp, 1.0)
         share = params.share_open * self.inbox[a, p]  # a share waits for the receiver's next session
         chance = 1.0 - (1.0 - follow) * (1.0 - explore) * (1.0 - share)
         chance *= np.where(seen > 0, params.reshow, 1.0) * np.where(
@@ -645,8 +650,9 @@ class _Shard:
         for m in range(len(COUNTED)):
             view[:, m] += np.rint(np.bincount(flat, weights=values[ev, m], minlength=size)).astype(np.int64)
         hour = np.minimum(age.astype(np.int64), self.hours - 1)
-        tflat = (p * self.hours + hour) * n_w + wc
-        tsize = self.timeline.shape[0] * self.hours * n_w
+        not_follower = setup.seg_fixed[users, 4] - _SEG_FOLLOWER
+        tflat = ((p * self.hours + hour) * 2 + not_follower) * n_w + wc
+        tsize = self.timeline.shape[0] * self.hours * 2 * n_w
         tview = self.timeline.reshape(tsize, len(COUNTED))
         for m in range(len(COUNTED)):
             tview[:, m] += np.rint(np.bincount(tflat, weights=values[:, m], minlength=tsize)).astype(np.int64)
@@ -815,7 +821,7 @@ def run_world_shard(
         for w in range(windows):
             message = shard.run_window(w)
             messages = [message] if shard_count == 1 else exchange.swap(w, shard_index, message)
-            shard.receive(_merge_messages(messages), w)
+            shard.receive(_merge_messages(messages))
             if on_progress:
                 on_progress((w + 1) / windows)
         return shard.result()
@@ -823,7 +829,7 @@ def run_world_shard(
     for w in range(windows):
         merged = _merge_messages([s.run_window(w) for s in shards])
         for s in shards:
-            s.receive(merged, w)
+            s.receive(merged)
         if on_progress:
             on_progress((w + 1) / windows)
     return shards[shard_index].result()
@@ -837,13 +843,16 @@ def run_world(
     for w in range(config.steps // WINDOW_STEPS):
         merged = _merge_messages([s.run_window(w) for s in shards])
         for s in shards:
-            s.receive(merged, w)
+            s.receive(merged)
     return merge_shards([s.result() for s in shards])
 
 
 @dataclass
 class DirectoryExchange:
-    """Shards in separate processes swap messages through files in a directory they all see."""
+    """Shards in separate processes swap messages through files in a directory they all see.
+
+    Every shard of the rerun must be running at the same time; the caller removes the directory after.
+    """
 
     path: Path
     shard_count: int
