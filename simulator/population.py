@@ -3,7 +3,7 @@
 Demographics, interests and activity are the general audience of `simulator.audiences` (platform
 marginals with their sources); engagement habits are drawn from the persona parameters, so they
 carry the real rates: like and comment rates spread log-normally as the YouTube likes/views and
-comments/views ratios are, around their pooled means; watch habits around KuaiRand's.
+comments/views ratios are, watch habits around KuaiRand's.
 """
 
 import numpy as np
@@ -45,7 +45,5 @@ def sample_population(
     return people
 
 
-def _rate(rng: np.random.Generator, mean: float, log_sd: float) -> float:
-    """A user's rate: log-normal across users with the population mean the measured pooled rate."""
-    median = mean * np.exp(-0.5 * log_sd**2)
+def _rate(rng: np.random.Generator, median: float, log_sd: float) -> float:
     return round(float(min(rng.lognormal(np.log(median), log_sd), 0.5)), 6)

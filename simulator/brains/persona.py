@@ -143,16 +143,13 @@ class PersonaBrain:
         )
         ratio = np.minimum(np.exp(log_mu + p.watch_log_sd * noise), p.watch_ratio_cap)
         watch_s = np.where(view, np.maximum(ratio * length, np.minimum(1.0, length)), 0.0)
-        completion = np.minimum(ratio, 1.0) - p.completion_ref
-        # Acts on a viewed item are centred on the typical view, so that there a user's rates per
-        # view are their own propensities (the measured ones).
-        liked = _appeal(f) - p.view_appeal_ref
+        completion = np.minimum(ratio, 1.0) - p.watch_ratio
 
         like = view & (
             u[_U_LIKE]
             < _chance(
                 _logit(f.like_rate)
-                + p.like_match * liked
+                + p.like_match * match
                 + p.like_completion * completion
                 + p.like_social_proof * proof
                 + p.like_follows * follows
@@ -160,13 +157,13 @@ class PersonaBrain:
         )
         comment = view & (
             u[_U_COMMENT]
-            < _chance(_logit(f.comment_rate) + p.comment_match * liked + p.comment_completion * completion)
+            < _chance(_logit(f.comment_rate) + p.comment_match * match + p.comment_completion * completion)
         )
         share = view & (
             u[_U_SHARE]
             < _chance(
                 _logit(f.share_rate)
-                + p.share_match * liked
+                + p.share_match * match
                 + p.share_completion * completion
                 + p.share_from_share * f.from_share
             )
@@ -174,7 +171,7 @@ class PersonaBrain:
         follow = (
             view
             & ~follows
-            & (u[_U_FOLLOW] < _chance(_logit(f.follow_rate) + p.follow_match * liked + p.follow_like * like))
+            & (u[_U_FOLLOW] < _chance(_logit(f.follow_rate) + p.follow_match * match + p.follow_like * like))
         )
         show_less = ~like & (
             u[_U_SHOW_LESS]

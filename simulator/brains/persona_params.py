@@ -18,7 +18,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "persona_params
 
 @dataclass(frozen=True)
 class PersonaParams:
-    # Population rates (mean per view unless said otherwise) and their log-normal spread across users.
+    # Population rates (per view unless said otherwise) and their spread across users.
     view_rate: float  # P(an impression is watched) at the reference state
     like_rate: float
     like_rate_log_sd: float
@@ -35,8 +35,6 @@ class PersonaParams:
     preferred_s: float
     social_proof_ref: float  # log10(1 + views) of a typical item
     match_ref: float  # interest match of a typical impression
-    view_appeal_ref: float  # appeal (match net of satiation) of a typical viewed item
-    completion_ref: float  # share of the item watched in a typical view (capped at 1)
     # Logit weights of P(view).
     view_match: float
     view_length: float

@@ -37,8 +37,6 @@ PRIORS: dict[str, tuple[float, str]] = {
     "share_rate": (0.0035, "no share counts in the data; set to the YouTube median comment/view ratio"),
     "follow_rate": (0.002, "no follow counts per view in the data; below the comment rate, as on YouTube"),
     "match_ref": (0.3, "cosine of a typical impression's topics with a 2-4 topic interest profile"),
-    "view_appeal_ref": (0.55, "mean appeal of viewed items in sample sessions (python -m simulator session)"),
-    "completion_ref": (0.55, "mean capped completion of viewed items in sample sessions"),
     "view_match": (4.0, "from match 0 to 1, P(view) goes from ~0.05 to ~0.75"),
     "view_length": (0.3, "per unit |log(length / preferred)|: mismatched lengths are skipped more"),
     "view_novelty": (0.8, "scaled by (2 * novelty_seeking - 1): explorers favour new topics, others avoid"),
@@ -106,28 +104,30 @@ def _log_sd_from_iqr(values: np.ndarray) -> float:
 
 
 def youtube_rates(path: Path) -> dict[str, float]:
-    """Pooled like, comment and dislike rates per view (each video's last snapshot), their spread
-    over snapshots, and the typical visible view count."""
-    per_snapshot: list[tuple[float, float, float, float]] = []
-    last: dict[str, tuple[float, float, float, float]] = {}
+    """Per-snapshot like/view, comment/view, dislike/view ratios and the typical visible view count."""
+    views, likes, comments, dislikes, last_views = [], [], [], [], {}
     with path.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            counts = tuple(float(row[k]) for k in ("views", "likes", "comment_total", "dislikes"))
-            if counts[0] <= 0:
+            v = float(row["views"])
+            if v <= 0:
                 continue
-            per_snapshot.append(counts)
-            if row["video_id"] not in last or counts[0] >= last[row["video_id"]][0]:
-                last[row["video_id"]] = counts
-    snaps = np.array(per_snapshot)
-    pooled = np.array(list(last.values())).sum(axis=0)
-    like, comment = snaps[:, 1] / snaps[:, 0], snaps[:, 2] / snaps[:, 0]
+            views.append(v)
+            likes.append(float(row["likes"]))
+            comments.append(float(row["comment_total"]))
+            dislikes.append(float(row["dislikes"]))
+            last_views[row["video_id"]] = max(v, last_views.get(row["video_id"], 0.0))
+    v = np.array(views)
+    like = np.array(likes) / v
+    comment = np.array(comments) / v
+    dislike = np.array(dislikes) / v
+    like, comment, dislike = like[like > 0], comment[comment > 0], dislike[dislike > 0]
     return {
-        "like_rate": float(pooled[1] / pooled[0]),
-        "like_rate_log_sd": _log_sd_from_iqr(like[like > 0]),
-        "comment_rate": float(pooled[2] / pooled[0]),
-        "comment_rate_log_sd": _log_sd_from_iqr(comment[comment > 0]),
-        "show_less_rate": float(pooled[3] / pooled[0]),
-        "social_proof_ref": float(np.median(np.log10(1.0 + np.array([c[0] for c in last.values()])))),
+        "like_rate": float(np.median(like)),
+        "like_rate_log_sd": _log_sd_from_iqr(like),
+        "comment_rate": float(np.median(comment)),
+        "comment_rate_log_sd": _log_sd_from_iqr(comment),
+        "show_less_rate": float(np.median(dislike)),
+        "social_proof_ref": float(np.median(np.log10(1.0 + np.array(list(last_views.values()))))),
     }
 
 
@@ -163,14 +163,11 @@ def build_params(data_dir: Path) -> dict:
         if not path.exists():
             raise FileNotFoundError(f"{path} is missing: point DATA_DIR at ../shared/data (PROVENANCE.md)")
     measured = {
-        "like_rate": "likes per view pooled over each video's last snapshot (sum likes / sum views), "
-        + YT_SRC,
-        "like_rate_log_sd": "log-scale spread from the IQR of likes/views over snapshots, " + YT_SRC,
-        "comment_rate": "comments per view pooled over each video's last snapshot, " + YT_SRC,
-        "comment_rate_log_sd": "log-scale spread from the IQR of comment_total/views over snapshots, "
-        + YT_SRC,
-        "show_less_rate": "dislikes per view pooled over each video's last snapshot (an explicit "
-        "negative signal per impression), " + YT_SRC,
+        "like_rate": "median likes/views over the 7,992 snapshots of " + YT_SRC,
+        "like_rate_log_sd": "log-scale spread from the IQR of likes/views, " + YT_SRC,
+        "comment_rate": "median comment_total/views, " + YT_SRC,
+        "comment_rate_log_sd": "log-scale spread from the IQR of comment_total/views, " + YT_SRC,
+        "show_less_rate": "median dislikes/views (an explicit negative signal per impression), " + YT_SRC,
         "social_proof_ref": "median log10(1 + views) of each video's last snapshot, " + YT_SRC,
         "view_rate": "mean is_click, " + KR_SRC,
         "skip_s": "median play_time of plays not clicked (a skip still takes a moment), " + KR_SRC,
