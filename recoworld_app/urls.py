@@ -38,3 +38,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "recoworld_app.pages.errors.bad_request"
+handler404 = "recoworld_app.pages.errors.page_not_found"
+handler500 = "recoworld_app.pages.errors.server_error"
