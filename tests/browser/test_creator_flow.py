@@ -73,7 +73,7 @@ def test_creator_uploads_runs_watches_compares_and_exports(
     page.fill("#id_reruns", "3")
     page.fill("#id_seed", "4242")
     screens.shot("05-run-filled")
-    page.click("button[type=submit]:has-text('Start the simulation')")
+    page.press("#id_name", "Enter")
     expect(page.locator("h1")).to_have_text("Compare runs")
     screens.shot("06-compare-waiting")
     first, second = SimulationRun.objects.order_by("pk")
