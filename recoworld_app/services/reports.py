@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ KPI_METRICS = ("views", "likes", "comments", "shares", "follows", "avg_watch_s",
 SAMPLES_KEPT = 60
 MIN_SEGMENT_USERS = 30  # fewer simulated users than this make a segment's figure mostly noise
 TOP_SEGMENTS = 8
+SEGMENT_METRICS = ("views", "completion_rate")  # charted by segment on the results page
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|")
 
 
@@ -102,19 +104,30 @@ def _compact(value: float) -> str:
     return compact(value)
 
 
+def last_horizon(run: SimulationRun) -> str:
+    return [h for h in charts.HORIZON_ORDER if charts.HORIZON_HOURS[h] <= run.horizon_hours][-1]
+
+
 def run_results(run: SimulationRun) -> dict:
-    """Everything a results page shows, from three small queries: aggregates, report, samples."""
-    rows = report_rows(run)
+    """Everything a results page shows, from three small queries: aggregates, report, samples.
+
+    Of the aggregates it reads the "all" rows and, at the last horizon, the two metrics charted by
+    segment: a few hundred rows whatever the audience.
+    """
+    rows = list(
+        RunMetric.objects.filter(run=run)
+        .filter(Q(segment="all") | Q(horizon=last_horizon(run), metric__in=SEGMENT_METRICS))
+        .values_list("metric", "horizon", "segment", "mean", "lo", "hi")
+    )
     index = index_rows(rows)
     report = RunReport.objects.filter(run=run).first()
     horizons = charts.horizons_in(index)
     last = horizons[-1] if horizons else None
-    segment_metric = "views"
     figures = charts.over_time_figures(index)
     extra = (report.extra or {}) if report else {}
     shown = shown_segments(extra["segment_users"]) if "segment_users" in extra else None
-    segments = charts.segments_figure(index, segment_metric, last, shown) if last else None
-    completion = charts.segments_figure(index, "completion_rate", last, shown) if last else None
+    segments = charts.segments_figure(index, SEGMENT_METRICS[0], last, shown) if last else None
+    completion = charts.segments_figure(index, SEGMENT_METRICS[1], last, shown) if last else None
     return {
         "index": index,
         "horizons": horizons,
