@@ -30,5 +30,14 @@ test: install
 bench: install
 	$(PY) -m benchmarks
 
+# Debian's chromium for the browser tests (Playwright drives it by executable_path). Idempotent:
+# refreshes the package lists only when the install from the current ones fails.
+browsers:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then /usr/bin/chromium --version; else \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null 2>&1 \
+	    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver; }; \
+	  /usr/bin/chromium --version; fi
+
 clean:
 	rm -rf var/test .pytest_cache

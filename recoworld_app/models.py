@@ -13,3 +13,218 @@ class WorkerPing(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+
+class Draft(models.Model):
+    """A post the creator has not published: a video, an image or text, with what probing found."""
+
+    class Kind(models.TextChoices):
+        VIDEO = "video", "Video"
+        IMAGE = "image", "Image"
+        TEXT = "text", "Text"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    title = models.CharField(max_length=120)
+    caption = models.TextField(blank=True)
+    hashtags = models.JSONField(default=list, blank=True)
+    topics = models.JSONField(default=list, blank=True)
+    # Paths relative to MEDIA_ROOT; served only through the owner-checking view.
+    media = models.CharField(max_length=300, blank=True)
+    media_type = models.CharField(max_length=60, blank=True)
+    media_bytes = models.BigIntegerField(default=0)
+    thumbnail = models.CharField(max_length=300, blank=True)
+    keyframes = models.JSONField(default=list, blank=True)
+    duration_s = models.FloatField(null=True, blank=True)
+    width = models.IntegerField(null=True, blank=True)
+    height = models.IntegerField(null=True, blank=True)
+    fps = models.FloatField(null=True, blank=True)
+    probe = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class Audience(models.Model):
+    """Who a run is shown to: a `simulator.audiences.AudienceSpec` as JSON, and its make-up."""
+
+    class Kind(models.TextChoices):
+        FOLLOWERS = "followers", "Followers"
+        GENERAL = "general", "General sample"
+        SLICE = "slice", "Demographic slice"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audiences")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    name = models.CharField(max_length=120)
+    spec = models.JSONField()
+    makeup = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self):
+        return self.name
+
+
+class SimulationRun(models.Model):
+    """One simulation of drafts posted on a schedule to an audience, split into (rerun, shard) tasks."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    class Brain(models.TextChoices):
+        PERSONA = "persona", "Persona (statistical)"
+        LLM = "llm", "LLM"
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="runs")
+    name = models.CharField(max_length=160)
+    audience = models.ForeignKey(Audience, on_delete=models.SET_NULL, null=True, related_name="runs")
+    audience_name = models.CharField(max_length=120)
+    population = models.PositiveIntegerField()
+    horizon_hours = models.PositiveIntegerField()
+    reruns = models.PositiveSmallIntegerField()
+    brain = models.CharField(max_length=10, choices=Brain.choices, default=Brain.PERSONA)
+    seed = models.BigIntegerField()
+    # The simulator's WorldConfig as JSON, frozen at submit so edits to drafts change no past run.
+    config = models.JSONField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    shards_total = models.PositiveIntegerField(default=0)
+    shards_done = models.PositiveIntegerField(default=0)
+    users_total = models.PositiveIntegerField(default=0)
+    users_simulated = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "status"]), models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+
+class RunPost(models.Model):
+    """A draft in a run's posting schedule: which draft, posted how many hours after the start."""
+
+    run = models.ForeignKey(SimulationRun, on_delete=models.CASCADE, related_name="posts")
+    draft = models.ForeignKey(Draft, on_delete=models.SET_NULL, null=True, related_name="run_posts")
+    position = models.PositiveSmallIntegerField()
+    at_hours = models.FloatField(default=0.0)
+    title = models.CharField(max_length=120)
+    item_id = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["run", "position"], name="runpost_unique_position")]
+
+
+class RunShard(models.Model):
+    """One (rerun, shard) unit of work; its result is written once, whatever the deliveries."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    run = models.ForeignKey(SimulationRun, on_delete=models.CASCADE, related_name="shards")
+    rerun = models.PositiveSmallIntegerField()
+    shard = models.PositiveIntegerField()
+    users = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    progress = models.FloatField(default=0.0)
+    task_id = models.CharField(max_length=64, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["rerun", "shard"]
+        constraints = [models.UniqueConstraint(fields=["run", "rerun", "shard"], name="runshard_unique_unit")]
+
+
+class RunMetric(models.Model):
+    """An aggregate of a finished run: a metric at a horizon for a segment, mean and 90% interval."""
+
+    run = models.ForeignKey(SimulationRun, on_delete=models.CASCADE, related_name="metrics")
+    metric = models.CharField(max_length=40)
+    horizon = models.CharField(max_length=8)
+    segment = models.CharField(max_length=80)
+    mean = models.FloatField()
+    lo = models.FloatField()
+    hi = models.FloatField()
+    values = models.JSONField(default=list)  # one value per rerun, for paired comparisons
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "metric", "horizon", "segment"], name="runmetric_unique_cell"
+            )
+        ]
+
+
+class RunReport(models.Model):
+    """The rest of a finished run's results, read in one row: funnel, watch time, summary, brains."""
+
+    run = models.OneToOneField(SimulationRun, on_delete=models.CASCADE, related_name="report")
+    summary = models.JSONField(default=list)  # plain-language sentences
+    funnel = models.JSONField(default=dict)
+    watch_histogram = models.JSONField(default=dict)
+    brain_usage = models.JSONField(default=dict)
+    per_post = models.JSONField(default=list)
+    extra = models.JSONField(default=dict)  # anything else the simulator's summary carries
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class RunSample(models.Model):
+    """A simulated user's reaction, kept as an example for the creator to read."""
+
+    run = models.ForeignKey(SimulationRun, on_delete=models.CASCADE, related_name="samples")
+    position = models.PositiveIntegerField()
+    persona = models.TextField()
+    item = models.CharField(max_length=120)
+    action = models.CharField(max_length=60)
+    watch_s = models.FloatField(default=0.0)
+    reasoning = models.TextField(blank=True)
+    comment = models.TextField(blank=True)
+    instruction = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["run", "position"], name="runsample_unique_position")]
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API; only its SHA-256 is stored, so a leak of the table leaks nothing."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

@@ -19,10 +19,12 @@ class ReactionRequest(JsonRecord):
     mindset: Mindset
     interests: dict[str, float]  # the evolved interest state (eq. 4-5), topic -> weight
     memory_summary: str = ""  # compressed engagement memory (eq. 1-3), in words
-    recent_topics: dict[str, int] = field(default_factory=dict)  # exposures this session, for satiation
+    recent_topics: dict[str, float] = field(default_factory=dict)  # decayed session exposures
     position: int = 0  # index of the item in the session
     session_seconds: float = 0.0  # time spent so far in the session
     shared_by: int | None = None  # neighbour whose share brought the item, if any
+    familiar_topics: dict[str, float] = field(default_factory=dict)  # memory's topic profile (novelty)
+    creator_seen: float = 0.0  # recent posts of this item's creator the user saw (creator fatigue)
 
 
 @dataclass

@@ -16,7 +16,7 @@ class DecisionFeatures:
 
     interest_match: np.ndarray  # user's current interests against the item's topics, in [0, 1]
     novelty: np.ndarray  # 1 - familiarity of the item's topics in the user's memory, in [0, 1]
-    satiation: np.ndarray  # share of this session's items on the same topics, in [0, 1]
+    satiation: np.ndarray  # saturating dose of the item's topics this session, in [0, 1]
     creator_fatigue: np.ndarray  # posts of this creator seen recently, decayed count >= 0
     fatigue: np.ndarray  # mindset, in [0, 1]
     boredom: np.ndarray  # mindset, in [0, 1]
@@ -32,12 +32,14 @@ class DecisionFeatures:
     follows_creator: np.ndarray  # bool
     from_share: np.ndarray  # bool: a neighbour's share brought the item
     position: np.ndarray  # int: index in the session
+    novelty_seeking: np.ndarray | None = None  # the user's taste for the new, in [0, 1]; None = 0.5
 
     def __len__(self) -> int:
         return len(self.interest_match)
 
     def take(self, index: np.ndarray) -> "DecisionFeatures":
-        return DecisionFeatures(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return DecisionFeatures(**{k: None if v is None else v[index] for k, v in values.items()})
 
 
 @dataclass

@@ -1,0 +1,351 @@
+"""The persona brain: a statistical user model in vectorised NumPy, seeded and reproducible.
+
+`decide_arrays` decides N (user, item, context) impressions at once from `DecisionFeatures`; the
+object interface (`react`, `reflect`) builds those arrays from requests and writes short reasons,
+comments and instructions from the same state, so every mode runs without an LLM. Parameters come
+from simulator/data/persona_params.json (see `persona_params` and `persona_priors`).
+"""
+
+from collections import Counter
+
+import numpy as np
+
+from simulator.brains.base import BrainUsage, ReactionRequest, ReflectionRequest
+from simulator.brains.features import DecisionFeatures, DecisionOutcome
+from simulator.brains.persona_params import PersonaParams
+from simulator.preferences import (
+    MindsetArrays,
+    engagement_signal,
+    interest_match,
+    novelty,
+    satiation,
+    topic_vector,
+    update_mindset,
+)
+from simulator.types import Item, Reaction, Reflection
+
+# The random draws of one batch, in a fixed order so a seed always gives the same outcome.
+_U_VIEW, _U_LIKE, _U_COMMENT, _U_SHARE, _U_FOLLOW, _U_SHOW_LESS, _U_LEAVE = range(7)
+
+
+def _logit(p: np.ndarray | float) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1.0 - 1e-6)
+    return np.log(p / (1.0 - p))
+
+
+def _chance(logit: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+class PersonaBrain:
+    """The `persona` brain (DESIGN.md "Brains")."""
+
+    name = "persona"
+
+    def __init__(self, params: PersonaParams | None = None):
+        self.params = params or PersonaParams.load()
+        self.usage = BrainUsage()
+
+    # The array form: the world and the session loop both call this.
+
+    def probabilities(self, f: DecisionFeatures) -> dict[str, np.ndarray]:
+        """P(view) and P(leave | not viewed) per decision: the model's two session-level chances."""
+        return {"view": _chance(self._view_logit(f)), "leave": _chance(self._leave_logit(f, viewed=0.0))}
+
+    def _view_logit(self, f: DecisionFeatures) -> np.ndarray:
+        p = self.params
+        seeking = 0.5 if f.novelty_seeking is None else f.novelty_seeking
+        log_len = np.abs(np.log(np.maximum(f.length_s, 1.0) / np.maximum(f.preferred_s, 1.0)))
+        return (
+            _logit(p.view_rate)
+            + p.view_match * (f.interest_match - p.match_ref)
+            - p.view_length * log_len
+            + f.novelty * (p.view_novelty * (2.0 * seeking - 1.0) + p.view_boredom_novelty * f.boredom)
+            - p.view_satiation * f.satiation
+            - p.view_fatigue * f.fatigue
+            - p.view_boredom * f.boredom
+            - p.view_creator_fatigue * f.creator_fatigue
+            + p.view_social_proof * (f.social_proof - p.social_proof_ref)
+            + p.view_hour * np.log(np.maximum(f.hour_activity, 0.05))
+            + p.view_follows * f.follows_creator
+            + p.view_from_share * f.from_share
+        )
+
+    def _leave_logit(self, f: DecisionFeatures, viewed: np.ndarray | float) -> np.ndarray:
+        p = self.params
+        return (
+            _logit(p.leave_rate)
+            + p.leave_fatigue * f.fatigue
+            + p.leave_boredom * f.boredom
+            + p.leave_satiation * f.satiation
+            - p.leave_engaged * viewed
+            - p.leave_hour * np.log(np.maximum(f.hour_activity, 0.05))
+        )
+
+    def decide_arrays(self, f: DecisionFeatures, rng: np.random.Generator) -> DecisionOutcome:
+        """Decide N impressions at once (no Python loop over decisions)."""
+        p = self.params
+        n = len(f)
+        u = rng.random((7, n))
+        noise = rng.standard_normal(n)
+        match = f.interest_match - p.match_ref
+        proof = f.social_proof - p.social_proof_ref
+        follows = np.asarray(f.follows_creator, bool)
+
+        view = u[_U_VIEW] < _chance(self._view_logit(f))
+        # Watch time: log-normal share of the length around the user's habit, shorter for items
+        # longer than they like (KuaiRand's slope), replays capped.
+        length = np.maximum(f.length_s, 1.0)
+        log_mu = (
+            np.log(np.maximum(f.watch_ratio, 1e-3))
+            + p.length_slope * np.log(length / np.maximum(f.preferred_s, 1.0))
+            + p.watch_match * match
+            - p.watch_fatigue * f.fatigue
+            - p.watch_boredom * f.boredom
+        )
+        ratio = np.minimum(np.exp(log_mu + p.watch_log_sd * noise), p.watch_ratio_cap)
+        watch_s = np.where(view, np.maximum(ratio * length, np.minimum(1.0, length)), 0.0)
+        completion = np.minimum(ratio, 1.0) - p.watch_ratio
+
+        like = view & (
+            u[_U_LIKE]
+            < _chance(
+                _logit(f.like_rate)
+                + p.like_match * match
+                + p.like_completion * completion
+                + p.like_social_proof * proof
+                + p.like_follows * follows
+            )
+        )
+        comment = view & (
+            u[_U_COMMENT]
+            < _chance(_logit(f.comment_rate) + p.comment_match * match + p.comment_completion * completion)
+        )
+        share = view & (
+            u[_U_SHARE]
+            < _chance(
+                _logit(f.share_rate)
+                + p.share_match * match
+                + p.share_completion * completion
+                + p.share_from_share * f.from_share
+            )
+        )
+        follow = (
+            view
+            & ~follows
+            & (u[_U_FOLLOW] < _chance(_logit(f.follow_rate) + p.follow_match * match + p.follow_like * like))
+        )
+        show_less = ~like & (
+            u[_U_SHOW_LESS]
+            < _chance(
+                _logit(p.show_less_rate)
+                + p.show_less_creator_fatigue * f.creator_fatigue
+                - p.show_less_mismatch * match
+                + p.show_less_satiation * f.satiation
+            )
+        )
+        leave = u[_U_LEAVE] < _chance(self._leave_logit(f, viewed=view))
+        self.usage.decisions += n
+        return DecisionOutcome(
+            watch_s=watch_s,
+            click=view,
+            like=like,
+            comment=comment,
+            share=share,
+            follow=follow,
+            show_less=show_less,
+            leave=leave,
+        )
+
+    # The object interface (Brain protocol).
+
+    def features(self, requests: list[ReactionRequest]) -> DecisionFeatures:
+        """The arrays for a batch of requests (the session loop's and the Brain protocol's path)."""
+        p = self.params
+        interests = np.array([topic_vector(r.interests) for r in requests])
+        topics = np.array([topic_vector(r.item.topics) for r in requests])
+        familiar = np.array([topic_vector(r.familiar_topics or r.persona.interests) for r in requests])
+        exposure = np.array([_raw_topic_vector(r.recent_topics) for r in requests])
+        b = [r.persona.behaviour for r in requests]
+
+        def col(values) -> np.ndarray:
+            return np.array(values, dtype=float)
+
+        return DecisionFeatures(
+            interest_match=interest_match(interests, topics),
+            novelty=novelty(familiar, topics),
+            satiation=satiation(exposure, topics, p.satiation_scale),
+            creator_fatigue=col([r.creator_seen for r in requests]),
+            fatigue=col([r.mindset.fatigue for r in requests]),
+            boredom=col([r.mindset.boredom for r in requests]),
+            length_s=col([r.item.duration_s for r in requests]),
+            preferred_s=col([x.preferred_video_s for x in b]),
+            watch_ratio=col([x.watch_ratio for x in b]),
+            social_proof=np.log10(1.0 + col([r.item.engagement.views for r in requests])),
+            hour_activity=p.hour_activity(col([r.context.hour_of_day for r in requests])),
+            like_rate=col([x.like_rate for x in b]),
+            comment_rate=col([x.comment_rate for x in b]),
+            share_rate=col([x.share_rate for x in b]),
+            follow_rate=col([x.follow_rate for x in b]),
+            follows_creator=np.array([r.persona.social.follows_creator for r in requests], bool),
+            from_share=np.array([r.shared_by is not None for r in requests], bool),
+            position=np.array([r.position for r in requests], int),
+            novelty_seeking=col([x.novelty_seeking for x in b]),
+        )
+
+    def react(self, requests: list[ReactionRequest], rng: np.random.Generator) -> list[Reaction]:
+        """Think, act and update the mindset for every request of the batch."""
+        if not requests:
+            return []
+        f = self.features(requests)
+        out = self.decide_arrays(f, rng)
+        skipped = ~out.click
+        signal = engagement_signal(out.watch_s, f.length_s, out.like, out.share, skipped)
+        after = update_mindset(
+            MindsetArrays.from_mindsets([r.mindset for r in requests]),
+            engagement=signal,
+            satiation=f.satiation,
+            novelty=f.novelty,
+            session_seconds=np.array([r.session_seconds for r in requests]) + out.watch_s,
+            session_minutes=np.array([r.persona.behaviour.session_minutes for r in requests]),
+            novelty_seeking=f.novelty_seeking,
+            rates=self.params.update_rates,
+        )
+        comment_pick = rng.integers(0, len(_COMMENTS), len(requests))
+        reactions = []
+        for i, r in enumerate(requests):
+            topic = _main_topic(r.item)
+            reactions.append(
+                Reaction(
+                    user_id=r.persona.id,
+                    item_id=r.item.id,
+                    reasoning=_reasoning(r, f, out, i, topic),
+                    watch_s=round(float(out.watch_s[i]), 2),
+                    click=bool(out.click[i]),
+                    like=bool(out.like[i]),
+                    comment=_COMMENTS[comment_pick[i]].format(topic=topic) if out.comment[i] else None,
+                    share=bool(out.share[i]),
+                    follow=bool(out.follow[i]),
+                    leave=bool(out.leave[i]),
+                    mindset=after.mindset(i, _mindset_note(r.mindset, after, i, topic, f.satiation[i])),
+                    brain=self.name,
+                )
+            )
+        return reactions
+
+    def reflect(self, requests: list[ReflectionRequest], rng: np.random.Generator) -> list[Reflection]:
+        """Reasons for leaving from the last turn, and an instruction or none (drawn from the mindset)."""
+        if not requests:
+            return []
+        p = self.params
+        fatigue = np.array([r.mindset.fatigue for r in requests])
+        boredom = np.array([r.mindset.boredom for r in requests])
+        logit = _logit(p.instruct_rate) - p.instruct_fatigue * fatigue + p.instruct_boredom * boredom
+        chance = _chance(logit)
+        instructs = rng.random(len(requests)) < chance
+        return [_reflection(r, bool(instructs[i])) for i, r in enumerate(requests)]
+
+
+def _raw_topic_vector(weights: dict[str, float]) -> np.ndarray:
+    """Like topic_vector, without normalising: decayed exposure counts keep their size."""
+    v = topic_vector(weights)
+    return v * sum(w for w in weights.values()) if weights else v
+
+
+def _main_topic(item: Item) -> str:
+    return max(item.topics, key=item.topics.get) if item.topics else item.kind
+
+
+_COMMENTS = (
+    "Love this!",
+    "Great {topic} content, more like this",
+    "Never thought about it that way",
+    "Saving this for later",
+    "This made my day",
+    "Who else watched this twice?",
+    "Finally some good {topic}",
+)
+
+
+def _reasoning(r: ReactionRequest, f: DecisionFeatures, out: DecisionOutcome, i: int, topic: str) -> str:
+    """The think step in words: the strongest driver of this decision."""
+    match, sat, length = f.interest_match[i], f.satiation[i], f.length_s[i]
+    if out.click[i]:
+        if r.shared_by is not None:
+            why = f"A friend shared this {topic} post"
+        elif f.follows_creator[i]:
+            why = f"I follow {r.item.creator_id}"
+        elif match >= 0.5:
+            why = f"I'm into {topic}"
+        elif f.novelty[i] > 0.7:
+            why = f"Something new ({topic}), curious"
+        else:
+            why = f"Caught my eye ({topic})"
+        text = f"{why}; watched {out.watch_s[i]:.0f}s of {length:.0f}s"
+        if out.like[i]:
+            text += ", liked it"
+    elif sat > 0.6:
+        text = f"Seen a lot of {topic} already, scrolled past"
+    elif f.creator_fatigue[i] >= 2:
+        text = f"Too much of {r.item.creator_id} lately, skipped"
+    elif match < 0.2:
+        text = f"Not into {topic}, skipped"
+    elif length > 3 * f.preferred_s[i]:
+        text = f"Too long for me ({length:.0f}s), skipped"
+    elif f.fatigue[i] > 0.6:
+        text = "Getting tired, skimming"
+    else:
+        text = f"Not feeling this {topic} one, skipped"
+    if out.leave[i]:
+        text += "; that's enough for now"
+    return text
+
+
+def _mindset_note(before, after: MindsetArrays, i: int, topic: str, sat: float) -> str:
+    if sat > 0.6:
+        return f"getting tired of {topic}"
+    if after.fatigue[i] > 0.6:
+        return "getting tired"
+    if after.boredom[i] > before.boredom + 0.03:
+        return "getting bored"
+    if after.satisfaction[i] > before.satisfaction + 0.03:
+        return "enjoying this"
+    return "steady"
+
+
+def _reflection(r: ReflectionRequest, instructs: bool) -> Reflection:
+    """Reasons from the last turn's items and reactions; an instruction aimed at the main complaint."""
+    turn = r.last_turn
+    shown = [r.items[i] for i in turn.items[: len(turn.reactions)] if i in r.items]
+    skipped = [r.items[x.item_id] for x in turn.reactions if x.skipped and x.item_id in r.items]
+    topics = Counter(_main_topic(it) for it in shown)
+    creators = Counter(it.creator_id for it in shown)
+    favourite = max(r.interests, key=r.interests.get) if r.interests else None
+    others = sorted(r.interests, key=r.interests.get, reverse=True)
+    reasons, instruction = [], None
+    top_topic, top_count = topics.most_common(1)[0] if topics else (None, 0)
+    top_creator, creator_count = creators.most_common(1)[0] if creators else (None, 0)
+    if top_topic and top_count >= max(3, len(shown) // 2):
+        reasons.append(f"too much {top_topic}: {top_count} of {len(shown)} items")
+        related = next((t for t in others if t != top_topic), None)
+        instruction = f"Too much {top_topic}, show me something different but related" + (
+            f", like {related}" if related else ""
+        )
+    elif top_creator and creator_count >= 3:
+        reasons.append(f"{creator_count} posts from {top_creator}")
+        instruction = f"Less from {top_creator}, please"
+    elif skipped and len(skipped) >= len(shown) / 2:
+        missed = Counter(_main_topic(it) for it in skipped).most_common(1)[0][0]
+        reasons.append(f"skipped {len(skipped)} of {len(shown)}, mostly {missed}")
+        wanted = favourite if favourite and favourite != missed else "something new"
+        instruction = f"Less {missed}, more {wanted}"
+    if r.mindset.boredom > 0.4:
+        reasons.append("bored")
+        instruction = instruction or "Show me something new and fresh"
+    if r.mindset.fatigue > 0.6:
+        reasons.append("tired, time to stop")
+    if not reasons:
+        reasons.append("had enough for now")
+    if instruction is None and favourite:
+        instruction = f"More {favourite}, please"
+    return Reflection(user_id=r.persona.id, reasons=reasons, instruction=instruction if instructs else None)
