@@ -137,7 +137,8 @@ def evaluate_taste(
     cases = taste_cases(ml, users, taste_fit["seed"])
     if not cases:
         raise ValueError("none of these users has two or more liked films to hold out")
-    model = TasteModel.from_fit_users(ml, list(taste_fit["fit_users"]), taste_fit["seed"], taste_fit["l2"])
+    first, last = taste_fit["fit_users"]
+    model = TasteModel.from_fit_users(ml, list(range(first, last + 1)), taste_fit["seed"], taste_fit["l2"])
     out: dict = {
         "protocol": "agent4rec-taste",
         "dataset": "ml-100k",
