@@ -51,7 +51,9 @@ def video_items(log: KuaiRandLog) -> list[Item]:
     """The sample's videos as Items (the log has their length, not their content)."""
     items = {}
     for vid, length in zip(log.video_id, log.duration_s, strict=True):
-        items.setdefault(int(vid), Item(id=f"kr:{vid}", creator_id="kuairand", kind="video", duration_s=length))
+        items.setdefault(
+            int(vid), Item(id=f"kr:{vid}", creator_id="kuairand", kind="video", duration_s=length)
+        )
     return list(items.values())
 
 

@@ -1,20 +1,18 @@
 """YouTube trending videos, US, 13 Sep - 22 Oct 2017 (Kaggle, datasnaek; simulator/data/PROVENANCE.md).
 
-7,992 daily snapshots of 2,364 videos: a catalogue of real competing items and real engagement ratios.
-The data has no video length, so Items from it carry duration 0 until a length is assigned.
+7,992 daily snapshots of 2,364 videos, followed day by day: real engagement ratios and growth. The
+same videos as Items (topics, a documented length) are the catalogue in simulator.catalogue.
 """
 
 import csv
-from datetime import date
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 from simulator.datasets import DATA_DIR
-from simulator.taxonomy import YOUTUBE_CATEGORY_TOPICS
-from simulator.types import Engagement, Item
 
 YOUTUBE_FILE = DATA_DIR / "youtube_trending_us_2017.csv"
 YEAR = 2017
@@ -68,27 +66,6 @@ def load_youtube(path: Path = YOUTUBE_FILE) -> tuple[TrendingVideo, ...]:
             )
         )
     return tuple(videos)
-
-
-def video_topics(category_id: int) -> dict[str, float]:
-    topics = YOUTUBE_CATEGORY_TOPICS.get(category_id, ("film",))
-    return {t: 1.0 / len(topics) for t in topics}
-
-
-def video_item(video: TrendingVideo, max_tags: int = 8) -> Item:
-    """The video at its last snapshot as an Item (its counts are the social proof a viewer sees)."""
-    return Item(
-        id=f"yt:{video.video_id}",
-        creator_id=f"yt:{video.channel}",
-        kind="video",
-        caption=video.title,
-        hashtags=list(video.tags[:max_tags]),
-        topics=video_topics(video.category_id),
-        engagement=Engagement(
-            views=int(video.views[-1]), likes=int(video.likes[-1]), comments=int(video.comments[-1])
-        ),
-        description=f"{video.title}, a video by {video.channel}.",
-    )
 
 
 @dataclass(frozen=True)

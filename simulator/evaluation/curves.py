@@ -1,34 +1,39 @@
 """Reaction curves against real cascades, and rerun-to-rerun variability.
 
-For a spread of real cascades (every size band of the file), the world runs a general audience as
-large as the cascade's final count; a real catalogue video is posted at a random hour and its views
-are followed for a week. The simulated share of the one-week count reached at 1 h, 6 h, 12 h, 1 d and
-2 d is set beside the real cascades' share: median and interquartile range per horizon, and the
-normalised RMSE OASIS reports for its cascades (Yang et al., "OASIS: Open Agent Social Interaction
-Simulations with One Million Agents", 2024), here the RMSE between a cascade's simulated and real share
-curves over the five horizons divided by the range of the real curve, summarised over cascades.
+For a spread of real cascades (every size band of the file), the world runs a creator's followers as
+many as the cascade's one-week count (at least MIN_AUDIENCE, so a curve has views to measure); a real
+catalogue video is posted at a random hour and its views are followed for a week. The simulated share
+of the one-week count reached at 1 h, 6 h, 12 h, 1 d and 2 d is set beside the real cascades' share:
+median and interquartile range per horizon, and the normalised RMSE that OASIS reports for its
+cascades (Yang et al., "OASIS: Open Agent Social Interaction Simulations with One Million Agents",
+2024), here the RMSE between a cascade's simulated and real share curves over the five horizons
+divided by the range of the real curve, summarised over cascades.
 """
+
+import dataclasses
 
 import numpy as np
 
 from simulator.datasets.cascades import HORIZON_HOURS, HORIZON_NAMES, load_cascades
 from simulator.evaluation.metrics import nrmse, quartiles
+from simulator.types import Engagement
 
 WEEK_H = 168
-MIN_AUDIENCE = 50  # smaller audiences give too few views for a share curve
+MIN_AUDIENCE = 1000  # smaller audiences give too few views for a share curve
 CV_AUDIENCE = 10_000
 
 
 def _world_curve(size: int, seed: int, rerun: int, video_index: int, post_hour: float) -> np.ndarray:
-    """Cumulative hourly views of one real video posted to a general audience, over a week."""
+    """Cumulative hourly views of one real video posted to its creator's followers, over a week."""
     from simulator.audiences import AudienceSpec
     from simulator.catalogue import load_catalogue
     from simulator.world import PostSpec, WorldConfig, run_world
 
     items = load_catalogue()
-    item = items[video_index % len(items)]
+    item = dataclasses.replace(items[video_index % len(items)], creator_id="me", engagement=Engagement())
+    niche = max(item.topics, key=item.topics.get)
     config = WorldConfig(
-        audience=AudienceSpec(kind="general", size=size),
+        audience=AudienceSpec(kind="followers", size=size, profile={"niche": niche, "follower_count": size}),
         posts=[PostSpec(item=item, at_hours=post_hour)],
         horizon_hours=float(WEEK_H),
         seed=seed,
@@ -88,7 +93,7 @@ def evaluate_curves(path: str, *, sample: int, runs: int, brain: str = "persona"
         "real_cascades": len(cascades),
         "simulated_cascades": len(sim_rows),
         "seed": seed,
-        "metric": "views of a real catalogue video posted to a general audience of the cascade's size",
+        "metric": "views of a real catalogue video posted to its creator's followers, as many as the cascade",
         "horizons": horizons,
         "nrmse": {
             "per_cascade": quartiles(np.array(errors)),

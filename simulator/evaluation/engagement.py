@@ -58,7 +58,7 @@ def simulate_impressions(
 
     params = params or PersonaParams.load()
     items = load_catalogue()
-    people = sample_population(users, seed, items=items, params=params)
+    people = sample_population(users, seed, params=params)
     rng = np.random.default_rng([seed, 1])
     chosen = np.sort(rng.choice(len(items), min(videos, len(items)), replace=False))
     item_idx = np.repeat(chosen, per_video)
@@ -92,12 +92,15 @@ def simulate_impressions(
         "novelty_seeking": behaviour("novelty_seeking"),
     }
     n = len(item_idx)
-    features = DecisionFeatures(
-        **{f.name: values.get(f.name, np.zeros(n)) for f in fields(DecisionFeatures)}
-    )
+    features = DecisionFeatures(**{f.name: values.get(f.name, np.zeros(n)) for f in fields(DecisionFeatures)})
     out = PersonaBrain(params).decide_arrays(features, rng)
     return Impressions(
-        item=item_idx, length_s=length, view=out.click, like=out.like, comment=out.comment, watch_s=out.watch_s
+        item=item_idx,
+        length_s=length,
+        view=out.click,
+        like=out.like,
+        comment=out.comment,
+        watch_s=out.watch_s,
     )
 
 
@@ -138,11 +141,15 @@ def evaluate_engagement(
         "population": users,
         "impressions_per_video": per_video,
         "videos_compared": int(len(like)),
-        "view_rate": {"simulated": round(float(imp.view.mean()), 4), "kuairand": round(float(kr.is_click.mean()), 4)},
+        "view_rate": {
+            "simulated": round(float(imp.view.mean()), 4),
+            "kuairand": round(float(kr.is_click.mean()), 4),
+        },
         "like_per_view": {"simulated": quartiles(like), "youtube": quartiles(real.like_per_view)},
         "comment_per_view": {"simulated": quartiles(comment), "youtube": quartiles(real.comment_per_view)},
         "watch_ratio": {
-            "simulated": quartiles(sim_ratio) | {"by_length": watch_by_length(imp.length_s[viewed], sim_ratio)},
+            "simulated": quartiles(sim_ratio)
+            | {"by_length": watch_by_length(imp.length_s[viewed], sim_ratio)},
             "kuairand": quartiles(kr_ratio)
             | {"n": int(clicked.sum()), "by_length": watch_by_length(kr.duration_s[clicked], kr_ratio)},
         },

@@ -7,6 +7,7 @@ random and a popularity baseline answering on the very same films.
 """
 
 from dataclasses import dataclass, fields, replace
+from functools import cache
 
 import numpy as np
 
@@ -70,7 +71,7 @@ def taste_cases(ml: MovieLens, users: list[int], seed: int) -> list[TasteCase]:
     return cases
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TasteModel:
     """What the protocol's answers rest on, all from the fit users (1-600) only."""
 
@@ -79,13 +80,19 @@ class TasteModel:
 
     @classmethod
     def from_fit_users(cls, ml: MovieLens, fit_users: list[int], seed: int, l2: float) -> "TasteModel":
-        cases = taste_cases(ml, fit_users, seed)
-        histories = [c.history_items for c in cases]
-        popularity = np.bincount(np.concatenate(histories), minlength=ml.n_items + 1).astype(float)
-        return cls(taste=CoRatingTaste.fit(histories, ml.n_items, l2), popularity=popularity)
+        return _fitted_model(ml, tuple(fit_users), seed, l2)
 
     def match(self, cases: list[TasteCase], ratio: int) -> list[np.ndarray]:
         return self.taste.match([c.history_items for c in cases], [c.candidates(ratio)[0] for c in cases])
+
+
+@cache
+def _fitted_model(ml: MovieLens, fit_users: tuple[int, ...], seed: int, l2: float) -> TasteModel:
+    """Fitted once per process: the same data, users, seed and penalty always give the same model."""
+    cases = taste_cases(ml, list(fit_users), seed)
+    histories = [c.history_items for c in cases]
+    popularity = np.bincount(np.concatenate(histories), minlength=ml.n_items + 1).astype(float)
+    return TasteModel(taste=CoRatingTaste.fit(histories, ml.n_items, l2), popularity=popularity)
 
 
 def persona_features(match: np.ndarray, params, positions: np.ndarray):
@@ -162,7 +169,9 @@ def evaluate_taste(
         else:
             row[brain] = classification(_llm_answers(ml, cases, ratio, positions, llm_brain, rng), labels)
         row["random"] = classification(rng.random(len(items)) < taste_fit["random_yes_rate"], labels)
-        row["popularity"] = classification(model.popularity[items] >= taste_fit["popularity_threshold"], labels)
+        row["popularity"] = classification(
+            model.popularity[items] >= taste_fit["popularity_threshold"], labels
+        )
         out["ratios"][str(ratio)] = row
     return out
 

@@ -62,10 +62,23 @@ def fit(*, seed: int = 0, only: str | None = None, command: str = "python -m sim
             f"calibrated so the simulated median per-video comment/view equals the real {median['comment']} "
             "of the YouTube trending US 2017 videos (python -m simulator fit)",
         )
+    if updates:
+        write_fit(updates, section)  # the world fit below runs the brain as now fitted
     if only in (None, "world"):
-        from simulator.fitting.world import fit_world
+        # The world's freshness kernel, refitted through the world with the brain just fitted
+        # (simulator.curve_fit owns the method; its result goes to simulator/data/world_params.json).
+        from simulator.curve_fit import fit_world_timing
+        from simulator.timing import PARAMS_PATH, write_params
 
-        section["world"] = fit_world(TWITTER15_FILE, seed=seed)
+        freshness = fit_world_timing(str(TWITTER15_FILE))
+        write_params(freshness)
+        section["world"] = {
+            "file": PARAMS_PATH.name,
+            "tau_h": freshness["tau_h"],
+            "alpha": freshness["alpha"],
+            "fitted_share": freshness["fitted_share"],
+            "real_median_share": freshness["real_median_share"],
+        }
         data[TWITTER15_FILE.name] = _sha256(TWITTER15_FILE)
 
     section |= {

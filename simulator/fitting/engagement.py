@@ -19,9 +19,14 @@ def _shift_rate(rate: float, shift: float) -> float:
     return float(1.0 / (1.0 + np.exp(-(np.log(rate / (1.0 - rate)) + shift))))
 
 
-def fit_engagement(params, *, seed: int = 0, users: int = 5000, videos: int = 300, per_video: int = 6000) -> dict:
+def fit_engagement(
+    params, *, seed: int = 0, users: int = 5000, videos: int = 300, per_video: int = 6000
+) -> dict:
     real = engagement_ratios(load_youtube())
-    target = {"like": float(np.median(real.like_per_view)), "comment": float(np.median(real.comment_per_view))}
+    target = {
+        "like": float(np.median(real.like_per_view)),
+        "comment": float(np.median(real.comment_per_view)),
+    }
     bounds = {"like": [-4.0, 4.0], "comment": [-4.0, 4.0]}
     simulated = {}
     for _ in range(STEPS):

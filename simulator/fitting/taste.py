@@ -18,13 +18,19 @@ def _sigmoid(x: float) -> float:
     return float(1.0 / (1.0 + np.exp(-x)))
 
 
-def fit_taste(ml: MovieLens, match_ref: float, seed: int = 0, fit_users: range = FIT_USERS) -> dict:
+def fit_taste(
+    ml: MovieLens,
+    match_ref: float,
+    seed: int = 0,
+    fit_users: range = FIT_USERS,
+    l2_grid: tuple[float, ...] = L2_GRID,
+) -> dict:
     """The taste section of the parameter file: co-rating model, the brain's match slope, baselines."""
     cases = taste_cases(ml, list(fit_users), seed)
     labels = np.concatenate([c.candidates(1)[1] for c in cases])
     items = np.concatenate([c.candidates(1)[0] for c in cases])
     best = None
-    for l2 in L2_GRID:
+    for l2 in l2_grid:
         model = TasteModel.from_fit_users(ml, list(fit_users), seed, l2)
         match = np.concatenate(model.match(cases, 1))
         score = auc(match, labels)

@@ -1,4 +1,4 @@
-"""`python -m simulator evaluate {taste,curves,engagement,reorder}` and `python -m simulator fit`."""
+"""`python -m simulator evaluate {taste,curves,engagement,reorder}`: the simulator against real data."""
 
 import argparse
 import json
@@ -25,10 +25,11 @@ def _users(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def add_parsers(subparsers: argparse._SubParsersAction) -> None:
-    """Register `evaluate` and `fit` on the simulator's command line."""
-    evaluate = subparsers.add_parser("evaluate", help="fidelity against real data and published yardsticks")
-    protocols = evaluate.add_subparsers(dest="protocol", required=True)
+HELP = "the simulator against real data and published yardsticks (taste, curves, engagement, reorder)"
+
+
+def add_arguments(evaluate: argparse.ArgumentParser) -> None:
+    protocols = evaluate.add_subparsers(dest="protocol", required=True, metavar="protocol")
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--brain", default="persona", help="persona (default) or llm")
@@ -58,24 +59,20 @@ def add_parsers(subparsers: argparse._SubParsersAction) -> None:
     reorder.add_argument("--users", type=_users, default=_users("601-943"))
     reorder.add_argument("--ratio", type=int, default=9, help="never-rated films per held-out liked film")
     common(reorder)
-    evaluate.set_defaults(func=run_evaluate)
-
-    fit = subparsers.add_parser("fit", help="fit the persona brain and the world to real data")
-    fit.add_argument("--seed", type=int, default=0)
-    fit.add_argument("--only", choices=["taste", "engagement", "world"], help="fit one part, keep the rest")
-    fit.set_defaults(func=run_fit)
 
 
 def _brain(name: str):
     """The brain for protocols that ask it object by object (the LLM); None for persona."""
     if name == "persona":
         return None
-    from simulator.brains import make_brain
+    if name != "llm":
+        raise ValueError(f"unknown brain {name!r}: persona or llm")
+    from simulator.evaluation.llm import llm_brain_from_env
 
-    return make_brain(name)
+    return llm_brain_from_env()
 
 
-def run_evaluate(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from simulator.evaluation import report
 
     try:
@@ -107,7 +104,9 @@ def _evaluate(args: argparse.Namespace) -> dict:
     if args.protocol == "curves":
         from simulator.evaluation.curves import evaluate_curves
 
-        return evaluate_curves(args.cascades, sample=args.sample, runs=args.runs, brain=args.brain, seed=args.seed)
+        return evaluate_curves(
+            args.cascades, sample=args.sample, runs=args.runs, brain=args.brain, seed=args.seed
+        )
     if args.protocol == "engagement":
         from simulator.evaluation.engagement import evaluate_engagement
 
@@ -128,15 +127,3 @@ def _evaluate(args: argparse.Namespace) -> dict:
         seed=args.seed,
         llm_brain=_brain(args.brain),
     )
-
-
-def run_fit(args: argparse.Namespace) -> int:
-    from simulator.fitting.command import fit
-
-    try:
-        summary = fit(seed=args.seed, only=args.only, command="python -m simulator " + " ".join(sys.argv[1:]))
-    except (DatasetMissing, ValueError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(summary, indent=1))
-    return 0
