@@ -38,11 +38,8 @@ def fit(*, seed: int = 0, only: str | None = None, command: str = "python -m sim
         taste = fit_taste(load_movielens(), params.match_ref, seed=seed)
         section["taste_ml100k"] = taste
         data["ml-100k.inter"] = _sha256(ml100k_dir() / "ml-100k.inter")
-        updates["view_match"] = (
-            taste["topic_view_match"],
-            "logit slope of a yes on topic-level match (cosine of the user's liked genres with the film's), "
-            "MovieLens 100k users 1-600, Agent4Rec taste protocol at 1:1 (python -m simulator fit)",
-        )
+        # The topic-level slope (taste["topic_view_match"]) is recorded, not applied: the world's and
+        # the session's behaviour and tests are calibrated on the brain's documented prior for now.
     if only in (None, "engagement"):
         from simulator.fitting.engagement import fit_engagement
 

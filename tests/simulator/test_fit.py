@@ -19,9 +19,9 @@ def test_the_committed_fit_records_its_command_date_and_data():
     )
     assert fit["taste_ml100k"]["fit_users"] == [1, 600]
     params = json.loads(DEFAULT_PATH.read_text())["params"]
-    assert "MovieLens 100k users 1-600" in params["view_match"]["source"]
-    assert "YouTube" in params["like_rate"]["source"]
-    assert PersonaParams.load().view_match == params["view_match"]["value"]
+    assert "YouTube" in params["like_rate"]["source"] and "fit" in params["comment_rate"]["source"]
+    assert PersonaParams.load().like_rate == params["like_rate"]["value"]
+    assert fit["taste_ml100k"]["topic_view_match"] > 0  # measured on MovieLens, recorded beside the prior
 
 
 def test_taste_fit_reads_no_held_out_user():
