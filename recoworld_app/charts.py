@@ -22,6 +22,7 @@ METRIC_LABELS = {
     "follows": "Follows",
     "unfollows": "Unfollows",
     "show_less": "“Show less”",
+    "from_shares": "Reached through shares",
 }
 OVER_TIME_METRICS = ("views", "likes", "comments", "shares", "follows", "watch_time_s")
 RATE_METRICS = {"completion_rate"}
@@ -333,6 +334,7 @@ def differences(base: dict, other: dict, horizon: str, segment: str = "all") -> 
                 "lo": diff - half,
                 "hi": diff + half,
                 "relative": diff / a[0] if a[0] else None,
+                "rate": metric in RATE_METRICS,
                 "verdict": "higher"
                 if diff - half > 0
                 else "lower"

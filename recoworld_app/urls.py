@@ -21,6 +21,7 @@ urlpatterns = [
     path("drafts/<int:draft_id>/media/<slug:name>/", drafts.draft_media, name="draft_media"),
     path("audiences/", audiences.audience_list, name="audience_list"),
     path("audiences/new/<slug:kind>/", audiences.audience_new, name="audience_new"),
+    path("audiences/preview/<slug:kind>/", audiences.audience_preview_partial, name="audience_preview"),
     path("audiences/followers-template.csv", audiences.follower_template, name="follower_template"),
     path("audiences/<int:audience_id>/", audiences.audience_detail, name="audience_detail"),
     path("audiences/<int:audience_id>/delete/", audiences.audience_remove, name="audience_delete"),

@@ -6,8 +6,10 @@ three paths of the platform recommender: the following feed (followers), explora
 to the post's early engagement velocity and to how far the post outranks the competing catalogue for
 this user's interests) and shares from neighbours; a freshness kernel fitted to real cascades
 (simulator.timing) scales all three. The post lands at a position in the session; users who stay
-that long decide in one vectorised batch per step (the persona brain's `decide_arrays`). Reactions
-change the user's state (paper eq. 6-7): the environment (the recommender's exposure: impressions,
+that long decide in one vectorised batch per step (the persona brain's `decide_arrays`); each
+decision moves the user's interests toward or away from the post's topics (eq. 4, the brain's
+rates), which changes how the next posts match and rank for them. Reactions change the user's
+state (paper eq. 6-7): the environment (the recommender's exposure: impressions,
 creator fatigue, "show less", follows and unfollows) and messages from neighbours (shares, delivered
 to their followers' inboxes with the follower's influence weight). Events are stamped with their
 time and counted straight into (post, horizon, segment) arrays; no event list is kept.
@@ -45,7 +47,7 @@ from simulator.clock import (
     session_starts,
 )
 from simulator.graph import SocialGraph, build_graph
-from simulator.preferences import topic_vector
+from simulator.preferences import engagement_signal, topic_vector, update_interests
 from simulator.randomness import RowGenerator, hashed, run_key, uniform
 from simulator.serial import JsonRecord
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
@@ -294,7 +296,7 @@ class _Setup:
     weight_class: np.ndarray  # (N,) int8
     weights: np.ndarray  # (W,)
     offsets: np.ndarray  # (N,) time zone in steps
-    catalogue_cos: np.ndarray  # (N, G) interest match with each group of competing items
+    catalogue_groups: np.ndarray  # (G, topics) distinct topic vectors of the competing items
     catalogue_counts: np.ndarray  # (G,) items per group
 
 
@@ -322,7 +324,7 @@ def _setup(spec_json: str, seed: int) -> _Setup:
         weight_class=weight_class.astype(np.int8),
         weights=weights,
         offsets=offset_steps(pop.utc_offset_h),
-        catalogue_cos=_cosine_matrix(pop.interests, groups),
+        catalogue_groups=groups,
         catalogue_counts=counts,
     )
 
@@ -404,18 +406,10 @@ class _Shard:
         self.topics = np.array([topic_vector(p.item.topics) for p in config.posts], dtype=np.float32)
         self.length = np.array([p.item.duration_s for p in config.posts])
         local = slice(lo, hi)
-        self.interests = pop.interests[local]
-        self.match = _cosine_matrix(self.interests, self.topics)  # (n, P)
-        self.dot = (self.interests @ self.topics.T).astype(np.float32)
-        # the share of the catalogue each post outranks for each user's interests
-        cat = setup.catalogue_cos[local]
-        total = setup.catalogue_counts.sum()
+        self.base_interests = pop.interests[local]
+        self.interests = self.base_interests.copy()  # the evolving state (eq. 4); the setup stays as built
         self.percentile = np.empty((self.n, n_posts), dtype=np.float32)
-        for k in range(n_posts):  # one post at a time keeps the (users, groups) temporaries small
-            m = self.match[:, k : k + 1]
-            beaten = (cat < m).astype(np.float32) + 0.5 * (np.abs(cat - m) < 1e-6)
-            self.percentile[:, k] = beaten @ setup.catalogue_counts.astype(np.float32) / total
-        self.explore_weight = self.percentile**self.params.explore_focus
+        self._rank(np.arange(self.n))
         # state (paper eq. 6-7)
         self.follows = pop.follower[local].copy()
         self.said_less = np.zeros(self.n, dtype=bool)
@@ -438,6 +432,46 @@ class _Shard:
         self.sample_pool: dict[str, np.ndarray] | None = None
         self.seconds = 0.0
         self.decisions = 0
+
+    def _rank(self, users: np.ndarray) -> None:
+        """Interest match with each post, and the share of the catalogue each post outranks, for users."""
+        setup = self.setup
+        interests = self.interests[users]
+        match = _cosine_matrix(interests, self.topics)  # (n, P)
+        if users.size == self.n:
+            self.match = match
+            self.dot = (interests @ self.topics.T).astype(np.float32)
+        else:
+            self.match[users] = match
+            self.dot[users] = interests @ self.topics.T
+        cat = _cosine_matrix(interests, setup.catalogue_groups)
+        counts = setup.catalogue_counts.astype(np.float32)
+        # all posts at once for a few users; post by post for many, to keep (users, posts, groups) small
+        for ks in (
+            [slice(None)]
+            if len(users) * len(self.topics) < 200_000
+            else [slice(k, k + 1) for k in range(len(self.topics))]
+        ):
+            m = match[:, ks, None]
+            beaten = (cat[:, None, :] < m).astype(np.float32) + 0.5 * (np.abs(cat[:, None, :] - m) < 1e-6)
+            self.percentile[users, ks] = beaten @ counts / counts.sum()
+        if users.size == self.n:
+            self.explore_weight = self.percentile**self.params.explore_focus
+        else:
+            self.explore_weight[users] = self.percentile[users] ** self.params.explore_focus
+
+    def _evolve_interests(self, a: np.ndarray, p: np.ndarray, signal: np.ndarray) -> None:
+        """Eq. 4: each decided impression moves the user's interests toward (or away from) the post's
+        topics; posts in index order, so a user with two posts in one step updates the same way always."""
+        rates = self.brain.params.update_rates
+        for k in np.unique(p):
+            rows = p == k
+            users = a[rows]
+            topics = np.broadcast_to(self.topics[k], (len(users), self.topics.shape[1]))
+            self.interests[users] = update_interests(
+                self.interests[users], self.base_interests[users], topics, signal[rows], rates
+            )
+        self._rank(np.unique(a))
 
     # -- globals from the exchanged totals
 
@@ -490,7 +524,8 @@ class _Shard:
 
     def _step(self, step: int, velocity: np.ndarray, proof: np.ndarray) -> None:
         t = step * STEP_H
-        live = np.flatnonzero(self.at_h < t + STEP_H)
+        # posts past their horizon are no longer followed, so they need no delivery
+        live = np.flatnonzero((self.at_h < t + STEP_H) & (t < self.at_h + self.config.horizon_hours))
         if not len(live):
             return
         setup, params = self.setup, self.params
@@ -594,6 +629,9 @@ class _Shard:
         )
         self.fatigue_at[ua] = now
         np.add.at(self.creator_fatigue, a, 1.0)
+        self._evolve_interests(
+            a, p, engagement_signal(out.watch_s, self.length[p], out.like, out.share, ~out.click)
+        )
         if out.share.any():
             self.outbox.append(np.stack([users[out.share], p[out.share]], axis=1))
 

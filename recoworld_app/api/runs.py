@@ -61,6 +61,7 @@ class RunIn(Schema):
     brain: str = "persona"
     seed: int | None = None
     at_hours: list[float] | None = None
+    strategy: str = ""
     name: str = ""
 
 
@@ -86,7 +87,8 @@ def list_runs(request):
 
 @router.post("", response={201: RunOut, 400: Error, 404: Error, 429: Error, 503: Error})
 def create_run(request, payload: RunIn):
-    """Queue a run of one or more drafts (posted at `at_hours`, default all at the start)."""
+    """Queue a run of one or more drafts, posted at `at_hours` (default all at the start) or on a named
+    `strategy`: once, daily-18h, 3-a-day or 2-a-week, at the audience's local time."""
     return Status(201, run_create(owner=request.user, **payload.dict()))
 
 

@@ -14,6 +14,7 @@ from recoworld_app.services.audiences import (
     audience_create_slice,
     audience_delete,
     audience_for_owner,
+    audience_preview,
     follower_csv_template,
 )
 from recoworld_app.services.errors import ServiceError
@@ -66,6 +67,38 @@ def _create(kind: str, form, owner) -> Audience | None:
         return audience_create_followers_csv(**common, upload=data["file"])
     profile = form.profile()
     return None if form.errors else audience_create_followers_profile(**common, profile=profile)
+
+
+@login_required
+@require_POST
+def audience_preview_partial(request, kind: str):
+    """htmx: the make-up the audience being described would have, redrawn as the form changes."""
+    if kind not in ("general", "slice", "followers-profile"):
+        raise Http404()
+    data = request.POST.copy()
+    data["name"] = data.get("name") or "preview"  # a name is not needed to see the make-up
+    form = KINDS[kind][1](data)
+    context = {"figures": [], "problems": []}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if kind == "slice":
+                makeup = audience_preview(kind="slice", size=data["size"], filters=form.filters())
+            elif kind == "followers-profile":
+                profile = form.profile()
+                if form.errors:
+                    raise ServiceError("Fix the shares above to see the make-up.")
+                makeup = audience_preview(kind="followers", size=data["size"], profile=profile)
+            else:
+                makeup = audience_preview(kind="general", size=data["size"])
+        except ServiceError as exc:
+            context["problems"] = getattr(exc, "problems", None) or [str(exc)]
+        else:
+            context["figures"] = makeup_figures(makeup)
+            context["makeup"] = makeup
+    else:
+        context["problems"] = ["Fill in the fields above to see the make-up."]
+    return render(request, "audiences/_preview.html", context)
 
 
 @login_required

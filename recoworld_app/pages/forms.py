@@ -2,6 +2,7 @@
 
 from django import forms
 
+from simulator.audiences import ACTIVITY_LEVELS
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 
 TOPIC_CHOICES = [(t, "DIY" if t == "diy" else t.title()) for t in TOPICS]
@@ -61,9 +62,12 @@ class SliceForm(AudienceBaseForm):
     gender = _multi(GENDERS, "Genders")
     country = _multi(COUNTRIES, "Countries")
     interests = _multi(TOPICS, "Interests", "Users with any of the ticked interests.")
+    activity = _multi(
+        ACTIVITY_LEVELS, "How active", "Low: less than daily; medium: daily; high: almost constantly."
+    )
 
     def filters(self) -> dict[str, list[str]]:
-        return {k: self.cleaned_data[k] for k in ("age_band", "gender", "country", "interests")}
+        return {k: self.cleaned_data[k] for k in ("age_band", "gender", "country", "interests", "activity")}
 
 
 class FollowersCsvForm(AudienceBaseForm):
@@ -129,6 +133,11 @@ class RunForm(forms.Form):
         label="Posting times (hours after the start)",
         help_text="One per ticked draft, in the order listed above, e.g. 0, 24, 48. Empty: all at the start.",
     )
+    strategy = forms.ChoiceField(
+        required=False,
+        label="Or a posting strategy",
+        help_text="Cycles through the ticked drafts at the audience's local time; leave posting times empty.",
+    )
     audience = forms.ChoiceField()
     population = forms.IntegerField(
         label="Simulated users", min_value=1, initial=5000, help_text="More users, finer segments; slower."
@@ -145,8 +154,9 @@ class RunForm(forms.Form):
         required=False, max_length=400, help_text="Optional; named after the drafts otherwise."
     )
 
-    def __init__(self, *args, drafts, audiences, brains, horizons, **kwargs):
+    def __init__(self, *args, drafts, audiences, brains, horizons, strategies, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["strategy"].choices = [("", "None: the posting times above")] + strategies
         self.fields["drafts"].choices = [
             (str(d.pk), f"{d.title} ({d.get_kind_display().lower()})") for d in drafts
         ]

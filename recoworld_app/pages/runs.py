@@ -28,6 +28,7 @@ from recoworld_app.services.runs import (
     run_for_owner,
     run_progress,
     run_retry,
+    strategy_choices,
 )
 
 COMPARE_METRICS = ("views", "likes", "shares", "follows", "watch_time_s", "completion_rate")
@@ -63,6 +64,7 @@ def run_new(request):
         audiences=audiences,
         brains=brain_choices(),
         horizons=HORIZON_CHOICES,
+        strategies=strategy_choices(),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -81,7 +83,13 @@ def run_new(request):
                 runs = run_create_variants(draft_ids=draft_ids, **common)
                 query = "&".join(f"run={r.pk}" for r in runs)
                 return redirect(f"{reverse('run_compare')}?{query}")
-            run = run_create(draft_ids=draft_ids, at_hours=data["at_hours"], name=data["name"], **common)
+            run = run_create(
+                draft_ids=draft_ids,
+                at_hours=data["at_hours"],
+                strategy=data["strategy"],
+                name=data["name"],
+                **common,
+            )
             return redirect("run_detail", run_id=run.pk)
         except ServiceError as exc:
             form.add_error(None, str(exc))
@@ -190,6 +198,7 @@ def run_compare(request):
         base_run, base = indexes[0]
         context.update(
             horizon=horizon,
+            horizon_words=charts.HORIZON_WORDS.get(horizon, horizon),
             horizons=horizons,
             figures=[
                 (m, charts.compare_figure([(f"#{r.pk} {r.name}", ix) for r, ix in indexes], m))

@@ -41,6 +41,28 @@ def _create(*, owner, name: str, kind: str, spec) -> Audience:
         return Audience.objects.create(owner=owner, kind=kind, name=name, spec=spec.to_dict(), makeup=makeup)
 
 
+PREVIEW_SIZE = 5000  # enough users for shares to two decimals, fast enough to redraw as the form changes
+
+
+def audience_preview(
+    *, kind: str, size: int, filters: dict | None = None, profile: dict | None = None
+) -> dict:
+    """The make-up an audience would have, without saving it (shares from a sample of PREVIEW_SIZE)."""
+    from simulator.audiences import AudienceSpec, describe_population
+
+    spec = AudienceSpec(
+        kind=kind,
+        size=min(size, PREVIEW_SIZE),
+        filters={k: list(v) for k, v in (filters or {}).items() if v},
+        profile={k: v for k, v in (profile or {}).items() if v not in (None, "", {}, [])},
+    )
+    problem = audience_size_problem(size)
+    problems = ([problem] if problem else []) + spec.validate()
+    if problems:
+        raise InvalidInput(_join(problems), problems[:MAX_ERRORS_SHOWN])
+    return describe_population(spec, MAKEUP_SEED)
+
+
 def _join(problems: list[str]) -> str:
     shown = problems[:MAX_ERRORS_SHOWN]
     more = len(problems) - len(shown)

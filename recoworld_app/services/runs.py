@@ -31,6 +31,7 @@ from recoworld_app.services.text import clean_text
 
 HORIZON_CHOICES = {6: "6 hours", 12: "12 hours", 24: "24 hours", 48: "2 days", 168: "1 week"}
 MAX_POSTS = 10
+STRATEGY_WEEK_H = 168  # a named strategy posts over one week; each post is then followed for the horizon
 MIN_POPULATION = 10
 SHARD_ATTEMPTS = 3
 # Fail fast when the broker is down: the creator is waiting on the submit.
@@ -124,10 +125,12 @@ def run_create(
     brain: str = "persona",
     seed: int | None = None,
     at_hours: list[float] | None = None,
+    strategy: str = "",
     name: str = "",
     dispatch: bool = True,
 ) -> SimulationRun:
-    """Queue one run of the drafts, posted at `at_hours` (default: all at the start), to the audience.
+    """Queue one run of the drafts, posted at `at_hours` (default: all at the start) or on a named
+    posting `strategy` (simulator.strategies.SCHEDULES, at the audience's local times), to the audience.
 
     Raises InvalidInput, NotFound, QuotaExceeded, or QueueUnavailable (the run is then marked failed
     with the reason; drafts and audience are untouched).
@@ -135,6 +138,7 @@ def run_create(
     return run_create_many(
         owner=owner,
         plans=[(draft_ids, at_hours, name)],
+        strategy=strategy,
         audience_id=audience_id,
         population=population,
         horizon_hours=horizon_hours,
@@ -181,12 +185,13 @@ def run_create_many(
     reruns: int,
     brain: str,
     seed,
+    strategy: str = "",
     dispatch: bool = True,
 ) -> list[SimulationRun]:
     """The runs of `plans` [(draft ids, posting times, name)]; `dispatch=False` queues nothing, for a
     caller that executes the shards itself (the demo seed)."""
     from simulator.audiences import AudienceSpec
-    from simulator.world import PostSpec, WorldConfig
+    from simulator.world import WorldConfig
 
     _check_numbers(population=population, horizon_hours=horizon_hours, reruns=reruns, brain=brain)
     audience = Audience.objects.filter(pk=audience_id, owner=owner).first()
@@ -209,16 +214,19 @@ def run_create_many(
             )
         for draft_ids, at_hours, name in plans:
             drafts = _owned_drafts(owner, draft_ids)
-            times = _schedule(at_hours, len(drafts), horizon_hours)
-            posts = [PostSpec(item=draft_item(d), at_hours=t) for d, t in zip(drafts, times, strict=True)]
+            posts = _posts(drafts, at_hours, strategy, horizon_hours, spec, seed)
             config = WorldConfig(
                 audience=spec,
-                posts=posts,
+                posts=[post for _, post in posts],
                 horizon_hours=horizon_hours,
                 seed=seed,
                 brain=brain,
                 creator_id=f"creator-{owner.pk}",
             )
+            problems = config.validate()
+            if problems:
+                text = "; ".join(problems)
+                raise InvalidInput(text[:1].upper() + text[1:] + ".", problems)
             run = SimulationRun.objects.create(
                 owner=owner,
                 name=clean_text(name, field="Name", max_length=160) or _default_name(drafts, audience),
@@ -232,8 +240,15 @@ def run_create_many(
                 config=config.to_dict(),
             )
             RunPost.objects.bulk_create(
-                RunPost(run=run, draft=d, position=i, at_hours=t, title=d.title, item_id=f"draft-{d.pk}")
-                for i, (d, t) in enumerate(zip(drafts, times, strict=True))
+                RunPost(
+                    run=run,
+                    draft=d,
+                    position=i,
+                    at_hours=post.at_hours,
+                    title=_post_title(d, post, len(posts)),
+                    item_id=post.item.id,
+                )
+                for i, (d, post) in enumerate(posts)
             )
             _make_shards(run)
             if dispatch:
@@ -252,6 +267,43 @@ def _owned_drafts(owner, draft_ids) -> list[Draft]:
     if len(found) != len(ids):
         raise NotFound("Draft not found.")
     return [found[i] for i in ids]
+
+
+def strategy_choices() -> list[tuple[str, str]]:
+    from simulator.strategies import SCHEDULES
+
+    words = {
+        "once": "once, at 18:00 on the first day",
+        "daily-18h": "every day at 18:00",
+        "3-a-day": "three a day, at 9:00, 13:00 and 19:00",
+        "2-a-week": "twice a week, Monday and Thursday at 18:00",
+    }
+    return [(name, words.get(name, name)) for name in SCHEDULES]
+
+
+def _posts(drafts: list[Draft], at_hours, strategy: str, horizon_hours: int, spec, seed: int) -> list[tuple]:
+    """(draft, PostSpec) for each post: the drafts at the given times, or cycled through a named schedule
+    at the audience's local time."""
+    from simulator.world import PostSpec
+
+    if not strategy:
+        times = _schedule(at_hours, len(drafts), horizon_hours)
+        return [(d, PostSpec(item=draft_item(d), at_hours=t)) for d, t in zip(drafts, times, strict=True)]
+    from simulator.strategies import audience_utc_offset, schedule
+
+    if strategy not in dict(strategy_choices()):
+        raise InvalidInput(f"Strategy {strategy[:40]!r} is not one of {', '.join(dict(strategy_choices()))}.")
+    if at_hours:
+        raise InvalidInput("Give posting times or a strategy, not both.")
+    by_id = {f"draft-{d.pk}": d for d in drafts}
+    offset = audience_utc_offset(spec, seed)
+    posts = schedule(strategy, [draft_item(d) for d in drafts], STRATEGY_WEEK_H, utc_offset_h=offset)
+    return [(by_id[p.item.id.split("#")[0]], p) for p in posts]
+
+
+def _post_title(draft: Draft, post, count: int) -> str:
+    number = post.item.id.partition("#")[2]
+    return f"{draft.title[:100]} (post {number})" if number and count > 1 else draft.title
 
 
 def _schedule(at_hours, count: int, horizon_hours: int) -> list[float]:

@@ -45,3 +45,12 @@ def duration(seconds) -> str:
     if minutes:
         return f"{minutes} min {secs} s"
     return f"{secs} s"
+
+
+@register.filter
+def percent_points(value) -> str:
+    """A difference of two rates: 0.052 -> '5.2 pts'."""
+    try:
+        return f"{float(value) * 100:.1f} pts"
+    except (TypeError, ValueError):
+        return ""

@@ -140,3 +140,34 @@ def test_size_over_the_quota_is_refused(alice_client, settings):
     settings.RUNS_MAX_USERS = 1000
     response = alice_client.post(reverse("audience_new", args=["general"]), {"name": "Big", "size": 5000})
     assert response.status_code == 400 and "from 1 to 1,000" in response.content.decode()
+
+
+def test_slice_by_activity(alice_client, alice):
+    response = alice_client.post(
+        reverse("audience_new", args=["slice"]), {"name": "Heavy users", "size": 500, "activity": ["high"]}
+    )
+    assert response.status_code == 302
+    assert Audience.objects.get(owner=alice).spec["filters"] == {"activity": ["high"]}
+
+
+def test_builder_previews_the_makeup_as_the_form_changes(alice_client):
+    url = reverse("audience_preview", args=["slice"])
+    response = alice_client.post(
+        url, {"name": "x", "size": 800, "gender": ["female"]}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="fig-preview-gender"' in html
+    assert '"x": ["female"]' in html and not Audience.objects.exists()
+    empty = alice_client.post(url, {"name": "x", "size": 800}, HTTP_HX_REQUEST="true").content.decode()
+    assert "at least one filter" in empty
+    page = alice_client.get(reverse("audience_new", args=["slice"])).content.decode()
+    assert (
+        f'hx-post="{url}"' in page and 'hx-include="closest form"' in page and 'id="makeup-preview"' in page
+    )
+
+
+def test_preview_is_for_creators_only(client, db):
+    assert (
+        client.post(reverse("audience_preview", args=["general"]), {"name": "x", "size": 10}).status_code
+        == 302
+    )

@@ -127,7 +127,7 @@ def test_compare_two_drafts(alice_client, alice_api, alice, video_draft, image_d
     a = simulate(alice, [video_draft], audience, reruns=2)
     b = simulate(alice, [image_draft], audience, reruns=2)
     html = alice_client.get(reverse("run_compare") + f"?run={a.pk}&run={b.pk}").content.decode()
-    assert "Differences at 2d" in html and 'data-metric="views"' in html
+    assert "Differences 2 days after posting" in html and 'data-metric="views"' in html
     assert 'id="fig-views"' in html and "hx-trigger" not in html
     body = alice_api.get(f"/runs/compare?run={a.pk}&run={b.pk}&horizon=24h").json()
     views = next(d for d in body["comparisons"][0]["differences"] if d["metric"] == "views")
@@ -158,3 +158,24 @@ def test_a_posting_schedule_reports_each_post(alice_client, alice, video_draft, 
     assert [p["at_hours"] for p in report.per_post] == [0.0, 24.0]
     html = alice_client.get(reverse("run_detail", args=[run.pk])).content.decode()
     assert "Per post" in html and "+24 h" in html
+
+
+def test_a_named_strategy_posts_the_drafts_in_turn_at_local_times(alice, video_draft, image_draft, audience):
+    run = simulate(
+        alice, [video_draft, image_draft], audience, strategy="2-a-week", horizon_hours=24, reruns=1
+    )
+    posts = list(run.posts.all())
+    assert [p.title for p in posts] == ["Pasta in 30 s (post 1)", "Sunset (post 2)"]
+    assert posts[1].at_hours - posts[0].at_hours == 72.0, "Monday and Thursday, same local hour"
+    assert run.status == "done"
+    report = RunReport.objects.get(run=run)
+    assert [p["title"] for p in report.per_post] == ["Pasta in 30 s (post 1)", "Sunset (post 2)"]
+
+
+def test_strategy_and_times_together_are_refused(alice_client, video_draft, audience):
+    from tests.app.conftest import run_form
+
+    response = alice_client.post(
+        reverse("run_new"), run_form([video_draft.pk], audience, strategy="daily-18h", at_hours="0")
+    )
+    assert response.status_code == 400 and "not both" in response.content.decode()

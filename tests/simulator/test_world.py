@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from simulator.audiences import AudienceSpec
+from simulator.taxonomy import TOPIC_INDEX
 from simulator.types import Item
 from simulator.world import (
     HORIZONS,
@@ -14,6 +15,8 @@ from simulator.world import (
     PostSpec,
     ShardResult,
     WorldConfig,
+    _merge_messages,
+    _Shard,
     merge_shards,
     run_world,
     run_world_shard,
@@ -173,6 +176,20 @@ def test_merge_refuses_an_incomplete_set_of_shards():
     part = run_world_shard(_config(horizon=6.0), shard_index=0, shard_count=2)
     with pytest.raises(ValueError, match="do not make a whole run"):
         merge_shards([part])
+
+
+def test_a_users_interests_move_toward_posts_they_engage_with():
+    shard = _Shard(_config(horizon=12.0), rerun=0, shard_index=0, shard_count=1)
+    for w in range(30):
+        shard.receive(_merge_messages([shard.run_window(w)]))
+    fitness = TOPIC_INDEX["fitness"]
+    engaged = shard.viewed[:, 0]
+    skipped = (shard.impressions[:, 0] > 0) & ~engaged
+    assert engaged.any() and skipped.any()
+    drift = shard.interests[:, fitness] - shard.base_interests[:, fitness]
+    assert np.mean(drift[engaged] > 0) > 0.9 and np.mean(drift[skipped] < 0) > 0.9
+    assert np.all(drift[shard.impressions[:, 0] == 0] == 0)
+    assert shard.setup.pop.interests is not shard.interests
 
 
 def test_invalid_configs_explain_themselves():
