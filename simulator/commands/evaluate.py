@@ -52,6 +52,7 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     engagement.add_argument("--population", type=int, default=5000)
     engagement.add_argument("--videos", type=int, default=400)
     engagement.add_argument("--per-video", type=int, default=8000)
+    engagement.add_argument("--min-views", type=int, default=200, help="videos with fewer views are left out")
     common(engagement)
 
     reorder = protocols.add_parser("reorder", help="re-ordering: Recall@N, NDCG@N of initial vs final lists")
@@ -110,10 +111,14 @@ def _evaluate(args: argparse.Namespace) -> dict:
     if args.protocol == "engagement":
         from simulator.evaluation.engagement import evaluate_engagement
 
-        if args.brain != "persona":
-            raise ValueError("engagement runs millions of decisions: persona brain only")
         return evaluate_engagement(
-            users=args.population, videos=args.videos, per_video=args.per_video, seed=args.seed
+            users=args.population,
+            videos=args.videos,
+            per_video=args.per_video,
+            seed=args.seed,
+            min_views=args.min_views,
+            brain=args.brain,
+            reading_brain=_brain(args.brain),
         )
     from simulator.datasets.movielens import load_movielens
     from simulator.evaluation.reorder import evaluate_reorder

@@ -52,17 +52,10 @@ def simulate_impressions(
     from simulator.brains.features import DecisionFeatures
     from simulator.brains.persona import PersonaBrain
     from simulator.brains.persona_params import PersonaParams
-    from simulator.catalogue import load_catalogue
-    from simulator.population import sample_population
     from simulator.preferences import interest_match, novelty, topic_vector
 
     params = params or PersonaParams.load()
-    items = load_catalogue()
-    people = sample_population(users, seed, params=params)
-    rng = np.random.default_rng([seed, 1])
-    chosen = np.sort(rng.choice(len(items), min(videos, len(items)), replace=False))
-    item_idx = np.repeat(chosen, per_video)
-    user_idx = rng.integers(0, len(people), len(item_idx))
+    items, people, item_idx, user_idx, rng = _pairs(users, videos, per_video, seed, params)
     interests = np.array([topic_vector(p.interests) for p in people])[user_idx]
     topics = np.array([topic_vector(it.topics) for it in items])[item_idx]
 
@@ -104,6 +97,50 @@ def simulate_impressions(
     )
 
 
+def _pairs(users: int, videos: int, per_video: int, seed: int, params):
+    """The sample population, the catalogue, and who is shown what (the same for every brain)."""
+    from simulator.catalogue import load_catalogue
+    from simulator.population import sample_population
+
+    items = load_catalogue()
+    people = sample_population(users, seed, params=params)
+    rng = np.random.default_rng([seed, 1])
+    chosen = np.sort(rng.choice(len(items), min(videos, len(items)), replace=False))
+    item_idx = np.repeat(chosen, per_video)
+    user_idx = rng.integers(0, len(people), len(item_idx))
+    return items, people, item_idx, user_idx, rng
+
+
+def impressions_by_requests(brain, *, users: int, videos: int, per_video: int, seed: int) -> Impressions:
+    """The same impressions decided through the object interface (how the LLM brain reads them)."""
+    from simulator.brains.base import ReactionRequest
+    from simulator.brains.persona_params import PersonaParams
+    from simulator.types import Context, Mindset
+
+    items, people, item_idx, user_idx, rng = _pairs(users, videos, per_video, seed, PersonaParams.load())
+    hours = rng.uniform(0.0, 24.0, len(item_idx))
+    requests = [
+        ReactionRequest(
+            persona=people[u],
+            item=items[i],
+            context=Context(hour_of_day=float(h)),
+            mindset=Mindset(),
+            interests=people[u].interests,
+        )
+        for u, i, h in zip(user_idx, item_idx, hours, strict=True)
+    ]
+    reactions = brain.react(requests, rng)
+    watch = np.array([r.watch_s for r in reactions], float)
+    return Impressions(
+        item=item_idx,
+        length_s=np.array([items[i].duration_s for i in item_idx], float),
+        view=np.array([r.click or r.watch_s > 0 for r in reactions]),
+        like=np.array([r.like for r in reactions]),
+        comment=np.array([r.comment is not None for r in reactions]),
+        watch_s=watch,
+    )
+
+
 def per_item_ratios(imp: Impressions, min_views: int) -> tuple[np.ndarray, np.ndarray]:
     """like/view and comment/view of the videos with at least `min_views` simulated views."""
     n = int(imp.item.max()) + 1 if len(imp.item) else 0
@@ -124,10 +161,23 @@ def watch_by_length(length_s: np.ndarray, watch_ratio: np.ndarray) -> dict[str, 
 
 
 def evaluate_engagement(
-    *, users: int = 5000, videos: int = 400, per_video: int = 8000, seed: int = 0, min_views: int = 200
+    *,
+    users: int = 5000,
+    videos: int = 400,
+    per_video: int = 8000,
+    seed: int = 0,
+    min_views: int = 200,
+    brain: str = "persona",
+    reading_brain=None,
 ) -> dict:
-    """Simulated engagement beside the real figures, as one JSON-ready dict."""
-    imp = simulate_impressions(users=users, videos=videos, per_video=per_video, seed=seed)
+    """Simulated engagement beside the real figures, as one JSON-ready dict. A `reading_brain` (the
+    LLM) decides the same kind of impressions one request at a time; use small sizes with it."""
+    if reading_brain is None:
+        imp = simulate_impressions(users=users, videos=videos, per_video=per_video, seed=seed)
+    else:
+        imp = impressions_by_requests(
+            reading_brain, users=users, videos=videos, per_video=per_video, seed=seed
+        )
     like, comment = per_item_ratios(imp, min_views)
     real = engagement_ratios(load_youtube())
     kr = load_kuairand()
@@ -137,6 +187,7 @@ def evaluate_engagement(
     sim_ratio = imp.watch_s[viewed] / imp.length_s[viewed]
     return {
         "protocol": "engagement",
+        "brain": brain,
         "seed": seed,
         "population": users,
         "impressions_per_video": per_video,

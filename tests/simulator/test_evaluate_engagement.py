@@ -28,3 +28,15 @@ def test_ratios_ignore_videos_with_too_few_views():
     imp = simulate_impressions(users=200, videos=10, per_video=50, seed=0)
     like, _ = per_item_ratios(imp, min_views=10_000)
     assert len(like) == 0
+
+
+def test_a_reading_brain_gets_the_same_impressions_through_requests():
+    """The path `--brain llm` takes, driven here by the persona brain's own object interface."""
+    from simulator.brains.persona import PersonaBrain
+    from simulator.evaluation.engagement import impressions_by_requests
+
+    objects = impressions_by_requests(PersonaBrain(), users=100, videos=5, per_video=20, seed=2)
+    arrays = simulate_impressions(users=100, videos=5, per_video=20, seed=2)
+    assert np.array_equal(objects.item, arrays.item)  # same videos, same order
+    assert not np.any(objects.like & ~objects.view)
+    assert 0 < objects.view.sum() < len(objects.view)

@@ -117,3 +117,14 @@ def test_command_refuses_bad_ratios_with_a_message():
         text=True,
     )
     assert out.returncode == 2 and "ratios must be whole numbers from 1 to 9" in out.stderr
+
+
+def test_a_reading_brain_answers_the_same_films_through_the_object_interface(ml, taste_fit):
+    """The path `--brain llm` takes, driven here by the persona brain's own object interface."""
+    from simulator.brains.persona import PersonaBrain
+
+    brain = PersonaBrain()
+    result = evaluate_taste(ml, HELD_OUT[:8], [1, 3], brain="llm", taste_fit=taste_fit, llm_brain=brain)
+    for row in result["ratios"].values():
+        assert set(row) >= {"llm", "random", "popularity"}
+    assert brain.usage.decisions == sum(r["films"] for r in result["ratios"].values())
