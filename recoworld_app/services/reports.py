@@ -34,6 +34,35 @@ def index_rows(rows: list[tuple]) -> dict:
     return {(m, h, s): (mean, lo, hi) for m, h, s, mean, lo, hi in rows}
 
 
+def comparison(runs: list[SimulationRun], horizon: str | None = None) -> dict:
+    """Each run against the first: per metric the difference and its 90% interval, paired rerun by rerun
+    when the two runs share seed and rerun count (their draws then match), independent otherwise."""
+    from simulator.reruns import interval
+
+    indexes = [index_rows(report_rows(run)) for run in runs]
+    horizons = charts.horizons_in(indexes[0])
+    horizon = horizon if horizon in horizons else (horizons[-1] if horizons else "")
+    values: dict[tuple[int, str], list[float]] = {
+        (run_id, metric): vals
+        for run_id, metric, vals in RunMetric.objects.filter(
+            run__in=runs, horizon=horizon, segment="all"
+        ).values_list("run_id", "metric", "values")
+    }
+    base = runs[0]
+    out = []
+    for run, index in zip(runs[1:], indexes[1:], strict=True):
+        paired = None
+        if run.seed == base.seed and run.reruns == base.reruns > 1:
+            paired = {}
+            for (run_id, metric), vals in values.items():
+                base_vals = values.get((base.pk, metric))
+                if run_id == run.pk and base_vals and len(base_vals) == len(vals):
+                    mean, lo, hi, _ = interval(np.subtract(vals, base_vals))
+                    paired[metric] = (float(mean), float(lo), float(hi))
+        out.append((run, charts.differences(indexes[0], index, horizon, paired=paired)))
+    return {"horizon": horizon, "horizons": horizons, "indexes": indexes, "differences": out}
+
+
 def kpis(index: dict, horizon: str) -> list[dict]:
     out = []
     for metric in KPI_METRICS:
