@@ -192,6 +192,10 @@ NOTES = [
     "- Engagement: like and comment rates are calibrated to the YouTube medians; the spread across "
     "videos is the simulator's own (real videos differ more than simulated ones). KuaiRand's 31 "
     "clicked plays are a smoke test, not a fit.",
+    "- The LLM brain answers the taste, engagement and re-ordering protocols through the same commands "
+    "(`--brain llm`: the engine from SIM_LLM_ENGINE / SIM_LLM_MODEL, else the CPU model of `make "
+    "llm-cpu`); the world, and so the curves, run the persona brain only. No LLM figures are in "
+    "this table yet.",
     "- Re-ordering: instructions are about topics, and films differ little by topic, so re-ordering "
     "after instructions does not raise recall on MovieLens; the figures are reported as measured.",
 ]
