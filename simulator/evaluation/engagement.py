@@ -185,7 +185,8 @@ def evaluate_engagement(
     kr_ratio = kr.play_s[clicked] / kr.duration_s[clicked]
     viewed = imp.view & (imp.length_s > 0)
     sim_ratio = imp.watch_s[viewed] / imp.length_s[viewed]
-    return {
+    usage = {"brain_usage": reading_brain.usage.to_dict()} if reading_brain is not None else {}
+    return usage | {
         "protocol": "engagement",
         "brain": brain,
         "seed": seed,

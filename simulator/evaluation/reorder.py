@@ -59,7 +59,8 @@ def evaluate_reorder(
             initial_scores[f"ndcg@{n}"].append(ndcg_at(initial, relevant, n))
             final_scores[f"recall@{n}"].append(recall_at(final, relevant, n))
             final_scores[f"ndcg@{n}"].append(ndcg_at(final, relevant, n))
-    return {
+    usage = {"brain_usage": llm_brain.usage.to_dict()} if llm_brain is not None else {}
+    return usage | {
         "protocol": "reorder",
         "dataset": "ml-100k",
         "brain": brain,

@@ -173,6 +173,8 @@ def evaluate_taste(
             model.popularity[items] >= taste_fit["popularity_threshold"], labels
         )
         out["ratios"][str(ratio)] = row
+    if llm_brain is not None:
+        out["brain_usage"] = llm_brain.usage.to_dict()  # fallbacks: answers the persona brain made
     return out
 
 

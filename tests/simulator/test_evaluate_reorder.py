@@ -60,3 +60,15 @@ def test_reorder_command_prints_json():
         check=True,
     )
     assert json.loads(out.stdout)["users"] == 10
+
+
+def test_a_reading_brain_walks_the_lists_through_the_object_interface():
+    """The path `--brain llm` takes, driven here by a persona brain's own object interface."""
+    from simulator.brains.persona import PersonaBrain
+
+    ml, fit = load_movielens(), read_fit()["taste_ml100k"]
+    reader = PersonaBrain()
+    result = evaluate_reorder(
+        ml, list(range(601, 606)), ratio=3, brain="llm", taste_fit=fit, llm_brain=reader
+    )
+    assert result["brain"] == "llm" and result["brain_usage"]["decisions"] == reader.usage.decisions > 0

@@ -128,3 +128,4 @@ def test_a_reading_brain_answers_the_same_films_through_the_object_interface(ml,
     for row in result["ratios"].values():
         assert set(row) >= {"llm", "random", "popularity"}
     assert brain.usage.decisions == sum(r["films"] for r in result["ratios"].values())
+    assert result["brain_usage"]["decisions"] == brain.usage.decisions  # fallbacks are reported
