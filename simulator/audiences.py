@@ -1,0 +1,522 @@
+"""Audiences (followers, a general sample, a demographic slice) turned into populations of users.
+
+A population is a struct of arrays, one row per simulated user, so a world of 100k users never
+builds objects per user; `Population.persona(i)` materialises one `Persona` when a sample is shown.
+Everything is reproducible from (spec, seed).
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from simulator.serial import JsonRecord
+from simulator.taxonomy import AGE_BANDS, COUNTRIES, COUNTRY_UTC_OFFSET, GENDERS, TOPIC_INDEX, TOPICS
+from simulator.types import Behaviour, Demographics, Persona, Social
+
+KINDS = ("general", "slice", "followers")
+ACTIVITY_LEVELS = ("low", "medium", "high")
+FOLLOWER_CSV_COLUMNS = ("age_band", "gender", "country", "interests", "activity")
+CHOICES: dict[str, tuple[str, ...]] = {
+    "age_band": AGE_BANDS,
+    "gender": GENDERS,
+    "country": COUNTRIES,
+    "interests": TOPICS,
+    "activity": ACTIVITY_LEVELS,
+}
+MAX_SIZE = 1_000_000
+# In a followers audience, the share of simulated users who follow the creator; the rest are the
+# people around them (same places, the niche's interests) whom shares can reach.
+FOLLOWER_SHARE = 0.6
+INTEREST_SEGMENT_MIN = 0.15  # a user counts in "interest:X" when X has at least this weight
+
+
+@dataclass
+class AudienceSpec(JsonRecord):
+    kind: str = "general"
+    size: int = 1000
+    filters: dict[str, list[str]] = field(default_factory=dict)  # slice: attribute -> allowed values
+    follower_rows: list[dict[str, str]] = field(default_factory=list)  # followers from a CSV
+    profile: dict[str, Any] = field(default_factory=dict)  # followers from a creator profile
+
+    def validate(self) -> list[str]:
+        """Human-readable problems; empty when the spec can be built."""
+        problems: list[str] = []
+        if self.kind not in KINDS:
+            return [f"audience kind '{self.kind}' is not one of {', '.join(KINDS)}"]
+        if not isinstance(self.size, int) or isinstance(self.size, bool) or not 1 <= self.size <= MAX_SIZE:
+            problems.append(f"size must be a whole number from 1 to {MAX_SIZE:,}, got {self.size!r}")
+        if self.kind == "slice":
+            problems += _filter_problems(self.filters)
+        if self.kind == "followers":
+            if bool(self.follower_rows) == bool(self.profile):
+                problems.append(
+                    "a followers audience needs either imported follower rows or a creator profile"
+                )
+            elif self.follower_rows:
+                for n, row in enumerate(self.follower_rows, start=1):
+                    problems += [f"row {n}: {p}" for p in _row_problems(row)]
+            else:
+                problems += _profile_problems(self.profile)
+        return problems
+
+
+def _filter_problems(filters: dict[str, list[str]]) -> list[str]:
+    if not filters:
+        return ["a slice needs at least one filter (age_band, gender, country, interests or activity)"]
+    problems = []
+    for name, values in filters.items():
+        if name not in CHOICES:
+            problems.append(f"unknown filter '{name}'; filters are {', '.join(CHOICES)}")
+            continue
+        if not values:
+            problems.append(f"filter '{name}' allows no value")
+        bad = [v for v in values if v not in CHOICES[name]]
+        if bad:
+            problems.append(f"{name} {', '.join(map(repr, bad))} not among {', '.join(CHOICES[name])}")
+    return problems
+
+
+def _shares_problems(name: str, shares: Any) -> list[str]:
+    if not isinstance(shares, dict) or not shares:
+        return [f"{name} must map values to shares"]
+    bad = [k for k in shares if k not in CHOICES[name]]
+    if bad:
+        return [f"{name} {', '.join(map(repr, bad))} not among {', '.join(CHOICES[name])}"]
+    try:
+        values = [float(v) for v in shares.values()]
+    except (TypeError, ValueError):
+        return [f"{name} shares must be numbers"]
+    if any(v < 0 or not np.isfinite(v) for v in values) or sum(values) <= 0:
+        return [f"{name} shares must be non-negative and not all zero"]
+    return []
+
+
+def _profile_problems(profile: dict[str, Any]) -> list[str]:
+    problems = []
+    niche = profile.get("niche")
+    niches = niche if isinstance(niche, list) else [niche]
+    if not niche or any(n not in TOPIC_INDEX for n in niches):
+        problems.append(f"niche {niche!r} is not among the topics: {', '.join(TOPICS)}")
+    count = profile.get("follower_count")
+    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+        problems.append(f"follower_count must be a positive whole number, got {count!r}")
+    for name in ("age_band", "gender", "country"):
+        if name in profile:
+            problems += _shares_problems(name, profile[name])
+    return problems
+
+
+def _split_interests(text: str) -> list[str]:
+    return [t.strip().lower() for t in text.replace(";", "|").replace(",", "|").split("|") if t.strip()]
+
+
+def _row_problems(row: dict[str, str]) -> list[str]:
+    problems = []
+    for name in ("age_band", "gender", "country"):
+        value = (row.get(name) or "").strip()
+        if name == "country":
+            value = value.upper()
+        if value not in CHOICES[name]:
+            problems.append(f"{name} '{value}' is not one of {', '.join(CHOICES[name])}")
+    interests = _split_interests(row.get("interests") or "")
+    bad = [t for t in interests if t not in TOPIC_INDEX]
+    if not interests:
+        problems.append("interests is empty; list topics separated by |")
+    elif bad:
+        problems.append(f"interests {', '.join(map(repr, bad))} not among the topics ({', '.join(TOPICS)})")
+    activity = (row.get("activity") or "").strip().lower()
+    if activity and activity not in ACTIVITY_LEVELS:
+        try:
+            rate = float(activity)
+        except ValueError:
+            rate = -1.0
+        if not 0 < rate <= 50:
+            problems.append(
+                f"activity '{activity}' is not one of {', '.join(ACTIVITY_LEVELS)} "
+                "or a number of sessions per day from 0 to 50"
+            )
+    return problems
+
+
+def parse_follower_csv(text: str, max_rows: int) -> tuple[list[dict[str, str]], list[str]]:
+    """Rows of a follower CSV (FOLLOWER_CSV_COLUMNS) and row-level problems; rows come back only if none.
+
+    The caller decodes the upload (and reports a bad encoding); this reads text.
+    """
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        return [], ["the file is empty; the first line must be the header: " + ",".join(FOLLOWER_CSV_COLUMNS)]
+    try:
+        reader = csv.DictReader(io.StringIO(text))
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        return [], [f"the file is not a readable CSV: {exc}"]
+    missing = [c for c in FOLLOWER_CSV_COLUMNS if c not in header and c != "activity"]
+    if missing:
+        return [], [
+            f"missing column(s): {', '.join(missing)}; the header must be " + ",".join(FOLLOWER_CSV_COLUMNS)
+        ]
+    reader.fieldnames = header
+    rows: list[dict[str, str]] = []
+    errors: list[str] = []
+    try:
+        for n, raw in enumerate(reader, start=1):
+            if n > max_rows:
+                errors.append(f"more than {max_rows:,} rows; split the file or sample it")
+                break
+            row = {c: (raw.get(c) or "").strip() for c in FOLLOWER_CSV_COLUMNS}
+            if not any(row.values()):
+                continue
+            problems = _row_problems(row)
+            errors += [f"row {n}: {p}" for p in problems]
+            row["country"] = row["country"].upper()
+            row["interests"] = "|".join(_split_interests(row["interests"]))
+            row["activity"] = row["activity"].lower()
+            rows.append(row)
+    except csv.Error as exc:
+        errors.append(f"the file is not a readable CSV: {exc}")
+    if not rows and not errors:
+        errors.append("the file has a header but no follower rows")
+    return (rows if not errors else []), errors
+
+
+@cache
+def platform_marginals() -> dict[str, Any]:
+    """simulator/data/platform_marginals.json: published aggregates, with their sources."""
+    return json.loads(resources.files("simulator").joinpath("data/platform_marginals.json").read_text())
+
+
+@cache
+def _marginal_shares() -> dict[str, np.ndarray]:
+    m = platform_marginals()
+    age = m["age_band"]
+    age_users = np.array([age["us_population_millions"][b] * age["usage_rate"][b] for b in AGE_BANDS])
+    g = m["gender"]
+    binary = np.array([g["usage_rate"]["female"], g["usage_rate"]["male"]])
+    gender = np.append(binary / binary.sum() * (1 - g["nonbinary_share"]), g["nonbinary_share"])
+    audience = m["country"]["ad_audience_millions"]
+    country = np.array([audience.get(c, 0.0) for c in COUNTRIES])
+    interests = np.array([m["interests"]["share"][t] for t in TOPICS])
+    activity = np.array([m["activity"]["share"][a] for a in ACTIVITY_LEVELS])
+    return {
+        "age_band": age_users / age_users.sum(),
+        "gender": gender,
+        "country": country / country.sum(),
+        "interests": interests / interests.sum(),
+        "activity": activity / activity.sum(),
+    }
+
+
+def _sessions_per_level() -> np.ndarray:
+    rates = platform_marginals()["activity"]["sessions_per_day"]
+    return np.array([rates[a] for a in ACTIVITY_LEVELS])
+
+
+@dataclass
+class Population:
+    """One row per simulated user; codes index the taxonomy tuples."""
+
+    age: np.ndarray  # int8, AGE_BANDS
+    gender: np.ndarray  # int8, GENDERS
+    country: np.ndarray  # int16, COUNTRIES
+    utc_offset_h: np.ndarray  # float32
+    interests: np.ndarray  # float32 (N, len(TOPICS)), rows sum to 1
+    sessions_per_day: np.ndarray  # float32
+    session_minutes: np.ndarray
+    like_rate: np.ndarray
+    comment_rate: np.ndarray
+    share_rate: np.ndarray
+    follow_rate: np.ndarray
+    preferred_s: np.ndarray
+    watch_ratio: np.ndarray
+    novelty_seeking: np.ndarray
+    follower: np.ndarray  # bool: follows the creator at the start
+    weight: np.ndarray  # float64: real-scale users per simulated user
+
+    def __len__(self) -> int:
+        return len(self.age)
+
+    @property
+    def ids(self) -> np.ndarray:
+        return np.arange(len(self), dtype=np.int64)
+
+    def persona(
+        self, i: int, neighbours: list[int] | None = None, influence: list[float] | None = None
+    ) -> Persona:
+        weights = self.interests[i]
+        top = np.argsort(-weights)[:5]
+        return Persona(
+            id=int(i),
+            demographics=Demographics(
+                age_band=AGE_BANDS[self.age[i]],
+                gender=GENDERS[self.gender[i]],
+                country=COUNTRIES[self.country[i]],
+                utc_offset_h=float(self.utc_offset_h[i]),
+            ),
+            interests={TOPICS[t]: round(float(weights[t]), 4) for t in top if weights[t] > 0.01},
+            behaviour=Behaviour(
+                sessions_per_day=float(self.sessions_per_day[i]),
+                session_minutes=float(self.session_minutes[i]),
+                like_rate=float(self.like_rate[i]),
+                comment_rate=float(self.comment_rate[i]),
+                share_rate=float(self.share_rate[i]),
+                follow_rate=float(self.follow_rate[i]),
+                preferred_video_s=float(self.preferred_s[i]),
+                watch_ratio=float(self.watch_ratio[i]),
+                novelty_seeking=float(self.novelty_seeking[i]),
+            ),
+            social=Social(
+                follows_creator=bool(self.follower[i]),
+                neighbours=neighbours or [],
+                influence=influence or [],
+            ),
+            weight=float(self.weight[i]),
+        )
+
+    def summary(self, i: int) -> str:
+        """One line a creator can read: '25-34 female in BR, into comedy and music, a daily user'."""
+        weights = self.interests[i]
+        top = [TOPICS[t] for t in np.argsort(-weights)[:2]]
+        rate = float(self.sessions_per_day[i])
+        habit = (
+            "on the app many times a day"
+            if rate >= 6
+            else "a daily user"
+            if rate >= 1
+            else "an occasional user"
+        )
+        follows = ", follows you" if self.follower[i] else ""
+        return (
+            f"{AGE_BANDS[self.age[i]]} {GENDERS[self.gender[i]]} in {COUNTRIES[self.country[i]]}, "
+            f"into {' and '.join(top)}, {habit}{follows}"
+        )
+
+    def interest_members(self) -> np.ndarray:
+        """(N, topics) bool: who counts in each interest segment."""
+        top = self.interests.argmax(axis=1)
+        members = self.interests >= INTEREST_SEGMENT_MIN
+        members[np.arange(len(self)), top] = True
+        return members
+
+
+def _categorical(rng: np.random.Generator, shares: np.ndarray, n: int) -> np.ndarray:
+    return np.searchsorted(np.cumsum(shares / shares.sum()), rng.random(n), side="right").clip(
+        0, len(shares) - 1
+    )
+
+
+def _restricted(shares: np.ndarray, names: tuple[str, ...], allowed: list[str] | None) -> np.ndarray:
+    """Marginal shares over the allowed values; values without a figure weigh like the smallest one."""
+    if not allowed:
+        return shares
+    mask = np.isin(np.array(names), allowed)
+    floor = shares[shares > 0].min()
+    out = np.where(mask, np.where(shares > 0, shares, floor), 0.0)
+    return out / out.sum()
+
+
+def _given(shares: dict[str, float], names: tuple[str, ...]) -> np.ndarray:
+    out = np.array([float(shares.get(n, 0.0)) for n in names])
+    return out / out.sum()
+
+
+def _interest_matrix(
+    rng: np.random.Generator, n: int, prior: np.ndarray, required: np.ndarray | None = None
+) -> np.ndarray:
+    """Per user: three main topics from the prior (Gumbel top-k), Dirichlet weights, a light background.
+
+    `required` (N,) topic codes (or -1) forces that topic among the main ones, for interest filters.
+    """
+    n_topics = len(prior)
+    keys = np.log(np.maximum(prior, 1e-12))[None, :] - np.log(-np.log(rng.random((n, n_topics))))
+    if required is not None:
+        rows = np.flatnonzero(required >= 0)
+        keys[rows, required[rows]] = np.inf
+    main = np.argpartition(-keys, 3, axis=1)[:, :3]
+    weights = rng.gamma(1.0, size=(n, 3))
+    weights /= weights.sum(axis=1, keepdims=True)
+    if required is not None:  # the required topic takes the largest of the three weights
+        rows = np.flatnonzero(required >= 0)
+        pos = (main[rows] == required[rows, None]).argmax(axis=1)
+        top = weights[rows].argmax(axis=1)
+        w = weights[rows]
+        w[np.arange(len(rows)), pos], w[np.arange(len(rows)), top] = (
+            w[np.arange(len(rows)), top],
+            w[np.arange(len(rows)), pos],
+        )
+        weights[rows] = w
+    out = np.zeros((n, n_topics), dtype=np.float64)
+    np.put_along_axis(out, main, 0.85 * weights, axis=1)
+    out += 0.15 * prior[None, :]
+    out /= out.sum(axis=1, keepdims=True)
+    return out.astype(np.float32)
+
+
+def _behaviour(rng: np.random.Generator, n: int, activity: np.ndarray, sessions: np.ndarray | None) -> dict:
+    """Habits around the defaults of `Behaviour`, spread per user (lognormal, sigma 0.5)."""
+    base = Behaviour()
+    rate = _sessions_per_level()[activity] if sessions is None else sessions
+    spread = rng.lognormal(0.0, 0.5, size=(6, n))
+    return {
+        "sessions_per_day": (rate * rng.lognormal(0.0, 0.3, n)).astype(np.float32),
+        "session_minutes": (base.session_minutes * spread[0]).astype(np.float32),
+        "like_rate": np.minimum(base.like_rate * spread[1], 0.9).astype(np.float32),
+        "comment_rate": np.minimum(base.comment_rate * spread[2], 0.5).astype(np.float32),
+        "share_rate": np.minimum(base.share_rate * spread[3], 0.5).astype(np.float32),
+        "follow_rate": np.minimum(base.follow_rate * spread[4], 0.5).astype(np.float32),
+        "preferred_s": (base.preferred_video_s * spread[5]).astype(np.float32),
+        "watch_ratio": np.clip(rng.beta(5.5, 4.5, n), 0.05, 1.0).astype(np.float32),
+        "novelty_seeking": rng.beta(2.0, 2.0, n).astype(np.float32),
+    }
+
+
+def _draw(
+    rng: np.random.Generator,
+    n: int,
+    age: np.ndarray,  # codes
+    gender: np.ndarray,
+    country: np.ndarray,
+    interests_prior: np.ndarray,
+    activity: np.ndarray,
+    *,
+    required_topic: np.ndarray | None = None,
+    sessions: np.ndarray | None = None,
+    follower: bool,
+    weight: float,
+) -> Population:
+    return Population(
+        age=age.astype(np.int8),
+        gender=gender.astype(np.int8),
+        country=country.astype(np.int16),
+        utc_offset_h=np.array([COUNTRY_UTC_OFFSET[c] for c in COUNTRIES], dtype=np.float32)[country],
+        interests=_interest_matrix(rng, n, interests_prior, required_topic),
+        follower=np.full(n, follower),
+        weight=np.full(n, weight, dtype=np.float64),
+        **_behaviour(rng, n, activity, sessions),
+    )
+
+
+def _concat(parts: list[Population]) -> Population:
+    return Population(
+        **{k: np.concatenate([getattr(p, k) for p in parts]) for k in Population.__dataclass_fields__}
+    )
+
+
+def _niche_prior(niches: list[str]) -> np.ndarray:
+    prior = _marginal_shares()["interests"].copy()
+    for niche in niches:
+        prior[TOPIC_INDEX[niche]] += 1.0 / len(niches)
+    return prior / prior.sum()
+
+
+def build_population(spec: AudienceSpec, seed: int) -> Population:
+    """The simulated users of an audience; the same (spec, seed) gives the same arrays."""
+    problems = spec.validate()
+    if problems:
+        raise ValueError("; ".join(problems))
+    rng = np.random.default_rng([seed, 0xA0D1])
+    m = _marginal_shares()
+    n = spec.size
+    if spec.kind == "general":
+        country = _categorical(rng, m["country"], n)
+        return _draw(
+            rng, n, _categorical(rng, m["age_band"], n), _categorical(rng, m["gender"], n), country,
+            m["interests"], _categorical(rng, m["activity"], n), follower=False, weight=1.0,
+        )  # fmt: skip
+    if spec.kind == "slice":
+        f = spec.filters
+        country = _categorical(rng, _restricted(m["country"], COUNTRIES, f.get("country")), n)
+        required = None
+        if f.get("interests"):
+            choice = rng.integers(0, len(f["interests"]), n)
+            required = np.array([TOPIC_INDEX[t] for t in f["interests"]])[choice]
+        return _draw(
+            rng, n,
+            _categorical(rng, _restricted(m["age_band"], AGE_BANDS, f.get("age_band")), n),
+            _categorical(rng, _restricted(m["gender"], GENDERS, f.get("gender")), n),
+            country, m["interests"],
+            _categorical(rng, _restricted(m["activity"], ACTIVITY_LEVELS, f.get("activity")), n),
+            required_topic=required, follower=False, weight=1.0,
+        )  # fmt: skip
+    n_followers = max(1, round(n * FOLLOWER_SHARE)) if n > 1 else 1
+    n_around = n - n_followers
+    if spec.follower_rows:
+        followers, real = _followers_from_rows(rng, spec.follower_rows, n_followers), len(spec.follower_rows)
+        niches = [t for row in spec.follower_rows for t in _split_interests(row["interests"])]
+        around_prior = _niche_prior(list(dict.fromkeys(niches))[:3])
+        country_shares = np.bincount(followers.country, minlength=len(COUNTRIES)).astype(float)
+    else:
+        p = spec.profile
+        niches = p["niche"] if isinstance(p["niche"], list) else [p["niche"]]
+        real = p["follower_count"]
+        age = _given(p["age_band"], AGE_BANDS) if "age_band" in p else m["age_band"]
+        gender = _given(p["gender"], GENDERS) if "gender" in p else m["gender"]
+        country_shares = _given(p["country"], COUNTRIES) if "country" in p else m["country"]
+        around_prior = _niche_prior(niches)
+        followers = _draw(
+            rng, n_followers, _categorical(rng, age, n_followers), _categorical(rng, gender, n_followers),
+            _categorical(rng, country_shares, n_followers),
+            around_prior, _categorical(rng, m["activity"], n_followers),
+            required_topic=np.full(n_followers, TOPIC_INDEX[niches[0]]), follower=True, weight=1.0,
+        )  # fmt: skip
+    weight = real / n_followers
+    followers.weight[:] = weight
+    if n_around == 0:
+        return followers
+    around = _draw(
+        rng, n_around, _categorical(rng, m["age_band"], n_around), _categorical(rng, m["gender"], n_around),
+        _categorical(rng, country_shares / country_shares.sum(), n_around),
+        around_prior, _categorical(rng, m["activity"], n_around), follower=False, weight=weight,
+    )  # fmt: skip
+    return _concat([followers, around])
+
+
+def _followers_from_rows(rng: np.random.Generator, rows: list[dict[str, str]], n: int) -> Population:
+    """n followers drawn from the imported rows (all of them once when n allows, then at random)."""
+    picks = rng.permutation(len(rows))[:n] if n <= len(rows) else rng.integers(0, len(rows), n)
+    chosen = [rows[i] for i in picks]
+    age = np.array([AGE_BANDS.index(r["age_band"].strip()) for r in chosen])
+    gender = np.array([GENDERS.index(r["gender"].strip()) for r in chosen])
+    country = np.array([COUNTRIES.index(r["country"].strip().upper()) for r in chosen])
+    level_rate = dict(zip(ACTIVITY_LEVELS, _sessions_per_level(), strict=True))
+    default = float(np.dot(_marginal_shares()["activity"], _sessions_per_level()))
+    activity = [r.get("activity", "").strip().lower() for r in chosen]
+    sessions = np.array([level_rate[a] if a in level_rate else float(a) if a else default for a in activity])
+    pop = _draw(rng, n, age, gender, country, _marginal_shares()["interests"], np.zeros(n, dtype=int),
+                sessions=sessions, follower=True, weight=1.0)  # fmt: skip
+    listed = np.zeros((n, len(TOPICS)), dtype=np.float32)
+    for i, r in enumerate(chosen):
+        topics = [TOPIC_INDEX[t] for t in _split_interests(r["interests"])]
+        listed[i, topics] = 1.0 / len(topics)
+    pop.interests = (0.7 * listed + 0.3 * pop.interests).astype(np.float32)
+    pop.interests /= pop.interests.sum(axis=1, keepdims=True)
+    return pop
+
+
+def describe_population(spec: AudienceSpec, seed: int) -> dict[str, Any]:
+    """Who is in the simulated audience: shares per attribute and the real-scale weight."""
+    pop = build_population(spec, seed)
+    n = len(pop)
+
+    def shares(codes: np.ndarray, names: tuple[str, ...]) -> dict[str, float]:
+        counts = np.bincount(codes.astype(np.int64), minlength=len(names))
+        return {names[i]: round(float(counts[i]) / n, 4) for i in np.argsort(-counts) if counts[i]}
+
+    members = pop.interest_members().mean(axis=0)
+    return {
+        "size": n,
+        "weight": round(float(pop.weight.mean()), 4),
+        "real_size": round(float(pop.weight.sum())),
+        "followers": int(pop.follower.sum()),
+        "real_followers": round(float(pop.weight[pop.follower].sum())),
+        "age_band": shares(pop.age, AGE_BANDS),
+        "gender": shares(pop.gender, GENDERS),
+        "country": shares(pop.country, COUNTRIES),
+        "interests": {TOPICS[t]: round(float(members[t]), 4) for t in np.argsort(-members) if members[t] > 0},
+    }

@@ -1,0 +1,95 @@
+"""Counter-based random numbers: every draw is a pure function of (key, user, counters).
+
+The world splits a run's users into shards; for the merged result to be the same whatever the shard
+count, a user's draws must not depend on which other users share the batch. A stateful generator
+cannot promise that; a hash of (run key, user id, step, purpose) can (SplitMix64 finaliser, as in
+Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011, for the counter-based idea).
+"""
+
+import numpy as np
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_TO_UNIT = 1.0 / float(1 << 53)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    x = x ^ (x >> np.uint64(30))
+    x = x * _M1
+    x = x ^ (x >> np.uint64(27))
+    x = x * _M2
+    return x ^ (x >> np.uint64(31))
+
+
+def run_key(*parts: int) -> int:
+    """One 64-bit key from integers such as (seed, rerun)."""
+    h = np.uint64(0x2545F4914F6CDD1D)
+    with np.errstate(over="ignore"):
+        for p in parts:
+            h = _mix(np.asarray(h ^ (np.uint64(p & 0xFFFFFFFFFFFFFFFF) + _GOLDEN)))[()]
+    return int(h)
+
+
+def hashed(key: int, *counters: np.ndarray | int) -> np.ndarray:
+    """64-bit hashes of (key, *counters), broadcast over the counters' shapes."""
+    h = np.asarray(np.uint64(key))
+    with np.errstate(over="ignore"):
+        for c in counters:
+            c64 = np.asarray(c).astype(np.uint64)
+            h = _mix(h ^ (c64 * _GOLDEN + np.uint64(0x632BE59BD9B4E019)))
+    return h
+
+
+def uniform(key: int, *counters: np.ndarray | int) -> np.ndarray:
+    """Uniform numbers in [0, 1), one per broadcast element of the counters."""
+    return (hashed(key, *counters) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+
+
+class RowGenerator:
+    """A stand-in for `numpy.random.Generator` whose i-th batch entry depends only on row_keys[i].
+
+    Handed to a brain that draws arrays whose last axis is the batch, it makes each decision's randomness
+    a function of its (user, post, step), whatever else is in the batch. Each call advances a call
+    counter, so successive draws differ.
+    """
+
+    def __init__(self, row_keys: np.ndarray):
+        self.row_keys = np.asarray(row_keys, dtype=np.uint64)
+        self.calls = 0
+
+    def _u(self, size) -> np.ndarray:
+        """Draws of any shape whose last axis is the batch: (n,) or (k, n)."""
+        n = len(self.row_keys)
+        shape = (n,) if size is None else ((size,) if np.isscalar(size) else tuple(size))
+        if not shape or shape[-1] != n:
+            raise ValueError(f"RowGenerator draws need the batch's length {n} last, got shape {shape}")
+        self.calls += 1
+        extra = int(np.prod(shape[:-1], dtype=np.int64))
+        cols = np.arange(extra, dtype=np.uint64)
+        u = uniform(0, self.row_keys[None, :], self.calls, cols[:, None])
+        # never exactly 0, so logs stay finite
+        return np.maximum(u, _TO_UNIT).reshape(shape)
+
+    def random(self, size=None, dtype=np.float64):
+        return self._u(size).astype(dtype, copy=False)
+
+    def uniform(self, low=0.0, high=1.0, size=None):
+        return low + (np.asarray(high) - low) * self._u(size if size is not None else np.shape(low) or None)
+
+    def standard_normal(self, size=None, dtype=np.float64):
+        u1 = self._u(size)
+        u2 = self._u(size)
+        z = np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
+        return z.astype(dtype, copy=False)
+
+    def normal(self, loc=0.0, scale=1.0, size=None):
+        size = size if size is not None else np.broadcast(np.asarray(loc), np.asarray(scale)).shape
+        return loc + np.asarray(scale) * self.standard_normal(size)
+
+    def lognormal(self, mean=0.0, sigma=1.0, size=None):
+        return np.exp(self.normal(mean, sigma, size))
+
+    def exponential(self, scale=1.0, size=None):
+        size = size if size is not None else np.shape(scale)
+        return -np.asarray(scale) * np.log(self._u(size))

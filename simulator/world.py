@@ -1,0 +1,838 @@
+"""The multi-agent world (paper section 5): a population on a social graph, a week on a clock, a
+platform recommender, the persona brain, and reactions aggregated into horizons as they happen.
+
+Each step (15 minutes) the users who open the app (simulator.clock) may meet each live post through
+three paths of the platform recommender: the following feed (followers), exploration (in proportion
+to the post's early engagement velocity and to how far the post outranks the competing catalogue for
+this user's interests) and shares from neighbours; a freshness kernel fitted to real cascades
+(simulator.timing) scales all three. The post lands at a position in the session; users who stay
+that long decide in one vectorised batch per step (the persona brain's `decide_arrays`). Reactions
+change the user's state (paper eq. 6-7): the environment (the recommender's exposure: impressions,
+creator fatigue, "show less", follows and unfollows) and messages from neighbours (shares, delivered
+to their followers' inboxes with the follower's influence weight). Events are stamped with their
+time and counted straight into (post, horizon, segment) arrays; no event list is kept.
+
+Sharding. A run's users are split into contiguous shards. Every random draw is a hash of (seed,
+rerun, user, post, step, purpose) (simulator.randomness), so a user's draws do not depend on the
+shard. Shards advance one window (an hour) at a time and then exchange a small message: the shares
+made in the window (sender, post) and the window's engagement counts per post. Every shard applies
+the same merged message (shares reach the sender's followers at the window's end; velocity and
+social proof use the totals up to the window's start), so the merged result is the same whatever the
+shard count. `run_world_shard` swaps messages through an `Exchange` (threads in one process, or a
+directory that workers share); without one, a shard of n > 1 also steps the other shards itself.
+"""
+
+import json
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from simulator.audiences import AudienceSpec, Population, build_population
+from simulator.brains.features import DecisionFeatures
+from simulator.brains.persona import PersonaBrain
+from simulator.clock import (
+    RHYTHM_STEPS,
+    STEP_H,
+    local_step_of_day,
+    offset_steps,
+    session_starts,
+)
+from simulator.graph import SocialGraph, build_graph
+from simulator.preferences import topic_vector
+from simulator.randomness import RowGenerator, hashed, run_key, uniform
+from simulator.serial import JsonRecord
+from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS, YOUTUBE_CATEGORY_TOPICS
+from simulator.timing import WorldParams, world_params
+from simulator.types import Item
+
+HORIZONS = ("6h", "12h", "24h", "2d", "1w")
+HORIZON_HOURS = (6.0, 12.0, 24.0, 48.0, 168.0)
+METRICS = (
+    "impressions", "views", "unique_viewers", "watch_time_s", "avg_watch_s", "completion_rate",
+    "likes", "comments", "shares", "follows", "unfollows", "show_less", "from_shares",
+)  # fmt: skip
+# from_shares: impressions that a neighbour's share brought.
+# What is counted per event; the other metrics are ratios of these.
+COUNTED = (
+    "impressions", "views", "unique_viewers", "watch_time_ds", "completions",
+    "likes", "comments", "shares", "follows", "unfollows", "show_less", "from_shares",
+)  # fmt: skip
+_C = {name: i for i, name in enumerate(COUNTED)}
+SEGMENTS: tuple[str, ...] = (
+    ("all",)
+    + tuple(f"age_band:{b}" for b in AGE_BANDS)
+    + tuple(f"gender:{g}" for g in GENDERS)
+    + tuple(f"country:{c}" for c in COUNTRIES)
+    + ("follower:yes", "follower:no")
+    + tuple(f"interest:{t}" for t in TOPICS)
+)
+_SEG_AGE, _SEG_GENDER = 1, 1 + len(AGE_BANDS)
+_SEG_COUNTRY = _SEG_GENDER + len(GENDERS)
+_SEG_FOLLOWER = _SEG_COUNTRY + len(COUNTRIES)
+_SEG_INTEREST = _SEG_FOLLOWER + 2
+WATCH_BINS = 11  # watched share of the length: [0, .1), ..., [.9, 1), replays (>= 1)
+WINDOW_STEPS = round(1.0 / STEP_H)  # shards exchange messages every simulated hour
+MAX_IMPRESSIONS = 2  # a post is put in front of the same user at most twice
+# hash streams, one per purpose, so draws for different purposes never coincide
+_S_DELIVER, _S_PATH, _S_POSITION, _S_REACH, _S_BRAIN, _S_SAMPLE = 11, 12, 13, 14, 15, 16
+
+
+@dataclass
+class PostSpec(JsonRecord):
+    item: Item
+    at_hours: float = 0.0  # after the start of the run (the run starts Monday 00:00 UTC)
+
+
+@dataclass
+class WorldConfig(JsonRecord):
+    audience: AudienceSpec
+    posts: list[PostSpec]
+    horizon_hours: float = 168.0  # each post is followed this long after it is posted
+    seed: int = 0
+    brain: str = "persona"
+    creator_id: str = "me"
+    sample_limit: int = 40  # sample reactions kept per shard (and per merged rerun)
+
+    def validate(self) -> list[str]:
+        problems = list(self.audience.validate())
+        if not self.posts:
+            problems.append("a run needs at least one post")
+        for i, post in enumerate(self.posts, start=1):
+            if not 0 <= post.at_hours <= 24 * 28:
+                problems.append(f"post {i}: at_hours must be from 0 to {24 * 28}")
+            if post.item.duration_s <= 0:
+                problems.append(f"post {i}: the item needs a positive duration_s")
+        if not 1 <= self.horizon_hours <= 168:
+            problems.append("horizon_hours must be from 1 to 168")
+        if self.brain != "persona":
+            problems.append(f"the world runs the 'persona' brain; '{self.brain}' is not available to it")
+        return problems
+
+    @property
+    def end_hours(self) -> float:
+        return max(p.at_hours for p in self.posts) + self.horizon_hours
+
+    @property
+    def steps(self) -> int:
+        return math.ceil(self.end_hours / STEP_H / WINDOW_STEPS) * WINDOW_STEPS
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass
+class ShardResult:
+    """What one shard (or, merged, one rerun) produced: aggregates, not events.
+
+    counts[post, horizon, segment, weight class, counted] are cumulative; timeline[post, hour,
+    weight class, counted] is the "all" segment hour by hour; weights[w] is the real-scale users per
+    simulated user of class w.
+    """
+
+    rerun: int
+    shard_index: int
+    shard_count: int
+    users: int
+    posts: list[str]
+    post_hours: list[float]
+    horizon_hours: float
+    weights: list[float]
+    counts: np.ndarray
+    timeline: np.ndarray
+    watch_hist: np.ndarray  # [post, bin, weight class]
+    samples: list[dict[str, Any]]
+    brain_usage: dict[str, int]
+    segment_users: np.ndarray  # [segment, weight class]: simulated users in each segment
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {}
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            out[name] = value.tolist() if isinstance(value, np.ndarray) else value
+        out["segments"] = list(SEGMENTS)
+        out["counted"] = list(COUNTED)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ShardResult":
+        arrays = {"counts", "timeline", "watch_hist", "segment_users"}
+        kwargs = {}
+        for name in cls.__dataclass_fields__:
+            value = data[name]
+            kwargs[name] = np.asarray(value, dtype=np.int64) if name in arrays else value
+        return cls(**kwargs)
+
+    def figures(
+        self, *, post: int | None = None, real_scale: bool = True
+    ) -> dict[str, dict[str, dict[str, float]]]:
+        """{metric: {horizon: {segment: value}}} for one post or all posts together."""
+        counts = self.counts if post is None else self.counts[post : post + 1]
+        weights = np.asarray(self.weights) if real_scale else np.ones(len(self.weights))
+        total = np.tensordot(counts.sum(axis=0).astype(np.float64), weights, ([2], [0]))  # [h, s, counted]
+        return _metrics_from_counted(total)
+
+    def curve(self, metric: str, *, post: int = 0, real_scale: bool = True) -> np.ndarray:
+        """A cumulative hourly curve of one counted metric for one post (segment "all")."""
+        weights = np.asarray(self.weights) if real_scale else np.ones(len(self.weights))
+        hourly = self.timeline[post, :, :, _C[metric]].astype(np.float64) @ weights
+        return np.cumsum(hourly)
+
+
+RerunResult = ShardResult
+
+
+def _metrics_from_counted(total: np.ndarray) -> dict[str, dict[str, dict[str, float]]]:
+    """total[h, s, counted] -> {metric: {horizon: {segment: value}}}, ratios where needed."""
+    views = total[..., _C["views"]]
+    watch = total[..., _C["watch_time_ds"]] / 10.0
+    values = {
+        "impressions": total[..., _C["impressions"]],
+        "views": views,
+        "unique_viewers": total[..., _C["unique_viewers"]],
+        "watch_time_s": watch,
+        "avg_watch_s": np.divide(watch, views, out=np.zeros_like(watch), where=views > 0),
+        "completion_rate": np.divide(
+            total[..., _C["completions"]], views, out=np.zeros_like(watch), where=views > 0
+        ),
+    }
+    for name in ("likes", "comments", "shares", "follows", "unfollows", "show_less", "from_shares"):
+        values[name] = total[..., _C[name]]
+    return {
+        m: {
+            h: {s: float(values[m][hi, si]) for si, s in enumerate(SEGMENTS)} for hi, h in enumerate(HORIZONS)
+        }
+        for m in METRICS
+    }
+
+
+def merge_shards(shards: list[ShardResult]) -> RerunResult:
+    """One rerun's result from its shards; the same whatever the shard count."""
+    if not shards:
+        raise ValueError("no shard to merge")
+    first = shards[0]
+    indexes = sorted(s.shard_index for s in shards)
+    if indexes != list(range(first.shard_count)) or any(s.rerun != first.rerun for s in shards):
+        raise ValueError(
+            f"shards {indexes} of rerun {first.rerun} do not make a whole run of {first.shard_count}"
+        )
+    samples = sorted((x for s in shards for x in s.samples), key=lambda x: x["priority"])[
+        : _sample_limit(shards)
+    ]
+    usage: dict[str, int] = {}
+    for s in shards:
+        for k, v in s.brain_usage.items():
+            usage[k] = usage.get(k, 0) + v
+    return RerunResult(
+        rerun=first.rerun,
+        shard_index=0,
+        shard_count=1,
+        users=sum(s.users for s in shards),
+        posts=first.posts,
+        post_hours=first.post_hours,
+        horizon_hours=first.horizon_hours,
+        weights=first.weights,
+        counts=sum(s.counts for s in shards),
+        timeline=sum(s.timeline for s in shards),
+        watch_hist=sum(s.watch_hist for s in shards),
+        samples=samples,
+        brain_usage=usage,
+        segment_users=sum(s.segment_users for s in shards),
+        seconds=sum(s.seconds for s in shards),
+    )
+
+
+def _sample_limit(shards: list[ShardResult]) -> int:
+    return max((s.samples[0]["limit"] for s in shards if s.samples), default=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared set-up: population, graph, segments and the competing catalogue (cached per audience)
+
+
+@dataclass
+class _Setup:
+    pop: Population
+    graph: SocialGraph
+    seg_fixed: np.ndarray  # (N, 5) segment columns everyone has: all, age, gender, country, follower
+    seg_interest: np.ndarray  # (N, topics) bool
+    weight_class: np.ndarray  # (N,) int8
+    weights: np.ndarray  # (W,)
+    offsets: np.ndarray  # (N,) time zone in steps
+    catalogue_cos: np.ndarray  # (N, G) interest match with each group of competing items
+    catalogue_counts: np.ndarray  # (G,) items per group
+
+
+@lru_cache(maxsize=4)
+def _setup(spec_json: str, seed: int) -> _Setup:
+    pop = build_population(AudienceSpec.from_dict(json.loads(spec_json)), seed)
+    graph = build_graph(pop, seed)
+    weights, weight_class = np.unique(pop.weight, return_inverse=True)
+    seg_fixed = np.stack(
+        [
+            np.zeros(len(pop), dtype=np.int16),
+            _SEG_AGE + pop.age.astype(np.int16),
+            _SEG_GENDER + pop.gender.astype(np.int16),
+            _SEG_COUNTRY + pop.country.astype(np.int16),
+            _SEG_FOLLOWER + (~pop.follower).astype(np.int16),
+        ],
+        axis=1,
+    )
+    groups, counts = _catalogue_groups(world_params())
+    return _Setup(
+        pop=pop,
+        graph=graph,
+        seg_fixed=seg_fixed,
+        seg_interest=pop.interest_members(),
+        weight_class=weight_class.astype(np.int8),
+        weights=weights,
+        offsets=offset_steps(pop.utc_offset_h),
+        catalogue_cos=_cosine_matrix(pop.interests, groups),
+        catalogue_counts=counts,
+    )
+
+
+def _catalogue_groups(params: WorldParams) -> tuple[np.ndarray, np.ndarray]:
+    """Topic vectors of the competing catalogue's groups (one per YouTube category) and their sizes."""
+    vectors, counts = [], []
+    for category, n in sorted(params.catalogue_categories.items()):
+        topics = YOUTUBE_CATEGORY_TOPICS.get(category)
+        if topics:
+            vectors.append(topic_vector({t: 1.0 for t in topics}))
+            counts.append(n)
+    return np.array(vectors, dtype=np.float32), np.array(counts, dtype=np.float64)
+
+
+def _cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(N, T) x (M, T) -> (N, M) cosines of non-negative rows."""
+    an = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-9)
+    bn = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-9)
+    return (an @ bn.T).astype(np.float32)
+
+
+def _setup_for(config: WorldConfig) -> _Setup:
+    return _setup(json.dumps(config.audience.to_dict(), sort_keys=True), config.seed)
+
+
+def shard_bounds(n_users: int, shard_index: int, shard_count: int) -> tuple[int, int]:
+    """The contiguous block of user ids a shard simulates."""
+    edges = np.linspace(0, n_users, shard_count + 1).round().astype(int)
+    return int(edges[shard_index]), int(edges[shard_index + 1])
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages between shards
+
+
+class Exchange(Protocol):
+    def swap(
+        self, window: int, shard_index: int, message: dict[str, np.ndarray]
+    ) -> list[dict[str, np.ndarray]]:
+        """Publish this shard's message for the window; return every shard's message for it."""
+        ...
+
+
+def _merge_messages(messages: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    return {
+        "shares": np.concatenate([m["shares"] for m in messages]).reshape(-1, 2),
+        "totals": sum(m["totals"] for m in messages),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# One shard
+
+
+_TOTALS = ("impressions", "views", "engaged")  # per post and weight class, exchanged every window
+
+
+class _Shard:
+    def __init__(self, config: WorldConfig, rerun: int, shard_index: int, shard_count: int):
+        problems = config.validate()
+        if problems:
+            raise ValueError("; ".join(problems))
+        self.config = config
+        self.rerun, self.shard_index, self.shard_count = rerun, shard_index, shard_count
+        self.setup = setup = _setup_for(config)
+        self.params = world_params()
+        self.brain = PersonaBrain()
+        self.key = run_key(config.seed, rerun)
+        lo, hi = shard_bounds(len(setup.pop), shard_index, shard_count)
+        self.lo, self.hi, self.n = lo, hi, hi - lo
+        self.ids = np.arange(lo, hi, dtype=np.int64)
+        pop = setup.pop
+        n_posts = len(config.posts)
+        self.at_h = np.array([p.at_hours for p in config.posts])
+        self.topics = np.array([topic_vector(p.item.topics) for p in config.posts], dtype=np.float32)
+        self.length = np.array([p.item.duration_s for p in config.posts])
+        local = slice(lo, hi)
+        self.interests = pop.interests[local]
+        self.match = _cosine_matrix(self.interests, self.topics)  # (n, P)
+        self.dot = (self.interests @ self.topics.T).astype(np.float32)
+        # the share of the catalogue each post outranks for each user's interests
+        cat = setup.catalogue_cos[local][:, None, :]
+        beaten = (
+            (cat < self.match[:, :, None]) + 0.5 * (np.abs(cat - self.match[:, :, None]) < 1e-6)
+        ) @ setup.catalogue_counts
+        self.percentile = (beaten / setup.catalogue_counts.sum()).astype(np.float32)
+        self.explore_weight = self.percentile**self.params.explore_focus
+        # state (paper eq. 6-7)
+        self.follows = pop.follower[local].copy()
+        self.said_less = np.zeros(self.n, dtype=bool)
+        self.creator_fatigue = np.zeros(self.n)
+        self.fatigue_at = np.zeros(self.n)
+        self.impressions = np.zeros((self.n, n_posts), dtype=np.int8)
+        self.viewed = np.zeros((self.n, n_posts), dtype=bool)
+        self.inbox = np.zeros((self.n, n_posts), dtype=np.float32)
+        # globals, identical in every shard: totals up to the last exchanged window
+        self.totals = np.zeros((n_posts, len(_TOTALS), len(setup.weights)), dtype=np.int64)
+        self.window_totals = np.zeros_like(self.totals)
+        self.outbox: list[np.ndarray] = []
+        # aggregates
+        n_w = len(setup.weights)
+        self.counts = np.zeros((n_posts, len(HORIZONS), len(SEGMENTS), n_w, len(COUNTED)), dtype=np.int64)
+        self.hours = int(math.ceil(config.horizon_hours))
+        self.timeline = np.zeros((n_posts, self.hours, n_w, len(COUNTED)), dtype=np.int64)
+        self.watch_hist = np.zeros((n_posts, WATCH_BINS, n_w), dtype=np.int64)
+        self.samples: list[dict[str, Any]] = []
+        self.sample_pool: dict[str, np.ndarray] | None = None
+        self.seconds = 0.0
+        self.decisions = 0
+
+    # -- globals from the exchanged totals
+
+    def _velocity(self) -> np.ndarray:
+        """Early engagement per impression relative to a typical item's, per post.
+
+        A new post is explored in a small test batch first (velocity_min); as its impressions reach
+        velocity_prior_impressions the measured rate takes over.
+        """
+        p, bp = self.params, self.brain.params
+        typical = bp.view_rate * (bp.like_rate + bp.comment_rate + bp.share_rate)
+        imp = self.totals[:, 0].sum(axis=1).astype(np.float64)
+        engaged = self.totals[:, 2].sum(axis=1)
+        measured = np.clip(engaged / np.maximum(imp, 1.0) / typical, p.velocity_min, p.velocity_max)
+        trust = np.minimum(imp / p.velocity_prior_impressions, 1.0)
+        return p.velocity_min + trust * (measured - p.velocity_min)
+
+    def _social_proof(self) -> np.ndarray:
+        """log10(1 + real-scale views so far), per post."""
+        return np.log10(1.0 + self.totals[:, 1].astype(np.float64) @ self.setup.weights)
+
+    # -- one window
+
+    def run_window(self, window: int) -> dict[str, np.ndarray]:
+        started = time.perf_counter()
+        velocity, proof = self._velocity(), self._social_proof()
+        for step in range(window * WINDOW_STEPS, (window + 1) * WINDOW_STEPS):
+            self._step(step, velocity, proof)
+        shares = np.concatenate(self.outbox) if self.outbox else np.zeros((0, 2), dtype=np.int64)
+        self.outbox = []
+        message = {"shares": shares.reshape(-1, 2), "totals": self.window_totals}
+        self.window_totals = np.zeros_like(self.totals)
+        self.seconds += time.perf_counter() - started
+        return message
+
+    def receive(self, merged: dict[str, np.ndarray], window: int) -> None:
+        """Apply every shard's message: totals for velocity and social proof, shares into inboxes."""
+        self.totals += merged["totals"]
+        shares = merged["shares"]
+        if not len(shares):
+            return
+        which, receivers, influence = self.setup.graph.receivers(shares[:, 0])
+        mine = (receivers >= self.lo) & (receivers < self.hi)
+        r = receivers[mine] - self.lo
+        p = shares[which[mine], 1]
+        strength = np.zeros(self.inbox.shape, dtype=np.float32)
+        np.maximum.at(strength, (r, p), influence[mine])  # order-free, so the same in every shard
+        fresh = (strength > self.inbox) & (self.impressions < MAX_IMPRESSIONS)
+        self.inbox[fresh] = strength[fresh]
+
+    def _step(self, step: int, velocity: np.ndarray, proof: np.ndarray) -> None:
+        t = step * STEP_H
+        live = np.flatnonzero(self.at_h < t + STEP_H)
+        if not len(live):
+            return
+        setup, params = self.setup, self.params
+        pop = setup.pop
+        g = self.ids
+        rate = pop.sessions_per_day[self.lo : self.hi]
+        active = np.flatnonzero(session_starts(self.key, g, rate, setup.offsets[self.lo : self.hi], step))
+        if not len(active):
+            return
+        a = np.repeat(active, len(live))
+        p = np.tile(live, len(active))
+        now = t + 0.5 * STEP_H
+        age = now - self.at_h[p]
+        fresh = params.kernel(age)
+        seen = self.impressions[a, p]
+        follow = np.where(self.follows[a], params.follow_see * fresh, 0.0)
+        explore = np.minimum(params.explore_max * velocity[p] * self.explore_weight[a, p] * fresh, 1.0)
+        share = params.share_open * self.inbox[a, p]  # a share waits for the receiver's next session
+        chance = 1.0 - (1.0 - follow) * (1.0 - explore) * (1.0 - share)
+        chance *= np.where(seen > 0, params.reshow, 1.0) * np.where(
+            self.said_less[a], params.show_less_suppress, 1.0
+        )
+        chance[seen >= MAX_IMPRESSIONS] = 0.0
+        gu = g[a]
+        deliver = uniform(self.key, gu, p, step, _S_DELIVER) < chance
+        self.inbox[a, p] = 0.0  # the share was in front of them this session, opened or not
+        if not deliver.any():
+            return
+        a, p, gu, age = a[deliver], p[deliver], gu[deliver], age[deliver]
+        follow, explore, share = follow[deliver], explore[deliver], share[deliver]
+        # which path brought it decides where it lands in the session
+        pick = uniform(self.key, gu, p, step, _S_PATH) * (follow + explore + share)
+        from_share = pick < share
+        by_explore = ~from_share & (pick < share + explore)
+        u_pos = uniform(self.key, gu, p, step, _S_POSITION)
+        spread = np.where(by_explore, 2.0 + 30.0 * (1.0 - self.percentile[a, p]), 2.0)
+        position = np.floor(-np.log(np.maximum(u_pos, 1e-12)) * spread).astype(np.int64)
+        # users leave at a per-item rate (the brain's leave_rate), so deep positions are reached less
+        reached = uniform(self.key, gu, p, step, _S_REACH) < (1.0 - self.brain.params.leave_rate) ** position
+        if not reached.any():
+            return
+        keep = reached
+        a, p, gu, age, from_share, position = (
+            a[keep],
+            p[keep],
+            gu[keep],
+            age[keep],
+            from_share[keep],
+            position[keep],
+        )
+        self._decide(step, now, a, p, gu, age, from_share, position, proof)
+
+    def _decide(self, step, now, a, p, gu, age, from_share, position, proof) -> None:
+        """The brain decides every impression of the step at once; state and counts follow."""
+        setup, pop, bp = self.setup, self.setup.pop, self.brain.params
+        users = gu
+        # creator fatigue: a decayed count of this creator's posts seen (before this one)
+        decay = 0.5 ** ((now - self.fatigue_at[a]) / self.params.creator_fatigue_half_life_h)
+        creator_fatigue = self.creator_fatigue[a] * decay
+        dose = np.minimum(position, 10) * self.dot[a, p]
+        satiation = 1.0 - np.exp(-dose / bp.satiation_scale)
+        local_step = local_step_of_day(step, setup.offsets[users])
+        features = DecisionFeatures(
+            interest_match=self.match[a, p].astype(np.float64),
+            novelty=1.0 - self.match[a, p].astype(np.float64),
+            satiation=satiation,
+            creator_fatigue=creator_fatigue,
+            fatigue=1.0 - np.exp(-position / 40.0),  # the session so far wears on (approximation)
+            boredom=0.5 * satiation,
+            length_s=self.length[p],
+            preferred_s=pop.preferred_s[users].astype(np.float64),
+            watch_ratio=pop.watch_ratio[users].astype(np.float64),
+            social_proof=proof[p],
+            hour_activity=RHYTHM_STEPS[local_step],
+            like_rate=pop.like_rate[users].astype(np.float64),
+            comment_rate=pop.comment_rate[users].astype(np.float64),
+            share_rate=pop.share_rate[users].astype(np.float64),
+            follow_rate=pop.follow_rate[users].astype(np.float64),
+            follows_creator=self.follows[a].copy(),
+            from_share=from_share,
+            position=position,
+            novelty_seeking=pop.novelty_seeking[users].astype(np.float64),
+        )
+        row_keys = hashed(self.key, users, p, step, _S_BRAIN)
+        out = self.brain.decide_arrays(features, RowGenerator(row_keys))
+
+        # state changes
+        first_view = out.click & ~self.viewed[a, p]
+        self.viewed[a, p] |= out.click
+        np.add.at(self.impressions, (a, p), 1)
+        new_follow = out.follow & ~self.follows[a]
+        unfollow = out.show_less & self.follows[a]
+        self.follows[a[new_follow]] = True
+        self.follows[a[unfollow]] = False
+        self.said_less[a[out.show_less]] = True
+        ua = np.unique(a)
+        self.creator_fatigue[ua] *= 0.5 ** (
+            (now - self.fatigue_at[ua]) / self.params.creator_fatigue_half_life_h
+        )
+        self.fatigue_at[ua] = now
+        np.add.at(self.creator_fatigue, a, 1.0)
+        if out.share.any():
+            self.outbox.append(np.stack([users[out.share], p[out.share]], axis=1))
+
+        completions = out.click & (out.watch_s >= 0.95 * self.length[p])
+        values = np.stack(
+            [
+                np.ones(len(a), dtype=np.int64),
+                out.click,
+                first_view,
+                np.rint(out.watch_s * 10.0).astype(np.int64),
+                completions,
+                out.like,
+                out.comment,
+                out.share,
+                new_follow,
+                unfollow,
+                out.show_less,
+                from_share,
+            ],
+            axis=1,
+        ).astype(np.int64)
+        wc = setup.weight_class[users].astype(np.int64)
+        engaged = out.like.astype(np.int64) + out.comment + out.share
+        np.add.at(self.window_totals, (p, 0, wc), 1)
+        np.add.at(self.window_totals, (p, 1, wc), out.click.astype(np.int64))
+        np.add.at(self.window_totals, (p, 2, wc), engaged)
+        self._count(users, p, age, wc, values)
+        ratio_bin = np.minimum(np.floor(out.watch_s / self.length[p] * 10.0), WATCH_BINS - 1).astype(np.int64)
+        np.add.at(self.watch_hist, (p[out.click], ratio_bin[out.click], wc[out.click]), 1)
+        self._keep_samples(step, now, a, p, users, age, features, out)
+        self.decisions += len(a)
+
+    def _count(self, users, p, age, wc, values) -> None:
+        """Add the events to counts[post, horizon bin, segment, weight class] and the hourly timeline."""
+        setup = self.setup
+        within = age <= self.config.horizon_hours
+        users, p, age, wc, values = users[within], p[within], age[within], wc[within], values[within]
+        if not len(users):
+            return
+        hbin = np.searchsorted(HORIZON_HOURS, age, side="left")
+        n_w = len(setup.weights)
+        # every (event, segment) pair: the fixed columns, then interest memberships
+        ev_fixed = np.repeat(np.arange(len(users)), setup.seg_fixed.shape[1])
+        seg_fixed = setup.seg_fixed[users].reshape(-1).astype(np.int64)
+        ev_int, topic = np.nonzero(setup.seg_interest[users])
+        ev = np.concatenate([ev_fixed, ev_int])
+        seg = np.concatenate([seg_fixed, _SEG_INTEREST + topic])
+        keep = hbin[ev] < len(HORIZONS)
+        ev, seg = ev[keep], seg[keep]
+        flat = ((p[ev] * len(HORIZONS) + hbin[ev]) * len(SEGMENTS) + seg) * n_w + wc[ev]
+        size = self.counts.shape[0] * len(HORIZONS) * len(SEGMENTS) * n_w
+        view = self.counts.reshape(size, len(COUNTED))
+        for m in range(len(COUNTED)):
+            view[:, m] += np.rint(np.bincount(flat, weights=values[ev, m], minlength=size)).astype(np.int64)
+        hour = np.minimum(age.astype(np.int64), self.hours - 1)
+        tflat = (p * self.hours + hour) * n_w + wc
+        tsize = self.timeline.shape[0] * self.hours * n_w
+        tview = self.timeline.reshape(tsize, len(COUNTED))
+        for m in range(len(COUNTED)):
+            tview[:, m] += np.rint(np.bincount(tflat, weights=values[:, m], minlength=tsize)).astype(np.int64)
+
+    def _keep_samples(self, step, now, a, p, users, age, f: DecisionFeatures, out) -> None:
+        """Keep the impressions with the smallest hash priority: the same sample whatever the sharding."""
+        limit = self.config.sample_limit
+        if limit <= 0:
+            return
+        priority = hashed(self.key, users, p, step, _S_SAMPLE)
+        batch = {
+            "priority": priority,
+            "user": users,
+            "post": p,
+            "at_h": np.full(len(a), now),
+            "age_h": age,
+            "watch_s": out.watch_s,
+            "click": out.click,
+            "like": out.like,
+            "comment": out.comment,
+            "share": out.share,
+            "follow": out.follow & ~f.follows_creator,
+            "show_less": out.show_less,
+            "from_share": f.from_share,
+            "follows": f.follows_creator,
+            "match": f.interest_match,
+            "creator_fatigue": f.creator_fatigue,
+        }
+        pool = self.sample_pool
+        if pool is not None:
+            batch = {k: np.concatenate([pool[k], v]) for k, v in batch.items()}
+        if len(batch["priority"]) > limit:
+            best = np.argpartition(batch["priority"], limit - 1)[:limit]
+            batch = {k: v[best] for k, v in batch.items()}
+        self.sample_pool = batch
+
+    def result(self) -> ShardResult:
+        n_w = len(self.setup.weights)
+        local = slice(self.lo, self.hi)
+        wc = self.setup.weight_class[local].astype(np.int64)
+        segment_users = np.zeros((len(SEGMENTS), n_w), dtype=np.int64)
+        for col in range(self.setup.seg_fixed.shape[1]):
+            np.add.at(segment_users, (self.setup.seg_fixed[local, col].astype(np.int64), wc), 1)
+        rows, topic = np.nonzero(self.setup.seg_interest[local])
+        np.add.at(segment_users, (_SEG_INTEREST + topic, wc[rows]), 1)
+        return ShardResult(
+            rerun=self.rerun,
+            shard_index=self.shard_index,
+            shard_count=self.shard_count,
+            users=self.n,
+            posts=[p.item.id for p in self.config.posts],
+            post_hours=[float(p.at_hours) for p in self.config.posts],
+            horizon_hours=float(self.config.horizon_hours),
+            weights=[float(w) for w in self.setup.weights],
+            counts=np.cumsum(self.counts, axis=1),
+            timeline=self.timeline,
+            watch_hist=self.watch_hist,
+            samples=self._sample_records(),
+            brain_usage={"persona": self.decisions},
+            segment_users=segment_users,
+            seconds=round(self.seconds, 3),
+        )
+
+    def _sample_records(self) -> list[dict[str, Any]]:
+        pool = self.sample_pool
+        if pool is None:
+            return []
+        order = np.argsort(pool["priority"])
+        pop = self.setup.pop
+        records = []
+        for i in order:
+            post = self.config.posts[int(pool["post"][i])].item
+            records.append(
+                {
+                    "priority": int(pool["priority"][i]),
+                    "limit": self.config.sample_limit,
+                    "user_id": int(pool["user"][i]),
+                    "persona": pop.summary(int(pool["user"][i])),
+                    "item_id": post.id,
+                    "at_hours": round(float(pool["at_h"][i]), 2),
+                    "age_hours": round(float(pool["age_h"][i]), 2),
+                    **_sample_text(pool, i, post),
+                }
+            )
+        return records
+
+
+def _sample_text(pool: dict[str, np.ndarray], i: int, item: Item) -> dict[str, Any]:
+    """The action, its reasons in the user's words, a comment and an instruction, from the decision."""
+    topic = max(item.topics, key=item.topics.get) if item.topics else "this"
+    watch = float(pool["watch_s"][i])
+    share_watched = watch / max(item.duration_s, 1e-9)
+    match = float(pool["match"][i])
+    reasons = []
+    if pool["from_share"][i]:
+        reasons.append("a friend shared it with me")
+    if pool["follows"][i]:
+        reasons.append("I follow this creator")
+    if match >= 0.5:
+        reasons.append(f"{topic} is what I come here for")
+    elif match < 0.2:
+        reasons.append(f"{topic} is not really my thing")
+    if float(pool["creator_fatigue"][i]) >= 2.0:
+        reasons.append("I have seen a lot from this creator lately")
+    if not pool["click"][i]:
+        action = "skipped"
+    else:
+        done = [name for name in ("like", "comment", "share", "follow") if pool[name][i]]
+        action = f"watched {min(share_watched, 9.99):.0%}" + (" and " + ", ".join(done) if done else "")
+    if pool["show_less"][i]:
+        action += ", asked for less"
+    comment = None
+    if pool["comment"][i]:
+        comment = (
+            f"Saving this, more {topic} like this please"
+            if share_watched >= 0.9
+            else f"Nice {topic} post, a bit long"
+        )
+    instruction = None
+    if pool["show_less"][i]:
+        instruction = (
+            "Show me less from this creator"
+            if float(pool["creator_fatigue"][i]) >= 1.0
+            else f"Show me less {topic}"
+        )
+    return {
+        "action": action,
+        "watch_s": round(watch, 1),
+        "reasoning": _sentence("; ".join(reasons) or "it came up in my feed"),
+        "comment": comment,
+        "instruction": instruction,
+    }
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
+# ---------------------------------------------------------------------------------------------
+# Running shards
+
+
+def run_world_shard(
+    config: WorldConfig,
+    *,
+    rerun: int = 0,
+    shard_index: int = 0,
+    shard_count: int = 1,
+    on_progress: Callable[[float], None] | None = None,
+    exchange: Exchange | None = None,
+) -> ShardResult:
+    """Simulate one shard (a contiguous block of users) of one rerun; see the module doc on sharding.
+
+    on_progress(fraction) is called after every simulated hour; if it raises, the shard stops and the
+    exception propagates. With shard_count > 1, pass an `exchange` that every shard of the rerun shares
+    (the shards then run at the same time); without one, this call steps all the rerun's shards itself.
+    """
+    if not 0 <= shard_index < shard_count:
+        raise ValueError(f"shard {shard_index} is not one of 0..{shard_count - 1}")
+    windows = config.steps // WINDOW_STEPS
+    if shard_count == 1 or exchange is not None:
+        shard = _Shard(config, rerun, shard_index, shard_count)
+        for w in range(windows):
+            message = shard.run_window(w)
+            messages = [message] if shard_count == 1 else exchange.swap(w, shard_index, message)
+            shard.receive(_merge_messages(messages), w)
+            if on_progress:
+                on_progress((w + 1) / windows)
+        return shard.result()
+    shards = [_Shard(config, rerun, i, shard_count) for i in range(shard_count)]
+    for w in range(windows):
+        merged = _merge_messages([s.run_window(w) for s in shards])
+        for s in shards:
+            s.receive(merged, w)
+        if on_progress:
+            on_progress((w + 1) / windows)
+    return shards[shard_index].result()
+
+
+def run_world(config: WorldConfig, *, rerun: int = 0, shard_count: int = 1) -> RerunResult:
+    """All shards of one rerun in this process, merged."""
+    shards = [_Shard(config, rerun, i, shard_count) for i in range(shard_count)]
+    for w in range(config.steps // WINDOW_STEPS):
+        merged = _merge_messages([s.run_window(w) for s in shards])
+        for s in shards:
+            s.receive(merged, w)
+    return merge_shards([s.result() for s in shards])
+
+
+@dataclass
+class DirectoryExchange:
+    """Shards in separate processes swap messages through files in a directory they all see."""
+
+    path: Path
+    shard_count: int
+    timeout_s: float = 600.0
+    poll_s: float = 0.02
+
+    def swap(
+        self, window: int, shard_index: int, message: dict[str, np.ndarray]
+    ) -> list[dict[str, np.ndarray]]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        final = self.path / f"w{window:05d}-s{shard_index:04d}.npz"
+        partial = final.with_suffix(".part.npz")
+        np.savez(partial, **message)
+        partial.replace(final)  # readers never see half a file
+        deadline = time.monotonic() + self.timeout_s
+        names = [self.path / f"w{window:05d}-s{i:04d}.npz" for i in range(self.shard_count)]
+        while not all(n.exists() for n in names):
+            if time.monotonic() > deadline:
+                missing = [i for i, n in enumerate(names) if not n.exists()]
+                raise TimeoutError(
+                    f"window {window}: shards {missing} sent nothing in {self.timeout_s:.0f} s"
+                )
+            time.sleep(self.poll_s)
+        out = []
+        for n in names:
+            with np.load(n) as data:
+                out.append({k: data[k] for k in data.files})
+        return out
