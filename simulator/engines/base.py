@@ -35,6 +35,7 @@ class EngineConfig:
 @dataclass
 class ChatPrompt:
     messages: list[Message]
+    schema: dict[str, Any]  # the JSON schema the answer must follow
     seed: int | None = None  # per-request sampling seed: the same prompt and seed give the same answer
 
 
@@ -92,8 +93,8 @@ class Engine(Protocol):
         """Whether prompts may carry images."""
         ...
 
-    def generate(self, prompts: list[ChatPrompt], schema: dict[str, Any]) -> list[Generation]:
-        """Answer every prompt (the i-th generation answers the i-th prompt), each constrained by `schema`."""
+    def generate(self, prompts: list[ChatPrompt]) -> list[Generation]:
+        """Answer every prompt (the i-th generation answers the i-th prompt), each held to its schema."""
         ...
 
     def close(self) -> None:

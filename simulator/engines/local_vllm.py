@@ -42,7 +42,7 @@ class VllmEngine:
             kwargs["limit_mm_per_prompt"] = {"image": c.max_images}
         return LLM(**kwargs)
 
-    def generate(self, prompts: list[ChatPrompt], schema: dict[str, Any]) -> list[Generation]:
+    def generate(self, prompts: list[ChatPrompt]) -> list[Generation]:
         if not prompts:
             return []
         if self._llm is None:
@@ -55,7 +55,7 @@ class VllmEngine:
                 temperature=self.config.temperature,
                 max_tokens=self.config.max_tokens,
                 seed=p.seed,
-                structured_outputs=StructuredOutputsParams(json=schema),  # one each: vLLM annotates it
+                structured_outputs=StructuredOutputsParams(json=p.schema),  # one each: vLLM annotates it
             )
             for p in prompts
         ]

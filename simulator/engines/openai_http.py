@@ -32,15 +32,16 @@ class OpenAIEngine:
     def multimodal(self) -> bool:
         return self.config.max_images > 0
 
-    def generate(self, prompts: list[ChatPrompt], schema: dict[str, Any]) -> list[Generation]:
+    def generate(self, prompts: list[ChatPrompt]) -> list[Generation]:
         if not prompts:
             return []
         started = time.perf_counter()
-        generations = list(self._pool.map(lambda p: self._complete(p, schema), prompts))
+        generations = list(self._pool.map(self._complete, prompts))
         self.stats.record(generations, time.perf_counter() - started)
         return generations
 
-    def _complete(self, prompt: ChatPrompt, schema: dict[str, Any]) -> Generation:
+    def _complete(self, prompt: ChatPrompt) -> Generation:
+        schema = prompt.schema
         body: dict[str, Any] = {
             "model": self.config.model,
             "messages": prompt.messages,

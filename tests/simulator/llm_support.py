@@ -139,3 +139,10 @@ def completion(content: str, prompt_tokens: int = 50, output_tokens: int = 20) -
         ],
         "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": output_tokens},
     }
+
+
+def cpu_engine():
+    """The session's in-process CPU engine (engine_for keeps one per process, so every test shares it)."""
+    from simulator.engines import engine_for
+
+    return engine_for(smollm2.cpu_config())

@@ -6,9 +6,10 @@ import time
 
 import pytest
 
-from simulator.engines import ChatPrompt, EngineConfig, engine_for, smollm2
+from simulator.engines import ChatPrompt, EngineConfig
 from simulator.engines.openai_http import OpenAIEngine
 from tests.simulator.llm_support import ScriptedServer, completion, requires_cpu_llm
+from tests.simulator.llm_support import cpu_engine as shared_cpu_engine
 
 SCHEMA = {
     "title": "verdict",
@@ -31,6 +32,7 @@ def prompts(n: int, seed0: int = 0) -> list[ChatPrompt]:
                 {"role": "system", "content": SYSTEM},
                 {"role": "user", "content": f"Viewer {i} loves cooking. A 30 s pasta video plays. Verdict?"},
             ],
+            schema=SCHEMA,
             seed=seed0 + i,
         )
         for i in range(n)
@@ -45,15 +47,15 @@ def assert_valid(text: str) -> dict:
     return data
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def cpu_engine():
-    return engine_for(smollm2.cpu_config(max_tokens=120))
+    return shared_cpu_engine()
 
 
 @requires_cpu_llm
 def test_cpu_engine_answers_a_batch_with_schema_valid_json_and_counts_tokens(cpu_engine):
     before = cpu_engine.stats.prompts
-    out = cpu_engine.generate(prompts(8), SCHEMA)
+    out = cpu_engine.generate(prompts(8))
     assert len(out) == 8
     for g in out:
         assert g.error is None and g.finish_reason == "stop"
@@ -64,16 +66,16 @@ def test_cpu_engine_answers_a_batch_with_schema_valid_json_and_counts_tokens(cpu
 
 @requires_cpu_llm
 def test_cpu_engine_serves_the_shared_prefix_from_its_cache(cpu_engine):
-    cpu_engine.generate(prompts(2), SCHEMA)
-    again = cpu_engine.generate(prompts(2, seed0=100), SCHEMA)
+    cpu_engine.generate(prompts(2))
+    again = cpu_engine.generate(prompts(2, seed0=100))
     assert all(g.cached_tokens and g.cached_tokens >= 64 for g in again)  # whole KV blocks
     assert cpu_engine.stats.cache_hit_rate > 0
 
 
 @requires_cpu_llm
 def test_cpu_engine_gives_the_same_answer_for_the_same_prompt_and_seed(cpu_engine):
-    first = [g.text for g in cpu_engine.generate(prompts(3, seed0=7), SCHEMA)]
-    second = [g.text for g in cpu_engine.generate(prompts(3, seed0=7), SCHEMA)]
+    first = [g.text for g in cpu_engine.generate(prompts(3, seed0=7))]
+    second = [g.text for g in cpu_engine.generate(prompts(3, seed0=7))]
     assert first == second
 
 
@@ -86,7 +88,7 @@ def openai_config(url: str, **kw) -> EngineConfig:
 def test_openai_engine_asks_for_the_json_schema_and_reads_usage():
     with ScriptedServer(lambda body, n: (200, completion('{"ok": 1}', 40, 7), 0)) as server:
         engine = OpenAIEngine(openai_config(server.base_url, api_key="k"))
-        [g] = engine.generate(prompts(1, seed0=5), SCHEMA)
+        [g] = engine.generate(prompts(1, seed0=5))
         engine.close()
     body = server.requests[0]
     assert body["response_format"]["type"] == "json_schema"
@@ -99,7 +101,7 @@ def test_openai_engine_retries_server_errors_with_backoff_then_succeeds():
     script = lambda body, n: (503, {"error": "busy"}, 0) if n < 2 else (200, completion("{}"), 0)  # noqa: E731
     with ScriptedServer(script) as server:
         engine = OpenAIEngine(openai_config(server.base_url))
-        [g] = engine.generate(prompts(1), SCHEMA)
+        [g] = engine.generate(prompts(1))
         engine.close()
     assert len(server.requests) == 3 and g.error is None and g.text == "{}"
 
@@ -108,7 +110,7 @@ def test_openai_engine_reports_a_timeout_as_an_error_after_its_retries():
     with ScriptedServer(lambda body, n: (200, completion("{}"), 2.0)) as server:
         engine = OpenAIEngine(openai_config(server.base_url, timeout_s=0.3, retries=1))
         started = time.monotonic()
-        [g] = engine.generate(prompts(1), SCHEMA)
+        [g] = engine.generate(prompts(1))
         engine.close()
     assert g.text == "" and "timed out" in g.error
     assert len(server.requests) == 2 and time.monotonic() - started < 2.0
@@ -117,7 +119,7 @@ def test_openai_engine_reports_a_timeout_as_an_error_after_its_retries():
 def test_openai_engine_does_not_retry_a_rejected_request():
     with ScriptedServer(lambda body, n: (400, {"error": "bad schema"}, 0)) as server:
         engine = OpenAIEngine(openai_config(server.base_url))
-        [g] = engine.generate(prompts(1), SCHEMA)
+        [g] = engine.generate(prompts(1))
         engine.close()
     assert len(server.requests) == 1 and g.error == f"HTTP 400 from {server.base_url}/chat/completions"
 
@@ -136,7 +138,7 @@ def test_openai_engine_keeps_at_most_its_concurrency_in_flight():
 
     with ScriptedServer(script) as server:
         engine = OpenAIEngine(openai_config(server.base_url, concurrency=3))
-        out = engine.generate(prompts(9), SCHEMA)
+        out = engine.generate(prompts(9))
         engine.close()
     assert len(out) == 9 and all(g.error is None for g in out)
     assert peak[0] == 3
