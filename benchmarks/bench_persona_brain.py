@@ -1,4 +1,5 @@
-"""Persona brain speed: decisions per second for batches of 100, 10,000 and 1,000,000 impressions."""
+"""Persona brain speed: decisions per second for batches of 100, 10,000 and 1,000,000 impressions,
+and the wall time of 10,000 full sessions (the object path: requests, recommender, memory, rewards)."""
 
 import statistics
 import time
@@ -7,6 +8,10 @@ import numpy as np
 
 from simulator.brains.features import DecisionFeatures
 from simulator.brains.persona import PersonaBrain
+from simulator.catalogue import default_index
+from simulator.population import sample_population
+from simulator.recommenders import make_recommender
+from simulator.session import run_sessions
 
 
 def random_features(n: int, rng: np.random.Generator) -> DecisionFeatures:
@@ -50,3 +55,18 @@ def main() -> None:
     for n, repeats in ((100, 2000), (10_000, 200), (1_000_000, 7)):
         rate = decisions_per_second(n, repeats)
         print(f"persona brain, batch {n:>9,}: {rate:>12,.0f} decisions/s (median)")
+    seconds = full_sessions_seconds(10_000, 3)
+    print(f"10,000 full sessions (instruction_following, multi-turn): {seconds:.1f} s (median of 3)")
+
+
+def full_sessions_seconds(users: int, repeats: int) -> float:
+    """Wall time of `users` complete multi-turn sessions (persona brain, instruction-following)."""
+    catalogue = default_index()
+    people = sample_population(users, 1)
+    times = []
+    for r in range(repeats):
+        recommender = make_recommender("instruction_following", catalogue)
+        start = time.perf_counter()
+        run_sessions(people, recommender, PersonaBrain(), catalogue, seed=r)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)

@@ -12,8 +12,8 @@ from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
-# PyAV names a demuxer by every format it reads: mp4 and mov share one, webm is read by matroska's.
-VIDEO_CONTAINERS = {"mov,mp4,m4a,3gp,3g2,mj2": ("video/mp4", "mp4"), "matroska,webm": ("video/webm", "webm")}
+# The FFmpeg demuxers we open videos with: mp4 and mov share one, webm is read by matroska's.
+VIDEO_CONTAINERS = {"mp4": ("video/mp4", "mp4"), "matroska": ("video/webm", "webm")}
 THUMB_SIZE = (480, 480)
 KEYFRAME_SIZE = (640, 640)
 KEYFRAME_COUNT = 5
@@ -44,24 +44,29 @@ def probe(path: Path) -> Probe:
 
 
 def _probe_image(path: Path) -> Probe | None:
+    # Only the header is read until the format and the pixel count pass: Pillow's getexif() decodes
+    # a whole PNG to look for EXIF after the pixels, so it comes last.
     try:
         with Image.open(path) as im:
             fmt = im.format
             width, height = im.size
-            frames = getattr(im, "n_frames", 1)
+            if fmt not in IMAGE_FORMATS:
+                raise MediaRejected(
+                    f"Images must be JPEG, PNG or WebP; this file is {fmt or 'an unknown format'}."
+                )
+            if width * height > settings.UPLOAD_MAX_IMAGE_PIXELS:
+                raise MediaRejected(_too_many_pixels_message(width, height))
+            if getattr(im, "n_frames", 1) > 1:
+                raise MediaRejected("Animated images are not supported; upload the animation as a video.")
             orientation = im.getexif().get(0x0112, 1)
     except UnidentifiedImageError:
         return None
     except Image.DecompressionBombError:
         raise MediaRejected(_too_many_pixels_message()) from None
-    except Exception as exc:  # Pillow raises many types for broken headers; all mean the same here
-        raise MediaRejected(f"The image could not be read ({type(exc).__name__}).") from None
-    if fmt not in IMAGE_FORMATS:
-        raise MediaRejected(f"Images must be JPEG, PNG or WebP; this file is {fmt or 'an unknown format'}.")
-    if width * height > settings.UPLOAD_MAX_IMAGE_PIXELS:
-        raise MediaRejected(_too_many_pixels_message(width, height))
-    if frames > 1:
-        raise MediaRejected("Animated images are not supported; upload the animation as a video.")
+    except MediaRejected:
+        raise
+    except Exception:  # Pillow raises many types for broken headers and pixel data; all mean the same
+        raise MediaRejected("The image could not be read; it may be damaged or truncated.") from None
     if orientation in (5, 6, 7, 8):  # rotated a quarter turn: the displayed size is swapped
         width, height = height, width
     media_type, extension = IMAGE_FORMATS[fmt]
@@ -80,18 +85,36 @@ def _too_many_pixels_message(width: int | None = None, height: int | None = None
     return f"The image is too large{size}: at most {settings.UPLOAD_MAX_IMAGE_PIXELS:,} pixels."
 
 
+UNREADABLE = "This file is not a video or image we can read (MP4, MOV, WebM, JPEG, PNG, WebP)."
+# The first box of an ISO media file (MP4, MOV) and the EBML magic of Matroska (WebM).
+ISO_BOXES = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip", b"pnot")
+EBML_MAGIC = b"\x1a\x45\xdf\xa3"
+
+
+def _demuxer_for(path: Path) -> str | None:
+    """The one FFmpeg demuxer the file's magic bytes call for, or None.
+
+    FFmpeg guessing among its hundreds of demuxers would let an upload pick one that reads other
+    files or URLs (playlists, concat lists, image sequences), so the guess is never left to it.
+    """
+    with open(path, "rb") as f:
+        head = f.read(8)
+    if head[4:8] in ISO_BOXES:
+        return "mp4"
+    if head.startswith(EBML_MAGIC):
+        return "matroska"
+    return None
+
+
 def _probe_video(path: Path) -> Probe:
+    demuxer = _demuxer_for(path)
+    if demuxer is None:
+        raise MediaRejected(UNREADABLE)
     try:
-        container = av.open(str(path), metadata_errors="ignore")
+        container = av.open(str(path), format=demuxer, metadata_errors="ignore")
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError):
-        raise MediaRejected(
-            "This file is not a video or image we can read (MP4, MOV, WebM, JPEG, PNG, WebP)."
-        ) from None
+        raise MediaRejected(UNREADABLE) from None
     with container:
-        if container.format.name not in VIDEO_CONTAINERS:
-            raise MediaRejected(
-                f"Videos must be MP4, MOV or WebM; this file is {container.format.long_name or 'unknown'}."
-            )
         if not container.streams.video:
             raise MediaRejected("The file has no video track.")
         stream = container.streams.video[0]
@@ -108,7 +131,7 @@ def _probe_video(path: Path) -> Probe:
         fps = float(stream.average_rate) if stream.average_rate else None
         codec = stream.codec_context.name
         has_audio = bool(container.streams.audio)
-        media_type, extension = VIDEO_CONTAINERS[container.format.name]
+        media_type, extension = VIDEO_CONTAINERS[demuxer]
     if extension == "mp4" and "qt  " in _ftyp_brands(path):
         media_type, extension = "video/quicktime", "mov"
     return Probe(
@@ -143,7 +166,7 @@ def video_keyframes(path: Path, duration_s: float | None, out_dir: Path) -> list
     span = duration_s or 0.0
     targets = [span * (i + 0.5) / KEYFRAME_COUNT for i in range(KEYFRAME_COUNT)] if span > 0 else [0.0]
     try:
-        with av.open(str(path), metadata_errors="ignore") as container:
+        with av.open(str(path), format=_demuxer_for(path), metadata_errors="ignore") as container:
             stream = container.streams.video[0]
             stream.thread_type = "AUTO"
             for target in targets:

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves the API docs' Swagger UI from its static files instead of a CDN
     "recoworld_app",
 ]
 
@@ -122,6 +123,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "recoworld_app.pages.errors.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -164,7 +166,12 @@ FILE_UPLOAD_TEMP_DIR = None
 RUNS_MAX_ACTIVE = envint("RUNS_MAX_ACTIVE", "3")
 RUNS_MAX_USERS = envint("RUNS_MAX_USERS", "100000")
 RUNS_MAX_RERUNS = envint("RUNS_MAX_RERUNS", "20")
-RUN_SHARD_USERS = envint("RUN_SHARD_USERS", "5000")
+# Users per shard task. The world's shards of one rerun exchange messages every simulated hour, and a
+# shard task that runs alone steps its siblings itself: smaller shards give the same results at a
+# higher cost. The default keeps one shard per rerun, so reruns are the unit of parallel work.
+RUN_SHARD_USERS = envint("RUN_SHARD_USERS", "100000")
+# How often a running shard writes its progress and checks whether its run was cancelled.
+RUN_PROGRESS_EVERY_S = float(envstr("RUN_PROGRESS_EVERY_S", "1.0"))
 
 # Celery: a broker that needs no server by default (kombu's filesystem transport), Redis or
 # RabbitMQ by URL in production. No result backend: a run's rows carry its state.
@@ -210,3 +217,4 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+UPLOAD_MAX_CSV_BYTES = envint("UPLOAD_MAX_CSV_BYTES", str(20 * 1024 * 1024))

@@ -2,7 +2,9 @@
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
+from django.utils.datastructures import MultiValueDict
 
 
 def too_large_message() -> str:
@@ -18,13 +20,14 @@ class SizeCapUploadHandler(FileUploadHandler):
 
     def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
         self.total = 0
-        # A declared body far over the cap is refused before a single byte of it is read.
+        # A declared body far over the cap is refused before a single byte of it is read: an empty
+        # (POST, FILES) ends the parsing here (StopUpload is only caught once parsing has begun).
         if (
             content_length
             and content_length > settings.UPLOAD_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         ):
             self._reject()
-            raise StopUpload(connection_reset=True)
+            return QueryDict(), MultiValueDict()
         return None
 
     def receive_data_chunk(self, raw_data, start):

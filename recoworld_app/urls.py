@@ -4,7 +4,7 @@ from django.urls import path
 
 from recoworld_app import views
 from recoworld_app.api import api
-from recoworld_app.pages import drafts, tokens
+from recoworld_app.pages import audiences, drafts, runs, tokens
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,8 +19,27 @@ urlpatterns = [
     path("drafts/<int:draft_id>/", drafts.draft_detail, name="draft_detail"),
     path("drafts/<int:draft_id>/delete/", drafts.draft_remove, name="draft_delete"),
     path("drafts/<int:draft_id>/media/<slug:name>/", drafts.draft_media, name="draft_media"),
+    path("audiences/", audiences.audience_list, name="audience_list"),
+    path("audiences/new/<slug:kind>/", audiences.audience_new, name="audience_new"),
+    path("audiences/preview/<slug:kind>/", audiences.audience_preview_partial, name="audience_preview"),
+    path("audiences/followers-template.csv", audiences.follower_template, name="follower_template"),
+    path("audiences/<int:audience_id>/", audiences.audience_detail, name="audience_detail"),
+    path("audiences/<int:audience_id>/delete/", audiences.audience_remove, name="audience_delete"),
+    path("runs/", runs.run_list, name="run_list"),
+    path("runs/new/", runs.run_new, name="run_new"),
+    path("runs/compare/", runs.run_compare, name="run_compare"),
+    path("runs/<int:run_id>/", runs.run_detail, name="run_detail"),
+    path("runs/<int:run_id>/progress/", runs.run_progress_partial, name="run_progress"),
+    path("runs/<int:run_id>/cancel/", runs.run_cancel_view, name="run_cancel"),
+    path("runs/<int:run_id>/retry/", runs.run_retry_view, name="run_retry"),
+    path("runs/<int:run_id>/delete/", runs.run_delete_view, name="run_delete"),
+    path("runs/<int:run_id>/export.<slug:fmt>", runs.run_export, name="run_export"),
     path("settings/tokens/", tokens.token_list, name="token_list"),
     path("settings/tokens/<int:token_id>/revoke/", tokens.token_delete, name="token_delete"),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "recoworld_app.pages.errors.bad_request"
+handler404 = "recoworld_app.pages.errors.page_not_found"
+handler500 = "recoworld_app.pages.errors.server_error"

@@ -5,14 +5,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import HTMX_STOP_POLLING
 
-from recoworld_app.models import WorkerPing
+from recoworld_app.models import Audience, Draft, SimulationRun, WorkerPing
 from recoworld_app.preflight import problems
 from recoworld_app.services.system import worker_ping_create
 
 
 @login_required
 def home(request):
-    return render(request, "home/home.html")
+    context = {
+        "drafts": Draft.objects.filter(owner=request.user).only(
+            "id", "title", "kind", "thumbnail", "caption"
+        )[:4],
+        "runs": SimulationRun.objects.filter(owner=request.user).only("id", "name", "status", "created_at")[
+            :5
+        ],
+        "audience_count": Audience.objects.filter(owner=request.user).count(),
+    }
+    return render(request, "home/home.html", context)
 
 
 def signup(request):

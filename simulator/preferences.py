@@ -27,7 +27,7 @@ def topic_vector(weights: dict[str, float]) -> np.ndarray:
 
 def topic_dict(vector: np.ndarray, *, min_weight: float = 1e-3) -> dict[str, float]:
     """A row over TOPICS back to a dict, dropping negligible weights."""
-    return {TOPICS[i]: round(float(w), 4) for i, w in enumerate(vector) if w >= min_weight}
+    return {TOPICS[i]: round(float(vector[i]), 4) for i in np.flatnonzero(vector >= min_weight)}
 
 
 def cosine_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -144,7 +144,7 @@ def update_mindset(
         state.boredom
         + rates.boredom_skip * skipped * (1.0 - state.boredom)
         + rates.boredom_satiation * satiation * (1.0 - state.boredom)
-        - rates.boredom_relief * engaged * novelty * state.boredom
+        - rates.boredom_relief * engaged * (0.3 + 0.7 * novelty) * state.boredom
     )
     satisfaction = state.satisfaction + rates.satisfaction_rate * (engaged - state.satisfaction)
     target = np.clip(novelty_seeking + 0.5 * boredom, 0.0, 1.0)

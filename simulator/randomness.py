@@ -74,22 +74,8 @@ class RowGenerator:
     def random(self, size=None, dtype=np.float64):
         return self._u(size).astype(dtype, copy=False)
 
-    def uniform(self, low=0.0, high=1.0, size=None):
-        return low + (np.asarray(high) - low) * self._u(size if size is not None else np.shape(low) or None)
-
     def standard_normal(self, size=None, dtype=np.float64):
         u1 = self._u(size)
         u2 = self._u(size)
         z = np.sqrt(-2.0 * np.log(u1)) * np.cos(2.0 * np.pi * u2)
         return z.astype(dtype, copy=False)
-
-    def normal(self, loc=0.0, scale=1.0, size=None):
-        size = size if size is not None else np.broadcast(np.asarray(loc), np.asarray(scale)).shape
-        return loc + np.asarray(scale) * self.standard_normal(size)
-
-    def lognormal(self, mean=0.0, sigma=1.0, size=None):
-        return np.exp(self.normal(mean, sigma, size))
-
-    def exponential(self, scale=1.0, size=None):
-        size = size if size is not None else np.shape(scale)
-        return -np.asarray(scale) * np.log(self._u(size))

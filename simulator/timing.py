@@ -97,6 +97,7 @@ class WorldParams:
     alpha: float
     explore_max: float  # P(the recommender slips a fresh post of average velocity into a session)
     explore_focus: float  # exponent on the user's interest percentile: how targeted exploring is
+    explore_delay_h: float  # exploring ramps up as age / (age + delay)
     follow_see: float  # P(a follower's feed shows a fresh post of a followed creator)
     share_open: float  # P(opening a fresh share from a neighbour of influence 1)
     reshow: float  # relative chance of showing a post again to a user who has seen it
@@ -105,7 +106,6 @@ class WorldParams:
     velocity_prior_impressions: float
     velocity_min: float
     velocity_max: float
-    catalogue_categories: dict[int, int]  # YouTube category id -> competing videos
 
     def kernel(self, age_h: np.ndarray) -> np.ndarray:
         """k(a) in [0, 1]: 1 for a fresh post; 0 before it is posted."""
@@ -120,6 +120,5 @@ def world_params(path: str = str(PARAMS_PATH)) -> WorldParams:
     return WorldParams(
         tau_h=float(data["freshness"]["tau_h"]),
         alpha=float(data["freshness"]["alpha"]),
-        catalogue_categories={int(k): int(v) for k, v in data["catalogue"]["categories"].items()},
         **{k: float(v) for k, v in values.items()},
     )

@@ -21,7 +21,7 @@ class Demographics(JsonRecord):
 
 @dataclass
 class Behaviour(JsonRecord):
-    """Habits, as rates per impression and typical durations."""
+    """Habits: engagement rates per view (as YouTube counts likes/views) and typical durations."""
 
     sessions_per_day: float = 3.0
     session_minutes: float = 12.0

@@ -6,8 +6,10 @@ three paths of the platform recommender: the following feed (followers), explora
 to the post's early engagement velocity and to how far the post outranks the competing catalogue for
 this user's interests) and shares from neighbours; a freshness kernel fitted to real cascades
 (simulator.timing) scales all three. The post lands at a position in the session; users who stay
-that long decide in one vectorised batch per step (the persona brain's `decide_arrays`). Reactions
-change the user's state (paper eq. 6-7): the environment (the recommender's exposure: impressions,
+that long decide in one vectorised batch per step (the persona brain's `decide_arrays`); each
+decision moves the user's interests toward or away from the post's topics (eq. 4, the brain's
+rates), which changes how the next posts match and rank for them. Reactions change the user's
+state (paper eq. 6-7): the environment (the recommender's exposure: impressions,
 creator fatigue, "show less", follows and unfollows) and messages from neighbours (shares, delivered
 to their followers' inboxes with the follower's influence weight). Events are stamped with their
 time and counted straight into (post, horizon, segment) arrays; no event list is kept.
@@ -36,6 +38,7 @@ import numpy as np
 from simulator.audiences import AudienceSpec, Population, build_population
 from simulator.brains.features import DecisionFeatures
 from simulator.brains.persona import PersonaBrain
+from simulator.catalogue import default_index
 from simulator.clock import (
     RHYTHM_STEPS,
     STEP_H,
@@ -44,10 +47,10 @@ from simulator.clock import (
     session_starts,
 )
 from simulator.graph import SocialGraph, build_graph
-from simulator.preferences import topic_vector
+from simulator.preferences import engagement_signal, topic_vector, update_interests
 from simulator.randomness import RowGenerator, hashed, run_key, uniform
 from simulator.serial import JsonRecord
-from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS, YOUTUBE_CATEGORY_TOPICS
+from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 from simulator.timing import WorldParams, world_params
 from simulator.types import Item
 
@@ -61,7 +64,7 @@ METRICS = (
 # What is counted per event; the other metrics are ratios of these.
 COUNTED = (
     "impressions", "views", "unique_viewers", "watch_time_ds", "completions",
-    "likes", "comments", "shares", "follows", "unfollows", "show_less", "from_shares",
+    "likes", "comments", "shares", "follows", "unfollows", "show_less", "from_shares", "creator_fatigue_x100",
 )  # fmt: skip
 _C = {name: i for i, name in enumerate(COUNTED)}
 SEGMENTS: tuple[str, ...] = (
@@ -132,8 +135,8 @@ class ShardResult:
     """What one shard (or, merged, one rerun) produced: aggregates, not events.
 
     counts[post, horizon, segment, weight class, counted] are cumulative; timeline[post, hour,
-    weight class, counted] is the "all" segment hour by hour; weights[w] is the real-scale users per
-    simulated user of class w.
+    follower (0: followed the creator at the start, 1: did not), weight class, counted] is hour by
+    hour; weights[w] is the real-scale users per simulated user of class w.
     """
 
     rerun: int
@@ -150,6 +153,9 @@ class ShardResult:
     samples: list[dict[str, Any]]
     brain_usage: dict[str, int]
     segment_users: np.ndarray  # [segment, weight class]: simulated users in each segment
+    reached: np.ndarray  # [weight class]: users who viewed at least one post
+    followers_start: np.ndarray  # [weight class]: users following the creator at the start
+    followers_end: np.ndarray  # [weight class]: ... and at the end
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
@@ -163,54 +169,75 @@ class ShardResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "ShardResult":
-        arrays = {"counts", "timeline", "watch_hist", "segment_users"}
+        arrays = {
+            "counts",
+            "timeline",
+            "watch_hist",
+            "segment_users",
+            "reached",
+            "followers_start",
+            "followers_end",
+        }
         kwargs = {}
         for name in cls.__dataclass_fields__:
             value = data[name]
             kwargs[name] = np.asarray(value, dtype=np.int64) if name in arrays else value
         return cls(**kwargs)
 
+    def metric_array(self, *, post: int | None = None, real_scale: bool = True) -> np.ndarray:
+        """[metric, horizon, segment] values of METRICS for one post or all posts together."""
+        counts = self.counts if post is None else self.counts[post : post + 1]
+        weights = np.asarray(self.weights) if real_scale else np.ones(len(self.weights))
+        total = np.tensordot(counts.sum(axis=0).astype(np.float64), weights, ([2], [0]))  # [h, s, counted]
+        return metric_values(total)
+
     def figures(
         self, *, post: int | None = None, real_scale: bool = True
     ) -> dict[str, dict[str, dict[str, float]]]:
         """{metric: {horizon: {segment: value}}} for one post or all posts together."""
-        counts = self.counts if post is None else self.counts[post : post + 1]
-        weights = np.asarray(self.weights) if real_scale else np.ones(len(self.weights))
-        total = np.tensordot(counts.sum(axis=0).astype(np.float64), weights, ([2], [0]))  # [h, s, counted]
-        return _metrics_from_counted(total)
+        values = self.metric_array(post=post, real_scale=real_scale)
+        return {
+            m: {
+                h: {s: float(values[mi, hi, si]) for si, s in enumerate(SEGMENTS)}
+                for hi, h in enumerate(HORIZONS)
+            }
+            for mi, m in enumerate(METRICS)
+        }
 
-    def curve(self, metric: str, *, post: int = 0, real_scale: bool = True) -> np.ndarray:
-        """A cumulative hourly curve of one counted metric for one post (segment "all")."""
+    def counted(self, name: str, *, horizon: str = "1w", segment: str = "all") -> int:
+        """A raw counted total over all posts (simulated users, no weights)."""
+        return int(self.counts[:, HORIZONS.index(horizon), SEGMENTS.index(segment), :, _C[name]].sum())
+
+    def real(self, per_class: np.ndarray) -> float:
+        """A per-weight-class count at real scale."""
+        return float(np.asarray(per_class, dtype=np.float64) @ np.asarray(self.weights))
+
+    def curve(
+        self, metric: str, *, post: int = 0, segment: str = "all", real_scale: bool = True
+    ) -> np.ndarray:
+        """A cumulative hourly curve of one counted metric for one post; segment all, follower:yes or :no."""
         weights = np.asarray(self.weights) if real_scale else np.ones(len(self.weights))
-        hourly = self.timeline[post, :, :, _C[metric]].astype(np.float64) @ weights
+        groups = {"all": [0, 1], "follower:yes": [0], "follower:no": [1]}[segment]
+        by_group = self.timeline[post, :, :, :, _C[metric]]  # [hour, follower, weight class]
+        hourly = by_group[:, groups].sum(axis=1).astype(np.float64) @ weights
         return np.cumsum(hourly)
 
 
 RerunResult = ShardResult
 
 
-def _metrics_from_counted(total: np.ndarray) -> dict[str, dict[str, dict[str, float]]]:
-    """total[h, s, counted] -> {metric: {horizon: {segment: value}}}, ratios where needed."""
+def metric_values(total: np.ndarray) -> np.ndarray:
+    """total[..., counted] -> [metric, ...] in METRICS order, ratios where a metric is one."""
     views = total[..., _C["views"]]
     watch = total[..., _C["watch_time_ds"]] / 10.0
     values = {
-        "impressions": total[..., _C["impressions"]],
-        "views": views,
-        "unique_viewers": total[..., _C["unique_viewers"]],
         "watch_time_s": watch,
         "avg_watch_s": np.divide(watch, views, out=np.zeros_like(watch), where=views > 0),
         "completion_rate": np.divide(
             total[..., _C["completions"]], views, out=np.zeros_like(watch), where=views > 0
         ),
     }
-    for name in ("likes", "comments", "shares", "follows", "unfollows", "show_less", "from_shares"):
-        values[name] = total[..., _C[name]]
-    return {
-        m: {
-            h: {s: float(values[m][hi, si]) for si, s in enumerate(SEGMENTS)} for hi, h in enumerate(HORIZONS)
-        }
-        for m in METRICS
-    }
+    return np.stack([values[m] if m in values else total[..., _C[m]] for m in METRICS])
 
 
 def merge_shards(shards: list[ShardResult]) -> RerunResult:
@@ -245,6 +272,9 @@ def merge_shards(shards: list[ShardResult]) -> RerunResult:
         samples=samples,
         brain_usage=usage,
         segment_users=sum(s.segment_users for s in shards),
+        reached=sum(s.reached for s in shards),
+        followers_start=sum(s.followers_start for s in shards),
+        followers_end=sum(s.followers_end for s in shards),
         seconds=sum(s.seconds for s in shards),
     )
 
@@ -266,7 +296,7 @@ class _Setup:
     weight_class: np.ndarray  # (N,) int8
     weights: np.ndarray  # (W,)
     offsets: np.ndarray  # (N,) time zone in steps
-    catalogue_cos: np.ndarray  # (N, G) interest match with each group of competing items
+    catalogue_groups: np.ndarray  # (G, topics) distinct topic vectors of the competing items
     catalogue_counts: np.ndarray  # (G,) items per group
 
 
@@ -285,7 +315,7 @@ def _setup(spec_json: str, seed: int) -> _Setup:
         ],
         axis=1,
     )
-    groups, counts = _catalogue_groups(world_params())
+    groups, counts = _catalogue_groups()
     return _Setup(
         pop=pop,
         graph=graph,
@@ -294,20 +324,16 @@ def _setup(spec_json: str, seed: int) -> _Setup:
         weight_class=weight_class.astype(np.int8),
         weights=weights,
         offsets=offset_steps(pop.utc_offset_h),
-        catalogue_cos=_cosine_matrix(pop.interests, groups),
+        catalogue_groups=groups,
         catalogue_counts=counts,
     )
 
 
-def _catalogue_groups(params: WorldParams) -> tuple[np.ndarray, np.ndarray]:
-    """Topic vectors of the competing catalogue's groups (one per YouTube category) and their sizes."""
-    vectors, counts = [], []
-    for category, n in sorted(params.catalogue_categories.items()):
-        topics = YOUTUBE_CATEGORY_TOPICS.get(category)
-        if topics:
-            vectors.append(topic_vector({t: 1.0 for t in topics}))
-            counts.append(n)
-    return np.array(vectors, dtype=np.float32), np.array(counts, dtype=np.float64)
+def _catalogue_groups() -> tuple[np.ndarray, np.ndarray]:
+    """The competing catalogue (simulator.catalogue: real trending videos) as distinct topic vectors
+    and how many items share each; ranking against it only needs these."""
+    vectors, counts = np.unique(default_index().topics.round(6), axis=0, return_counts=True)
+    return vectors.astype(np.float32), counts.astype(np.float64)
 
 
 def _cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -354,14 +380,21 @@ _TOTALS = ("impressions", "views", "engaged")  # per post and weight class, exch
 
 
 class _Shard:
-    def __init__(self, config: WorldConfig, rerun: int, shard_index: int, shard_count: int):
+    def __init__(
+        self,
+        config: WorldConfig,
+        rerun: int,
+        shard_index: int,
+        shard_count: int,
+        params: WorldParams | None = None,
+    ):
         problems = config.validate()
         if problems:
             raise ValueError("; ".join(problems))
         self.config = config
         self.rerun, self.shard_index, self.shard_count = rerun, shard_index, shard_count
         self.setup = setup = _setup_for(config)
-        self.params = world_params()
+        self.params = params or world_params()
         self.brain = PersonaBrain()
         self.key = run_key(config.seed, rerun)
         lo, hi = shard_bounds(len(setup.pop), shard_index, shard_count)
@@ -373,16 +406,10 @@ class _Shard:
         self.topics = np.array([topic_vector(p.item.topics) for p in config.posts], dtype=np.float32)
         self.length = np.array([p.item.duration_s for p in config.posts])
         local = slice(lo, hi)
-        self.interests = pop.interests[local]
-        self.match = _cosine_matrix(self.interests, self.topics)  # (n, P)
-        self.dot = (self.interests @ self.topics.T).astype(np.float32)
-        # the share of the catalogue each post outranks for each user's interests
-        cat = setup.catalogue_cos[local][:, None, :]
-        beaten = (
-            (cat < self.match[:, :, None]) + 0.5 * (np.abs(cat - self.match[:, :, None]) < 1e-6)
-        ) @ setup.catalogue_counts
-        self.percentile = (beaten / setup.catalogue_counts.sum()).astype(np.float32)
-        self.explore_weight = self.percentile**self.params.explore_focus
+        self.base_interests = pop.interests[local]
+        self.interests = self.base_interests.copy()  # the evolving state (eq. 4); the setup stays as built
+        self.percentile = np.empty((self.n, n_posts), dtype=np.float32)
+        self._rank(np.arange(self.n))
         # state (paper eq. 6-7)
         self.follows = pop.follower[local].copy()
         self.said_less = np.zeros(self.n, dtype=bool)
@@ -399,20 +426,60 @@ class _Shard:
         n_w = len(setup.weights)
         self.counts = np.zeros((n_posts, len(HORIZONS), len(SEGMENTS), n_w, len(COUNTED)), dtype=np.int64)
         self.hours = int(math.ceil(config.horizon_hours))
-        self.timeline = np.zeros((n_posts, self.hours, n_w, len(COUNTED)), dtype=np.int64)
+        self.timeline = np.zeros((n_posts, self.hours, 2, n_w, len(COUNTED)), dtype=np.int64)
         self.watch_hist = np.zeros((n_posts, WATCH_BINS, n_w), dtype=np.int64)
         self.samples: list[dict[str, Any]] = []
         self.sample_pool: dict[str, np.ndarray] | None = None
         self.seconds = 0.0
         self.decisions = 0
 
+    def _rank(self, users: np.ndarray) -> None:
+        """Interest match with each post, and the share of the catalogue each post outranks, for users."""
+        setup = self.setup
+        interests = self.interests[users]
+        match = _cosine_matrix(interests, self.topics)  # (n, P)
+        if users.size == self.n:
+            self.match = match
+            self.dot = (interests @ self.topics.T).astype(np.float32)
+        else:
+            self.match[users] = match
+            self.dot[users] = interests @ self.topics.T
+        cat = _cosine_matrix(interests, setup.catalogue_groups)
+        counts = setup.catalogue_counts.astype(np.float32)
+        # all posts at once for a few users; post by post for many, to keep (users, posts, groups) small
+        for ks in (
+            [slice(None)]
+            if len(users) * len(self.topics) < 200_000
+            else [slice(k, k + 1) for k in range(len(self.topics))]
+        ):
+            m = match[:, ks, None]
+            beaten = (cat[:, None, :] < m).astype(np.float32) + 0.5 * (np.abs(cat[:, None, :] - m) < 1e-6)
+            self.percentile[users, ks] = beaten @ counts / counts.sum()
+        if users.size == self.n:
+            self.explore_weight = self.percentile**self.params.explore_focus
+        else:
+            self.explore_weight[users] = self.percentile[users] ** self.params.explore_focus
+
+    def _evolve_interests(self, a: np.ndarray, p: np.ndarray, signal: np.ndarray) -> None:
+        """Eq. 4: each decided impression moves the user's interests toward (or away from) the post's
+        topics; posts in index order, so a user with two posts in one step updates the same way always."""
+        rates = self.brain.params.update_rates
+        for k in np.unique(p):
+            rows = p == k
+            users = a[rows]
+            topics = np.broadcast_to(self.topics[k], (len(users), self.topics.shape[1]))
+            self.interests[users] = update_interests(
+                self.interests[users], self.base_interests[users], topics, signal[rows], rates
+            )
+        self._rank(np.unique(a))
+
     # -- globals from the exchanged totals
 
     def _velocity(self) -> np.ndarray:
         """Early engagement per impression relative to a typical item's, per post.
 
-        A new post is explored in a small test batch first (velocity_min); as its impressions reach
-        velocity_prior_impressions the measured rate takes over.
+        A new post is explored as a typical one (1); as its impressions reach
+        velocity_prior_impressions its measured rate takes over.
         """
         p, bp = self.params, self.brain.params
         typical = bp.view_rate * (bp.like_rate + bp.comment_rate + bp.share_rate)
@@ -420,7 +487,7 @@ class _Shard:
         engaged = self.totals[:, 2].sum(axis=1)
         measured = np.clip(engaged / np.maximum(imp, 1.0) / typical, p.velocity_min, p.velocity_max)
         trust = np.minimum(imp / p.velocity_prior_impressions, 1.0)
-        return p.velocity_min + trust * (measured - p.velocity_min)
+        return 1.0 + trust * (measured - 1.0)
 
     def _social_proof(self) -> np.ndarray:
         """log10(1 + real-scale views so far), per post."""
@@ -440,7 +507,7 @@ class _Shard:
         self.seconds += time.perf_counter() - started
         return message
 
-    def receive(self, merged: dict[str, np.ndarray], window: int) -> None:
+    def receive(self, merged: dict[str, np.ndarray]) -> None:
         """Apply every shard's message: totals for velocity and social proof, shares into inboxes."""
         self.totals += merged["totals"]
         shares = merged["shares"]
@@ -457,7 +524,8 @@ class _Shard:
 
     def _step(self, step: int, velocity: np.ndarray, proof: np.ndarray) -> None:
         t = step * STEP_H
-        live = np.flatnonzero(self.at_h < t + STEP_H)
+        # posts past their horizon are no longer followed, so they need no delivery
+        live = np.flatnonzero((self.at_h < t + STEP_H) & (t < self.at_h + self.config.horizon_hours))
         if not len(live):
             return
         setup, params = self.setup, self.params
@@ -474,7 +542,9 @@ class _Shard:
         fresh = params.kernel(age)
         seen = self.impressions[a, p]
         follow = np.where(self.follows[a], params.follow_see * fresh, 0.0)
-        explore = np.minimum(params.explore_max * velocity[p] * self.explore_weight[a, p] * fresh, 1.0)
+        # exploring waits for the first signal from followers: it ramps up over explore_delay_h
+        ramp = age / (age + params.explore_delay_h)
+        explore = np.minimum(params.explore_max * velocity[p] * self.explore_weight[a, p] * fresh * ramp, 1.0)
         share = params.share_open * self.inbox[a, p]  # a share waits for the receiver's next session
         chance = 1.0 - (1.0 - follow) * (1.0 - explore) * (1.0 - share)
         chance *= np.where(seen > 0, params.reshow, 1.0) * np.where(
@@ -559,6 +629,9 @@ class _Shard:
         )
         self.fatigue_at[ua] = now
         np.add.at(self.creator_fatigue, a, 1.0)
+        self._evolve_interests(
+            a, p, engagement_signal(out.watch_s, self.length[p], out.like, out.share, ~out.click)
+        )
         if out.share.any():
             self.outbox.append(np.stack([users[out.share], p[out.share]], axis=1))
 
@@ -577,6 +650,7 @@ class _Shard:
                 unfollow,
                 out.show_less,
                 from_share,
+                np.rint(creator_fatigue * 100.0),
             ],
             axis=1,
         ).astype(np.int64)
@@ -614,8 +688,9 @@ class _Shard:
         for m in range(len(COUNTED)):
             view[:, m] += np.rint(np.bincount(flat, weights=values[ev, m], minlength=size)).astype(np.int64)
         hour = np.minimum(age.astype(np.int64), self.hours - 1)
-        tflat = (p * self.hours + hour) * n_w + wc
-        tsize = self.timeline.shape[0] * self.hours * n_w
+        not_follower = setup.seg_fixed[users, 4] - _SEG_FOLLOWER
+        tflat = ((p * self.hours + hour) * 2 + not_follower) * n_w + wc
+        tsize = self.timeline.shape[0] * self.hours * 2 * n_w
         tview = self.timeline.reshape(tsize, len(COUNTED))
         for m in range(len(COUNTED)):
             tview[:, m] += np.rint(np.bincount(tflat, weights=values[:, m], minlength=tsize)).astype(np.int64)
@@ -676,6 +751,9 @@ class _Shard:
             samples=self._sample_records(),
             brain_usage={"persona": self.decisions},
             segment_users=segment_users,
+            reached=np.bincount(wc[self.viewed.any(axis=1)], minlength=n_w),
+            followers_start=np.bincount(wc[self.setup.pop.follower[local]], minlength=n_w),
+            followers_end=np.bincount(wc[self.follows], minlength=n_w),
             seconds=round(self.seconds, 3),
         )
 
@@ -781,7 +859,7 @@ def run_world_shard(
         for w in range(windows):
             message = shard.run_window(w)
             messages = [message] if shard_count == 1 else exchange.swap(w, shard_index, message)
-            shard.receive(_merge_messages(messages), w)
+            shard.receive(_merge_messages(messages))
             if on_progress:
                 on_progress((w + 1) / windows)
         return shard.result()
@@ -789,25 +867,30 @@ def run_world_shard(
     for w in range(windows):
         merged = _merge_messages([s.run_window(w) for s in shards])
         for s in shards:
-            s.receive(merged, w)
+            s.receive(merged)
         if on_progress:
             on_progress((w + 1) / windows)
     return shards[shard_index].result()
 
 
-def run_world(config: WorldConfig, *, rerun: int = 0, shard_count: int = 1) -> RerunResult:
+def run_world(
+    config: WorldConfig, *, rerun: int = 0, shard_count: int = 1, params: WorldParams | None = None
+) -> RerunResult:
     """All shards of one rerun in this process, merged."""
-    shards = [_Shard(config, rerun, i, shard_count) for i in range(shard_count)]
+    shards = [_Shard(config, rerun, i, shard_count, params) for i in range(shard_count)]
     for w in range(config.steps // WINDOW_STEPS):
         merged = _merge_messages([s.run_window(w) for s in shards])
         for s in shards:
-            s.receive(merged, w)
+            s.receive(merged)
     return merge_shards([s.result() for s in shards])
 
 
 @dataclass
 class DirectoryExchange:
-    """Shards in separate processes swap messages through files in a directory they all see."""
+    """Shards in separate processes swap messages through files in a directory they all see.
+
+    Every shard of the rerun must be running at the same time; the caller removes the directory after.
+    """
 
     path: Path
     shard_count: int

@@ -7,8 +7,10 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from recoworld_app.api.audiences import router as audiences_router
 from recoworld_app.api.auth import BearerToken
 from recoworld_app.api.drafts import router as drafts_router
+from recoworld_app.api.runs import router as runs_router
 from recoworld_app.services.errors import NotFound, ServiceError
 
 api = NinjaAPI(
@@ -20,6 +22,8 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/drafts", drafts_router)
+api.add_router("/audiences", audiences_router)
+api.add_router("/runs", runs_router)
 
 
 def _error(request, message: str, status: int):
@@ -28,7 +32,10 @@ def _error(request, message: str, status: int):
 
 @api.exception_handler(ServiceError)
 def service_error(request, exc: ServiceError):
-    return _error(request, str(exc), exc.status)
+    body = {"detail": str(exc)}
+    if getattr(exc, "problems", None):
+        body["problems"] = exc.problems  # each bad row or field on its own, for a client to list
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(AuthenticationError)

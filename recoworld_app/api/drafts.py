@@ -2,6 +2,7 @@ from django.http import FileResponse
 from ninja import File, Form, ModelSchema, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from recoworld_app.api.schemas import Error
 from recoworld_app.models import Draft
 from recoworld_app.services.drafts import (
     draft_create,
@@ -40,10 +41,6 @@ class DraftUpdateIn(Schema):
     caption: str = ""
     hashtags: list[str] = []
     topics: list[str] = []
-
-
-class Error(Schema):
-    detail: str
 
 
 @router.get("", response=list[DraftOut])

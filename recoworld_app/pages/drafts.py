@@ -27,7 +27,8 @@ def draft_list(request):
 
 @login_required
 def draft_new(request):
-    form = DraftUploadForm(request.POST or None, request.FILES or None)
+    # Bound on every POST, even one whose body was refused unread (empty POST), so errors can be added.
+    form = DraftUploadForm(request.POST if request.method == "POST" else None, request.FILES or None)
     rejected = getattr(request, "upload_rejected", None)
     if request.method == "POST":
         if rejected:

@@ -8,7 +8,13 @@ class ServiceError(Exception):
 
 
 class InvalidInput(ServiceError):
+    """Bad input; `problems` lists each one (such as a CSV's bad rows) when there are several."""
+
     status = 400
+
+    def __init__(self, message: str, problems: list[str] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
 
 
 class NotFound(ServiceError):

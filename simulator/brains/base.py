@@ -25,6 +25,9 @@ class ReactionRequest(JsonRecord):
     shared_by: int | None = None  # neighbour whose share brought the item, if any
     familiar_topics: dict[str, float] = field(default_factory=dict)  # memory's topic profile (novelty)
     creator_seen: float = 0.0  # recent posts of this item's creator the user saw (creator fatigue)
+    # Does the user follow this item's creator? None: persona.social.follows_creator (the creator
+    # whose post an audience is simulated for); the session loop sets it per item.
+    follows_item_creator: bool | None = None
 
 
 @dataclass

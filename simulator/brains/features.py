@@ -33,6 +33,9 @@ class DecisionFeatures:
     from_share: np.ndarray  # bool: a neighbour's share brought the item
     position: np.ndarray  # int: index in the session
     novelty_seeking: np.ndarray | None = None  # the user's taste for the new, in [0, 1]; None = 0.5
+    # The user's habitual session length in minutes. Given, the leave hazard is per second of use
+    # (sessions last about this long at rest); None: a fixed hazard per item (leave_rate).
+    session_minutes: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.interest_match)

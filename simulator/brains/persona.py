@@ -7,6 +7,7 @@ from simulator/data/persona_params.json (see `persona_params` and `persona_prior
 """
 
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -24,8 +25,30 @@ from simulator.preferences import (
 )
 from simulator.types import Item, Reaction, Reflection
 
-# The random draws of one batch, in a fixed order so a seed always gives the same outcome.
-_U_VIEW, _U_LIKE, _U_COMMENT, _U_SHARE, _U_FOLLOW, _U_SHOW_LESS, _U_LEAVE = range(7)
+# The random draws of one decision, in a fixed order so a seed always gives the same outcome.
+_U_VIEW, _U_LIKE, _U_COMMENT, _U_SHARE, _U_FOLLOW, _U_SHOW_LESS, _U_LEAVE, _U_PICK = range(8)
+_N_UNIFORM = 8
+
+# A generator for the whole batch (anything with Generator's `random` and `standard_normal`, such
+# as the world's counter-based RowGenerator), or a list with one per decision: per-user streams keep
+# a user's draws independent of who else is in the batch (common random numbers).
+Rng = np.random.Generator | Sequence[np.random.Generator]
+
+
+def _draws(rng: Rng, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(uniforms of shape (8, n), standard normals of shape (n,)); the batch is the last axis."""
+    if not isinstance(rng, list | tuple):
+        return rng.random((_N_UNIFORM, n)), rng.standard_normal(n)
+    if len(rng) != n:
+        raise ValueError(f"{len(rng)} generators for {n} decisions")
+    u = np.array([g.random(_N_UNIFORM) for g in rng]).reshape(n, _N_UNIFORM).T
+    return u, np.array([g.standard_normal() for g in rng], float)
+
+
+def _appeal(f: DecisionFeatures) -> np.ndarray:
+    """Interest in the item net of satiation: a topic's pull fades with this session's dose of it
+    (multiplicative satiation, as in models of boredom in consumption streams)."""
+    return f.interest_match * (1.0 - f.satiation)
 
 
 def _logit(p: np.ndarray | float) -> np.ndarray:
@@ -41,6 +64,8 @@ class PersonaBrain:
     """The `persona` brain (DESIGN.md "Brains")."""
 
     name = "persona"
+    reads_text = False  # decides from numbers: callers may skip rendering memory summaries
+    rng_per_request = True  # react/reflect accept one generator per request
 
     def __init__(self, params: PersonaParams | None = None):
         self.params = params or PersonaParams.load()
@@ -50,7 +75,8 @@ class PersonaBrain:
 
     def probabilities(self, f: DecisionFeatures) -> dict[str, np.ndarray]:
         """P(view) and P(leave | not viewed) per decision: the model's two session-level chances."""
-        return {"view": _chance(self._view_logit(f)), "leave": _chance(self._leave_logit(f, viewed=0.0))}
+        skip_s = np.full(len(f), self.params.skip_s)
+        return {"view": _chance(self._view_logit(f)), "leave": _chance(self._leave_logit(f, 0.0, skip_s))}
 
     def _view_logit(self, f: DecisionFeatures) -> np.ndarray:
         p = self.params
@@ -58,7 +84,7 @@ class PersonaBrain:
         log_len = np.abs(np.log(np.maximum(f.length_s, 1.0) / np.maximum(f.preferred_s, 1.0)))
         return (
             _logit(p.view_rate)
-            + p.view_match * (f.interest_match - p.match_ref)
+            + p.view_match * (_appeal(f) - p.match_ref)
             - p.view_length * log_len
             + f.novelty * (p.view_novelty * (2.0 * seeking - 1.0) + p.view_boredom_novelty * f.boredom)
             - p.view_satiation * f.satiation
@@ -71,10 +97,18 @@ class PersonaBrain:
             + p.view_from_share * f.from_share
         )
 
-    def _leave_logit(self, f: DecisionFeatures, viewed: np.ndarray | float) -> np.ndarray:
+    def _leave_logit(
+        self, f: DecisionFeatures, viewed: np.ndarray | float, spent_s: np.ndarray
+    ) -> np.ndarray:
+        """Leaving after this item. At rest the hazard is per second of use, so a session lasts
+        about the user's habit (1 - exp(-t / habit) per item of t seconds); state shifts it."""
         p = self.params
+        if f.session_minutes is None:
+            base = _logit(p.leave_rate)
+        else:
+            base = _logit(-np.expm1(-spent_s / np.maximum(f.session_minutes * 60.0, 1.0)))
         return (
-            _logit(p.leave_rate)
+            base
             + p.leave_fatigue * f.fatigue
             + p.leave_boredom * f.boredom
             + p.leave_satiation * f.satiation
@@ -82,13 +116,17 @@ class PersonaBrain:
             - p.leave_hour * np.log(np.maximum(f.hour_activity, 0.05))
         )
 
-    def decide_arrays(self, f: DecisionFeatures, rng: np.random.Generator) -> DecisionOutcome:
-        """Decide N impressions at once (no Python loop over decisions)."""
+    def decide_arrays(self, f: DecisionFeatures, rng: Rng) -> DecisionOutcome:
+        """Decide N impressions at once (no Python loop over decisions).
+
+        `rng` is one generator for the batch or a sequence of N, one per decision.
+        """
+        return self._decide(f, *_draws(rng, len(f)))
+
+    def _decide(self, f: DecisionFeatures, u: np.ndarray, noise: np.ndarray) -> DecisionOutcome:
         p = self.params
         n = len(f)
-        u = rng.random((7, n))
-        noise = rng.standard_normal(n)
-        match = f.interest_match - p.match_ref
+        match = _appeal(f) - p.match_ref
         proof = f.social_proof - p.social_proof_ref
         follows = np.asarray(f.follows_creator, bool)
 
@@ -144,7 +182,8 @@ class PersonaBrain:
                 + p.show_less_satiation * f.satiation
             )
         )
-        leave = u[_U_LEAVE] < _chance(self._leave_logit(f, viewed=view))
+        spent = np.where(view, watch_s, p.skip_s)
+        leave = u[_U_LEAVE] < _chance(self._leave_logit(f, view, spent))
         self.usage.decisions += n
         return DecisionOutcome(
             watch_s=watch_s,
@@ -187,18 +226,20 @@ class PersonaBrain:
             comment_rate=col([x.comment_rate for x in b]),
             share_rate=col([x.share_rate for x in b]),
             follow_rate=col([x.follow_rate for x in b]),
-            follows_creator=np.array([r.persona.social.follows_creator for r in requests], bool),
+            follows_creator=np.array([_follows(r) for r in requests], bool),
             from_share=np.array([r.shared_by is not None for r in requests], bool),
             position=np.array([r.position for r in requests], int),
             novelty_seeking=col([x.novelty_seeking for x in b]),
+            session_minutes=col([x.session_minutes for x in b]),
         )
 
-    def react(self, requests: list[ReactionRequest], rng: np.random.Generator) -> list[Reaction]:
+    def react(self, requests: list[ReactionRequest], rng: Rng) -> list[Reaction]:
         """Think, act and update the mindset for every request of the batch."""
         if not requests:
             return []
         f = self.features(requests)
-        out = self.decide_arrays(f, rng)
+        u, noise = _draws(rng, len(requests))
+        out = self._decide(f, u, noise)
         skipped = ~out.click
         signal = engagement_signal(out.watch_s, f.length_s, out.like, out.share, skipped)
         after = update_mindset(
@@ -211,7 +252,7 @@ class PersonaBrain:
             novelty_seeking=f.novelty_seeking,
             rates=self.params.update_rates,
         )
-        comment_pick = rng.integers(0, len(_COMMENTS), len(requests))
+        comment_pick = np.minimum((u[_U_PICK] * len(_COMMENTS)).astype(int), len(_COMMENTS) - 1)
         reactions = []
         for i, r in enumerate(requests):
             topic = _main_topic(r.item)
@@ -233,17 +274,25 @@ class PersonaBrain:
             )
         return reactions
 
-    def reflect(self, requests: list[ReflectionRequest], rng: np.random.Generator) -> list[Reflection]:
+    def reflect(self, requests: list[ReflectionRequest], rng: Rng) -> list[Reflection]:
         """Reasons for leaving from the last turn, and an instruction or none (drawn from the mindset)."""
         if not requests:
             return []
         p = self.params
         fatigue = np.array([r.mindset.fatigue for r in requests])
-        boredom = np.array([r.mindset.boredom for r in requests])
-        logit = _logit(p.instruct_rate) - p.instruct_fatigue * fatigue + p.instruct_boredom * boredom
+        satisfaction = np.array([r.mindset.satisfaction for r in requests])
+        logit = (
+            _logit(p.instruct_rate)
+            - p.instruct_fatigue * fatigue
+            + p.instruct_satisfaction * (satisfaction - 0.5)
+        )
         chance = _chance(logit)
-        instructs = rng.random(len(requests)) < chance
+        instructs = _draws(rng, len(requests))[0][0] < chance
         return [_reflection(r, bool(instructs[i])) for i, r in enumerate(requests)]
+
+
+def _follows(r: ReactionRequest) -> bool:
+    return r.persona.social.follows_creator if r.follows_item_creator is None else r.follows_item_creator
 
 
 def _raw_topic_vector(weights: dict[str, float]) -> np.ndarray:
@@ -314,31 +363,39 @@ def _mindset_note(before, after: MindsetArrays, i: int, topic: str, sat: float) 
 
 
 def _reflection(r: ReflectionRequest, instructs: bool) -> Reflection:
-    """Reasons from the last turn's items and reactions; an instruction aimed at the main complaint."""
+    """Reasons from the last turn's items and reactions; an instruction aimed at the main complaint.
+
+    Complaints in order: one topic overdone (satiation), one creator overdone, items far longer
+    than the user's habit, items off their interests; the wish names an interest the list lacked.
+    """
     turn = r.last_turn
     shown = [r.items[i] for i in turn.items[: len(turn.reactions)] if i in r.items]
     skipped = [r.items[x.item_id] for x in turn.reactions if x.skipped and x.item_id in r.items]
     topics = Counter(_main_topic(it) for it in shown)
     creators = Counter(it.creator_id for it in shown)
-    favourite = max(r.interests, key=r.interests.get) if r.interests else None
-    others = sorted(r.interests, key=r.interests.get, reverse=True)
+    present = {t for it in shown for t, w in it.topics.items() if w >= 0.3}
+    ranked = sorted(r.interests, key=r.interests.get, reverse=True)
+    wanted = next((t for t in ranked if t not in present), None)
+    preferred = r.persona.behaviour.preferred_video_s
+    too_long = [it for it in skipped if it.duration_s > 2.5 * preferred]
     reasons, instruction = [], None
     top_topic, top_count = topics.most_common(1)[0] if topics else (None, 0)
     top_creator, creator_count = creators.most_common(1)[0] if creators else (None, 0)
     if top_topic and top_count >= max(3, len(shown) // 2):
         reasons.append(f"too much {top_topic}: {top_count} of {len(shown)} items")
-        related = next((t for t in others if t != top_topic), None)
         instruction = f"Too much {top_topic}, show me something different but related" + (
-            f", like {related}" if related else ""
+            f", like {wanted}" if wanted else ""
         )
     elif top_creator and creator_count >= 3:
         reasons.append(f"{creator_count} posts from {top_creator}")
         instruction = f"Less from {top_creator}, please"
+    elif skipped and len(too_long) >= len(skipped) / 2:
+        reasons.append(f"{len(too_long)} videos far longer than I like")
+        instruction = "Shorter videos, please" + (f", more {wanted}" if wanted else "")
     elif skipped and len(skipped) >= len(shown) / 2:
         missed = Counter(_main_topic(it) for it in skipped).most_common(1)[0][0]
         reasons.append(f"skipped {len(skipped)} of {len(shown)}, mostly {missed}")
-        wanted = favourite if favourite and favourite != missed else "something new"
-        instruction = f"Less {missed}, more {wanted}"
+        instruction = f"Less {missed}, more {wanted or 'variety'}"
     if r.mindset.boredom > 0.4:
         reasons.append("bored")
         instruction = instruction or "Show me something new and fresh"
@@ -346,6 +403,6 @@ def _reflection(r: ReflectionRequest, instructs: bool) -> Reflection:
         reasons.append("tired, time to stop")
     if not reasons:
         reasons.append("had enough for now")
-    if instruction is None and favourite:
-        instruction = f"More {favourite}, please"
+    if instruction is None:
+        instruction = f"More {wanted or ranked[0]}, please" if ranked else "Show me something new"
     return Reflection(user_id=r.persona.id, reasons=reasons, instruction=instruction if instructs else None)

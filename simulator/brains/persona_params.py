@@ -6,7 +6,7 @@ real data in ../shared/data; the fidelity work refits it in place with the same 
 
 import json
 from dataclasses import dataclass, fields
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +27,7 @@ class PersonaParams:
     share_rate: float
     follow_rate: float
     show_less_rate: float  # per impression
+    skip_s: float  # the moment a skipped item still takes
     watch_ratio: float  # median share watched of a viewed item of the preferred length
     watch_log_sd: float
     watch_ratio_cap: float  # replays: the most a short item is watched, in lengths
@@ -76,7 +77,7 @@ class PersonaParams:
     # Reflection: P(instruction) of a leaving user.
     instruct_rate: float
     instruct_fatigue: float
-    instruct_boredom: float
+    instruct_satisfaction: float
     # Session state.
     satiation_scale: float
     exposure_decay: float
@@ -115,7 +116,7 @@ class PersonaParams:
         """Read the parameter file (the packaged default when no path is given)."""
         return _load_cached(str(Path(path or DEFAULT_PATH).resolve()))
 
-    @property
+    @cached_property
     def update_rates(self) -> UpdateRates:
         return UpdateRates(**{f.name: getattr(self, f.name) for f in fields(UpdateRates)})
 

@@ -74,3 +74,25 @@ def image_draft(alice):
     return draft_create(
         owner=alice, title="Sunset", caption="Golden hour", upload=upload("s.jpg", image_bytes())
     )
+
+
+@pytest.fixture
+def audience(alice):
+    from recoworld_app.services.audiences import audience_create_general
+
+    return audience_create_general(owner=alice, name="Everyone", size=300)
+
+
+def run_form(draft_ids, audience, **extra) -> dict:
+    data = {
+        "drafts": [str(d) for d in draft_ids],
+        "mode": "single",
+        "audience": str(audience.pk),
+        "population": 300,
+        "horizon_hours": 24,
+        "reruns": 2,
+        "brain": "persona",
+        "seed": 7,
+    }
+    data.update(extra)
+    return data

@@ -89,3 +89,34 @@ def test_video_longer_than_the_limit_is_rejected(tmp_path, settings):
     settings.UPLOAD_MAX_VIDEO_SECONDS = 1
     with pytest.raises(media.MediaRejected, match="limit is 1 s"):
         media.probe(write(tmp_path, "long.mp4", video_bytes(seconds=3)))
+
+
+def test_svg_with_a_script_is_not_an_image_we_accept(tmp_path):
+    svg = (
+        b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="9" height="9"/></svg>'
+    )
+    with pytest.raises(media.MediaRejected, match="not a video or image we can read"):
+        media.probe(write(tmp_path, "x.png", svg))
+
+
+def test_decompression_bomb_header_is_rejected_without_decoding(tmp_path):
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", 50_000, 50_000, 8, 2, 0, 0, 0)
+    bomb = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+        + chunk(b"IEND", b"")
+    )
+    with pytest.raises(media.MediaRejected, match="too large"):
+        media.probe(write(tmp_path, "bomb.png", bomb))

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from simulator.audiences import AudienceSpec
+from simulator.taxonomy import TOPIC_INDEX
 from simulator.types import Item
 from simulator.world import (
     HORIZONS,
@@ -14,12 +15,14 @@ from simulator.world import (
     PostSpec,
     ShardResult,
     WorldConfig,
+    _merge_messages,
+    _Shard,
     merge_shards,
     run_world,
     run_world_shard,
 )
 
-FOLLOWERS = AudienceSpec(kind="followers", size=3000, profile={"niche": "fitness", "follower_count": 40_000})
+FOLLOWERS = AudienceSpec(kind="followers", size=8000, profile={"niche": "fitness", "follower_count": 40_000})
 
 
 def _item(topic: str, item_id: str = "draft") -> Item:
@@ -82,7 +85,7 @@ def test_figures_are_consistent_with_each_other(followers_run):
 def test_results_are_reported_at_the_real_scale_of_the_followers(followers_run):
     real = followers_run.figures()["impressions"]["1w"]["all"]
     simulated = followers_run.figures(real_scale=False)["impressions"]["1w"]["all"]
-    assert real == pytest.approx(simulated * 40_000 / 1800)
+    assert real == pytest.approx(simulated * 40_000 / 4800)
 
 
 def test_a_draft_that_matches_the_audience_beats_one_that_does_not():
@@ -95,8 +98,12 @@ def test_a_draft_that_matches_the_audience_beats_one_that_does_not():
 
 def test_followers_react_sooner_than_non_followers(followers_run):
     views = followers_run.figures(real_scale=False)["views"]
-    early = {seg: views["6h"][seg] / views["1w"][seg] for seg in ("follower:yes", "follower:no")}
     assert views["1w"]["follower:no"] > 0
+    early = {}
+    for seg in ("follower:yes", "follower:no"):
+        curve = followers_run.curve("views", segment=seg, real_scale=False)
+        assert curve[-1] == views["1w"][seg]
+        early[seg] = curve[0] / curve[-1]  # share of the week's views in the first hour
     assert early["follower:yes"] > early["follower:no"]
 
 
@@ -112,7 +119,7 @@ def test_sharded_result_equals_the_unsharded_one(followers_run):
     np.testing.assert_array_equal(sharded.timeline, followers_run.timeline)
     np.testing.assert_array_equal(sharded.watch_hist, followers_run.watch_hist)
     assert sharded.samples == followers_run.samples
-    assert sharded.users == followers_run.users == 3000
+    assert sharded.users == followers_run.users == 8000
 
 
 def test_shards_in_separate_workers_swap_messages_through_a_directory(tmp_path):
@@ -169,6 +176,20 @@ def test_merge_refuses_an_incomplete_set_of_shards():
     part = run_world_shard(_config(horizon=6.0), shard_index=0, shard_count=2)
     with pytest.raises(ValueError, match="do not make a whole run"):
         merge_shards([part])
+
+
+def test_a_users_interests_move_toward_posts_they_engage_with():
+    shard = _Shard(_config(horizon=12.0), rerun=0, shard_index=0, shard_count=1)
+    for w in range(30):
+        shard.receive(_merge_messages([shard.run_window(w)]))
+    fitness = TOPIC_INDEX["fitness"]
+    engaged = shard.viewed[:, 0]
+    skipped = (shard.impressions[:, 0] > 0) & ~engaged
+    assert engaged.any() and skipped.any()
+    drift = shard.interests[:, fitness] - shard.base_interests[:, fitness]
+    assert np.mean(drift[engaged] > 0) > 0.9 and np.mean(drift[skipped] < 0) > 0.9
+    assert np.all(drift[shard.impressions[:, 0] == 0] == 0)
+    assert shard.setup.pop.interests is not shard.interests
 
 
 def test_invalid_configs_explain_themselves():

@@ -1,0 +1,172 @@
+from typing import Any
+
+from django.http import HttpResponse
+from ninja import ModelSchema, Query, Router, Schema, Status
+
+from recoworld_app import charts
+from recoworld_app.api.schemas import Error
+from recoworld_app.models import SimulationRun
+from recoworld_app.services.errors import InvalidInput, NotFound
+from recoworld_app.services.reports import export_csv, export_html, export_json, index_rows, report_rows
+from recoworld_app.services.runs import (
+    run_cancel,
+    run_create,
+    run_create_variants,
+    run_delete,
+    run_for_owner,
+    run_progress,
+    run_retry,
+)
+
+router = Router(tags=["runs"])
+
+
+class RunOut(ModelSchema):
+    progress: dict[str, Any]
+
+    class Meta:
+        model = SimulationRun
+        fields = [
+            "id",
+            "name",
+            "status",
+            "audience",
+            "audience_name",
+            "population",
+            "horizon_hours",
+            "reruns",
+            "brain",
+            "seed",
+            "shards_total",
+            "shards_done",
+            "users_total",
+            "users_simulated",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+        ]
+
+    @staticmethod
+    def resolve_progress(run) -> dict:
+        return run_progress(run)
+
+
+class RunIn(Schema):
+    draft_ids: list[int]
+    audience_id: int
+    population: int = 5000
+    horizon_hours: int = 168
+    reruns: int = 5
+    brain: str = "persona"
+    seed: int | None = None
+    at_hours: list[float] | None = None
+    strategy: str = ""
+    name: str = ""
+
+
+class VariantsIn(Schema):
+    draft_ids: list[int]
+    audience_id: int
+    population: int = 5000
+    horizon_hours: int = 168
+    reruns: int = 5
+    brain: str = "persona"
+    seed: int | None = None
+
+
+class CompareQuery(Schema):
+    run: list[int]
+    horizon: str | None = None
+
+
+@router.get("", response=list[RunOut])
+def list_runs(request):
+    return SimulationRun.objects.filter(owner=request.user).defer("config")
+
+
+@router.post("", response={201: RunOut, 400: Error, 404: Error, 429: Error, 503: Error})
+def create_run(request, payload: RunIn):
+    """Queue a run of one or more drafts, posted at `at_hours` (default all at the start) or on a named
+    `strategy`: once, daily-18h, 3-a-day or 2-a-week, at the audience's local time."""
+    return Status(201, run_create(owner=request.user, **payload.dict()))
+
+
+@router.post("/variants", response={201: list[RunOut], 400: Error, 404: Error, 429: Error, 503: Error})
+def create_variants(request, payload: VariantsIn):
+    """One run per draft with the same audience and seed: an A/B test; compare them with /runs/compare."""
+    return Status(201, run_create_variants(owner=request.user, **payload.dict()))
+
+
+@router.get("/compare", response={200: dict[str, Any], 400: Error, 404: Error})
+def compare_runs(request, query: Query[CompareQuery]):
+    """Differences of each run against the first, per metric, with approximate 90% intervals."""
+    ids = list(dict.fromkeys(query.run))
+    runs = {r.pk: r for r in SimulationRun.objects.filter(owner=request.user, pk__in=ids)}
+    if len(runs) != len(ids):
+        raise NotFound()
+    if len(ids) < 2:
+        raise InvalidInput("Give at least two runs: ?run=1&run=2.")
+    if any(r.status != SimulationRun.Status.DONE for r in runs.values()):
+        raise InvalidInput("Every run must be finished before it can be compared.")
+    indexes = [index_rows(report_rows(runs[i])) for i in ids]
+    horizon = query.horizon or (charts.horizons_in(indexes[0]) or ["1w"])[-1]
+    return {
+        "base": ids[0],
+        "horizon": horizon,
+        "comparisons": [
+            {"run": run_id, "differences": charts.differences(indexes[0], index, horizon)}
+            for run_id, index in zip(ids[1:], indexes[1:], strict=True)
+        ],
+    }
+
+
+@router.get("/{run_id}", response=RunOut)
+def get_run(request, run_id: int):
+    """The run's status and progress (shards done, users simulated, elapsed and estimated time left)."""
+    return run_for_owner(owner=request.user, run_id=run_id)
+
+
+@router.post("/{run_id}/cancel", response=RunOut)
+def cancel_run(request, run_id: int):
+    return run_cancel(run=run_for_owner(owner=request.user, run_id=run_id))
+
+
+@router.post("/{run_id}/retry", response={200: RunOut, 400: Error, 429: Error, 503: Error})
+def retry_run(request, run_id: int):
+    return run_retry(run=run_for_owner(owner=request.user, run_id=run_id))
+
+
+@router.delete("/{run_id}", response={204: None, 400: Error})
+def delete_run(request, run_id: int):
+    run_delete(run=run_for_owner(owner=request.user, run_id=run_id))
+    return Status(204, None)
+
+
+def _finished(request, run_id: int) -> SimulationRun:
+    run = run_for_owner(owner=request.user, run_id=run_id)
+    if run.status != SimulationRun.Status.DONE:
+        raise InvalidInput(f"The run is {run.status}; results come when it is done.")
+    return run
+
+
+@router.get("/{run_id}/results", response={200: dict[str, Any], 400: Error})
+def run_results(request, run_id: int):
+    """Everything: settings, schedule, audience, aggregates with 90% intervals, report, sample reactions."""
+    return export_json(_finished(request, run_id))
+
+
+@router.get("/{run_id}/export.csv", response={200: None, 400: Error})
+def run_export_csv(request, run_id: int):
+    run = _finished(request, run_id)
+    response = HttpResponse(export_csv(run), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="recoworld-run-{run.pk}.csv"'
+    return response
+
+
+@router.get("/{run_id}/report.html", response={200: None, 400: Error})
+def run_export_html(request, run_id: int):
+    run = _finished(request, run_id)
+    response = HttpResponse(export_html(run), content_type="text/html; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="recoworld-run-{run.pk}-report.html"'
+    return response

@@ -1,0 +1,5 @@
+from ninja import Schema
+
+
+class Error(Schema):
+    detail: str

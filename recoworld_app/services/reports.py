@@ -1,0 +1,357 @@
+"""Results: storing a finished run's summary in the result tables, reading them back for pages,
+the API and exports (CSV, JSON, a self-contained HTML report)."""
+
+import csv
+import io
+import json
+
+import numpy as np
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from recoworld_app import charts
+from recoworld_app.models import RunMetric, RunReport, RunSample, SimulationRun
+from recoworld_app.staticfinders import PLOTLY_DIR
+
+KPI_METRICS = ("views", "likes", "comments", "shares", "follows", "avg_watch_s", "completion_rate")
+SAMPLES_KEPT = 60
+MIN_SEGMENT_USERS = 30  # fewer simulated users than this make a segment's figure mostly noise
+TOP_SEGMENTS = 8
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|")
+
+
+def report_rows(run: SimulationRun) -> list[tuple]:
+    """(metric, horizon, segment, mean, lo, hi) of a run, in one query."""
+    return list(
+        RunMetric.objects.filter(run=run)
+        .order_by("metric", "segment", "horizon")
+        .values_list("metric", "horizon", "segment", "mean", "lo", "hi")
+    )
+
+
+def index_rows(rows: list[tuple]) -> dict:
+    return {(m, h, s): (mean, lo, hi) for m, h, s, mean, lo, hi in rows}
+
+
+def kpis(index: dict, horizon: str) -> list[dict]:
+    out = []
+    for metric in KPI_METRICS:
+        cell = index.get((metric, horizon, "all"))
+        if cell:
+            out.append(
+                {
+                    "metric": metric,
+                    "label": charts.METRIC_LABELS[metric],
+                    "mean": cell[0],
+                    "lo": cell[1],
+                    "hi": cell[2],
+                    "rate": metric in charts.RATE_METRICS,
+                }
+            )
+    return out
+
+
+def headline(index: dict) -> str | None:
+    """'Most likely 1.2k–1.6k views in 24 h' from the stored interval."""
+    for horizon, words in (
+        ("24h", "24 h"),
+        ("1w", "a week"),
+        ("2d", "2 days"),
+        ("12h", "12 h"),
+        ("6h", "6 h"),
+    ):
+        cell = index.get(("views", horizon, "all"))
+        if cell:
+            return f"Most likely {_compact(cell[1])}–{_compact(cell[2])} views in {words}."
+    return None
+
+
+def _compact(value: float) -> str:
+    from recoworld_app.templatetags.numbers import compact
+
+    return compact(value)
+
+
+def run_results(run: SimulationRun) -> dict:
+    """Everything a results page shows, from three small queries: aggregates, report, samples."""
+    rows = report_rows(run)
+    index = index_rows(rows)
+    report = RunReport.objects.filter(run=run).first()
+    horizons = charts.horizons_in(index)
+    last = horizons[-1] if horizons else None
+    segment_metric = "views"
+    figures = charts.over_time_figures(index)
+    extra = (report.extra or {}) if report else {}
+    shown = shown_segments(extra["segment_users"]) if "segment_users" in extra else None
+    segments = charts.segments_figure(index, segment_metric, last, shown) if last else None
+    completion = charts.segments_figure(index, "completion_rate", last, shown) if last else None
+    return {
+        "index": index,
+        "horizons": horizons,
+        "last_horizon": last,
+        "last_horizon_words": charts.HORIZON_WORDS.get(last, last),
+        "kpis": kpis(index, last) if last else [],
+        "kpis_24h": kpis(index, "24h") if "24h" in horizons and last != "24h" else [],
+        "headline": headline(index),
+        "summary": report.summary if report else [],
+        "brain_usage": report.brain_usage if report else {},
+        "per_post": [
+            {
+                **row,
+                "cells": [
+                    row.get(k) or (0, 0, 0) for k in ("views_24h", "views_1w", "likes_1w", "shares_1w")
+                ],
+            }
+            for row in (report.per_post if report else [])
+        ],
+        "curve_figure": charts.curve_figure((report.extra or {}).get("curves"), "views") if report else None,
+        "extra": report.extra if report else {},
+        "over_time": figures,
+        "segments_figure": segments,
+        "completion_figure": completion,
+        "funnel_figure": charts.funnel_figure(report.funnel) if report else None,
+        "watch_figure": charts.watch_time_figure(report.watch_histogram) if report else None,
+        "samples": list(RunSample.objects.filter(run=run)[:SAMPLES_KEPT]),
+    }
+
+
+def neutralise(value):
+    """Spreadsheet-safe cell: text that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def export_csv(run: SimulationRun) -> str:
+    """One row per (metric, horizon, segment): the mean and its 90% interval."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["run", "metric", "horizon", "hours_after_posting", "segment", "mean", "lo_90", "hi_90"])
+    order = {h: i for i, h in enumerate(charts.HORIZON_ORDER)}
+    rows = sorted(report_rows(run), key=lambda r: (r[0], r[2] != "all", r[2], order.get(r[1], 99)))
+    for metric, horizon, segment, mean, lo, hi in rows:
+        writer.writerow(
+            [
+                neutralise(v)
+                for v in (run.name, metric, horizon, charts.HORIZON_HOURS.get(horizon, ""), segment)
+            ]
+            + [_num(mean), _num(lo), _num(hi)]
+        )
+    return out.getvalue()
+
+
+def _num(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def export_json(run: SimulationRun) -> dict:
+    """Everything about a run: settings, schedule, audience, aggregates, report and sample reactions."""
+    report = RunReport.objects.filter(run=run).first()
+    audience = run.audience
+    return {
+        "run": run_summary_dict(run),
+        "posts": [
+            {"draft_id": p.draft_id, "title": p.title, "at_hours": p.at_hours, "item_id": p.item_id}
+            for p in run.posts.all()
+        ],
+        "audience": {
+            "id": audience.pk if audience else None,
+            "name": run.audience_name,
+            "kind": audience.kind if audience else None,
+            "makeup": audience.makeup if audience else None,
+        },
+        "metrics": [
+            {"metric": m, "horizon": h, "segment": s, "mean": mean, "lo": lo, "hi": hi}
+            for m, h, s, mean, lo, hi in report_rows(run)
+        ],
+        "report": None
+        if report is None
+        else {
+            "summary": report.summary,
+            "funnel": report.funnel,
+            "watch_histogram": report.watch_histogram,
+            "brain_usage": report.brain_usage,
+            "per_post": report.per_post,
+            "extra": report.extra,
+        },
+        "samples": [
+            {
+                "persona": s.persona,
+                "item": s.item,
+                "action": s.action,
+                "watch_s": s.watch_s,
+                "reasoning": s.reasoning,
+                "comment": s.comment,
+                "instruction": s.instruction,
+            }
+            for s in RunSample.objects.filter(run=run)
+        ],
+        "exported_at": timezone.now().isoformat(),
+    }
+
+
+def run_summary_dict(run: SimulationRun) -> dict:
+    return {
+        "id": run.pk,
+        "name": run.name,
+        "status": run.status,
+        "population": run.population,
+        "horizon_hours": run.horizon_hours,
+        "reruns": run.reruns,
+        "brain": run.brain,
+        "seed": run.seed,
+        "shards_total": run.shards_total,
+        "shards_done": run.shards_done,
+        "users_simulated": run.users_simulated,
+        "created_at": run.created_at.isoformat(),
+        "started_at": run.started_at.isoformat() if run.started_at else None,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "error": run.error,
+    }
+
+
+def export_html(run: SimulationRun) -> str:
+    """A single HTML file with the charts, the numbers and plotly.js inline: it opens offline."""
+    from django.conf import settings
+
+    results = run_results(run)
+    context = {
+        "run": run,
+        "posts": list(run.posts.all()),
+        "results": results,
+        "css": (settings.BASE_DIR / "static" / "css" / "app.css").read_text(),
+        "plotly_js": (PLOTLY_DIR / "plotly.min.js").read_text(),
+        "generated_at": timezone.now(),
+    }
+    return render_to_string("reports/offline.html", context)
+
+
+def figure_json(figure: dict) -> str:
+    return json.dumps(figure, separators=(",", ":"))
+
+
+WATCH_LABELS = tuple(f"{10 * i}–{10 * (i + 1)}%" for i in range(10)) + ("replayed",)
+FUNNEL = (
+    ("impressions", "Shown"),
+    ("views", "Viewed"),
+    ("likes", "Liked"),
+    ("comments", "Commented"),
+    ("shares", "Shared"),
+    ("follows", "Followed"),
+)
+
+
+@transaction.atomic
+def report_store(*, run: SimulationRun, summary, reruns) -> None:
+    """Write a run's summary into RunMetric, RunReport and RunSample, replacing any earlier rows.
+
+    Segments nobody in the audience belongs to are left out, so a page reads only what can be shown.
+    """
+    RunMetric.objects.filter(run=run).delete()
+    RunReport.objects.filter(run=run).delete()
+    RunSample.objects.filter(run=run).delete()
+    populated = _populated_segments(reruns[0])
+    per_rerun = [r.figures() for r in reruns]
+    # horizons past the run's own are the simulator's padding, not predictions: leave them out
+    cells = {
+        (m, h, seg): (stats["mean"], stats["lo"], stats["hi"])
+        for m, by_horizon in summary.figures.items()
+        for h, by_segment in by_horizon.items()
+        if charts.HORIZON_HOURS.get(h, 10**9) <= run.horizon_hours
+        for seg, stats in by_segment.items()
+    }
+    RunMetric.objects.bulk_create(
+        (
+            RunMetric(
+                run=run,
+                metric=m,
+                horizon=h,
+                segment=s,
+                mean=mean,
+                lo=lo,
+                hi=hi,
+                values=[round(f[m][h][s], 4) for f in per_rerun],
+            )
+            for (m, h, s), (mean, lo, hi) in cells.items()
+            if s in populated
+        ),
+        batch_size=1000,
+    )
+    last = charts.horizons_in(cells)[-1]
+    funnel = {label: cells[(m, last, "all")][0] for m, label in FUNNEL if (m, last, "all") in cells}
+    titles = {p.item_id: p.title for p in run.posts.all()}
+    RunReport.objects.create(
+        run=run,
+        summary=list(summary.summary),
+        funnel=funnel,
+        watch_histogram=_watch_histogram(reruns),
+        brain_usage=dict(summary.brain_usage),
+        per_post=_per_post(summary, titles),
+        extra={
+            "tightening": summary.tightening,
+            "totals": summary.totals,
+            "curves": summary.curves,
+            "segment_users": _segment_users(reruns[0]),
+        },
+    )
+    samples = summary.samples[:SAMPLES_KEPT]
+    RunSample.objects.bulk_create(
+        RunSample(
+            run=run,
+            position=i,
+            persona=x.get("persona", ""),
+            item=titles.get(x.get("item_id"), x.get("item_id", ""))[:120],
+            action=(x.get("action") or "")[:60],
+            watch_s=float(x.get("watch_s") or 0.0),
+            reasoning=x.get("reasoning") or "",
+            comment=x.get("comment") or "",
+            instruction=x.get("instruction") or "",
+        )
+        for i, x in enumerate(samples)
+    )
+
+
+def _segment_users(rerun) -> dict[str, int]:
+    """Simulated users per segment (the same in every rerun: the population depends on the seed only)."""
+    from simulator.world import SEGMENTS
+
+    users = np.asarray(rerun.segment_users).sum(axis=1)
+    return {s: int(n) for s, n in zip(SEGMENTS, users, strict=True) if n > 0}
+
+
+def _populated_segments(rerun) -> set[str]:
+    return set(_segment_users(rerun))
+
+
+def shown_segments(segment_users: dict[str, int]) -> list[str]:
+    """The segments a chart singles out: every age band, gender and follower group with enough users,
+    and the largest countries and interests."""
+    enough = {s: n for s, n in segment_users.items() if s != "all" and n >= MIN_SEGMENT_USERS}
+    shown = [s for s in enough if s.split(":")[0] in ("age_band", "gender", "follower")]
+    for family in ("country", "interest"):
+        members = sorted((s for s in enough if s.startswith(family + ":")), key=lambda s: -enough[s])
+        shown += members[:TOP_SEGMENTS]
+    return shown
+
+
+def _watch_histogram(reruns) -> dict:
+    """Views per watched share of the length, real scale, averaged over the reruns (all posts together)."""
+    # watch_hist is [post, bin, weight class]; each class counts `weights[class]` real people
+    totals = [(np.asarray(r.watch_hist) @ np.asarray(r.weights, dtype=float)).sum(axis=0) for r in reruns]
+    mean = sum(totals) / len(totals)
+    return {"labels": list(WATCH_LABELS[: len(mean)]), "counts": [round(float(v), 2) for v in mean]}
+
+
+def _per_post(summary, titles: dict[str, str]) -> list[dict]:
+    """Per post of a schedule: when it went out and its views, likes and shares, each (mean, lo, hi)."""
+    rows = []
+    for post in summary.posts:
+        figures = post["figures"]
+        row = {"title": titles.get(post["item_id"], post["item_id"]), "at_hours": post["at_hours"]}
+        for metric, horizon in (("views", "24h"), ("views", "1w"), ("likes", "1w"), ("shares", "1w")):
+            stats = figures.get(metric, {}).get(horizon)
+            if stats:
+                row[f"{metric}_{horizon}"] = [stats["mean"], stats["lo"], stats["hi"]]
+        rows.append(row)
+    return rows

@@ -1,0 +1,575 @@
+"""Simulation runs: submit (checked against quotas), split into (rerun, shard) units, execute a shard,
+finalize into the result tables, cancel, retry.
+
+Celery has no result backend here, so a chord cannot gather the shards: the database does. Each shard
+writes its result once under a unique constraint and bumps the run's counters; whichever shard finds
+all of them done finalizes the run, and finalizing is idempotent, so a redelivered message is harmless.
+"""
+
+import math
+import secrets
+import time
+import uuid
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from recoworld_app.models import (
+    Audience,
+    Draft,
+    RunPost,
+    RunShard,
+    SimulationRun,
+)
+from recoworld_app.services.errors import InvalidInput, NotFound, QueueUnavailable, QuotaExceeded
+from recoworld_app.services.reports import report_store
+from recoworld_app.services.text import clean_text
+
+HORIZON_CHOICES = {6: "6 hours", 12: "12 hours", 24: "24 hours", 48: "2 days", 168: "1 week"}
+MAX_POSTS = 10
+STRATEGY_WEEK_H = 168  # a named strategy posts over one week; each post is then followed for the horizon
+MIN_POPULATION = 10
+SHARD_ATTEMPTS = 3
+# Fail fast when the broker is down: the creator is waiting on the submit.
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+Status = SimulationRun.Status
+
+
+class RunStopped(Exception):
+    """Raised inside a shard when its run was cancelled or failed meanwhile: the shard stops at once."""
+
+
+def run_for_owner(*, owner, run_id: int) -> SimulationRun:
+    run = SimulationRun.objects.filter(pk=run_id, owner=owner).first() if owner.is_authenticated else None
+    if run is None:
+        raise NotFound()
+    return run
+
+
+def brain_choices() -> list[tuple[str, str]]:
+    """The persona brain always; the LLM brain only where an engine is configured."""
+    choices = [(SimulationRun.Brain.PERSONA.value, "Persona (statistical model, fast)")]
+    if settings.SIM_LLM_ENGINE:
+        model = f": {settings.SIM_LLM_MODEL}" if settings.SIM_LLM_MODEL else ""
+        label = f"LLM ({settings.SIM_LLM_ENGINE}{model})"
+        choices.append((SimulationRun.Brain.LLM.value, label))
+    return choices
+
+
+# The time to take in a post that is not a video: a glance at the picture plus reading the caption.
+# 238 words a minute: the mean silent reading rate for non-fiction in English (Brysbaert 2019, "How
+# many words do we read per minute?", J. Memory and Language 109, 104047). 1.7 s: the average time
+# people give a piece of feed content on mobile (Facebook IQ 2016, "Capturing attention in feed").
+READING_WORDS_PER_S = 238 / 60
+GLANCE_S = 1.7
+
+
+def draft_take_in_s(draft: Draft) -> float:
+    """Seconds a viewer needs for the whole post: a video's length; a glance and the caption otherwise."""
+    if draft.kind == Draft.Kind.VIDEO and draft.duration_s:
+        return float(draft.duration_s)
+    reading = len(draft.caption.split()) / READING_WORDS_PER_S
+    return round(GLANCE_S + reading if draft.kind == Draft.Kind.IMAGE else max(GLANCE_S, reading), 2)
+
+
+def draft_item(draft: Draft):
+    """The draft as the simulator's Item: what the simulated users see."""
+    from simulator.types import Item
+
+    topics = {t: 1 / len(draft.topics) for t in draft.topics} if draft.topics else {}
+    return Item(
+        id=f"draft-{draft.pk}",
+        creator_id=f"creator-{draft.owner_id}",
+        kind=draft.kind,
+        caption=draft.caption,
+        hashtags=list(draft.hashtags),
+        topics=topics,
+        duration_s=draft_take_in_s(draft),
+        description=draft.title,
+        frames=[str(settings.MEDIA_ROOT / k) for k in draft.keyframes],
+    )
+
+
+def _check_numbers(*, population: int, horizon_hours: int, reruns: int, brain: str) -> None:
+    if not isinstance(population, int) or not MIN_POPULATION <= population <= settings.RUNS_MAX_USERS:
+        raise InvalidInput(
+            f"Simulated users must be from {MIN_POPULATION} to {settings.RUNS_MAX_USERS:,} per run "
+            f"(got {population:,})."
+            if isinstance(population, int)
+            else "Simulated users must be a number."
+        )
+    if horizon_hours not in HORIZON_CHOICES:
+        raise InvalidInput(f"Horizon must be one of {', '.join(HORIZON_CHOICES.values())}.")
+    if not isinstance(reruns, int) or not 1 <= reruns <= settings.RUNS_MAX_RERUNS:
+        raise InvalidInput(
+            f"Reruns must be from 1 to {settings.RUNS_MAX_RERUNS} (more reruns, narrower bands)."
+        )
+    if brain not in dict(brain_choices()):
+        raise InvalidInput(
+            f"Brain {brain!r} is not available here; choose {', '.join(dict(brain_choices()))}."
+        )
+
+
+def run_create(
+    *,
+    owner,
+    draft_ids: list[int],
+    audience_id: int,
+    population: int,
+    horizon_hours: int,
+    reruns: int,
+    brain: str = "persona",
+    seed: int | None = None,
+    at_hours: list[float] | None = None,
+    strategy: str = "",
+    name: str = "",
+    dispatch: bool = True,
+) -> SimulationRun:
+    """Queue one run of the drafts, posted at `at_hours` (default: all at the start) or on a named
+    posting `strategy` (simulator.strategies.SCHEDULES, at the audience's local times), to the audience.
+
+    Raises InvalidInput, NotFound, QuotaExceeded, or QueueUnavailable (the run is then marked failed
+    with the reason; drafts and audience are untouched).
+    """
+    return run_create_many(
+        owner=owner,
+        plans=[(draft_ids, at_hours, name)],
+        strategy=strategy,
+        audience_id=audience_id,
+        population=population,
+        horizon_hours=horizon_hours,
+        reruns=reruns,
+        brain=brain,
+        seed=seed,
+        dispatch=dispatch,
+    )[0]
+
+
+def run_create_variants(
+    *,
+    owner,
+    draft_ids: list[int],
+    audience_id: int,
+    population: int,
+    horizon_hours: int,
+    reruns: int,
+    brain: str = "persona",
+    seed: int | None = None,
+) -> list[SimulationRun]:
+    """One run per draft, same audience and seed: an A/B test with common random numbers."""
+    if len(set(draft_ids)) < 2:
+        raise InvalidInput("Pick at least two drafts to compare as variants.")
+    return run_create_many(
+        owner=owner,
+        plans=[([d], None, "") for d in dict.fromkeys(draft_ids)],
+        audience_id=audience_id,
+        population=population,
+        horizon_hours=horizon_hours,
+        reruns=reruns,
+        brain=brain,
+        seed=seed,
+    )
+
+
+def run_create_many(
+    *,
+    owner,
+    plans,
+    audience_id: int,
+    population: int,
+    horizon_hours: int,
+    reruns: int,
+    brain: str,
+    seed,
+    strategy: str = "",
+    dispatch: bool = True,
+) -> list[SimulationRun]:
+    """The runs of `plans` [(draft ids, posting times, name)]; `dispatch=False` queues nothing, for a
+    caller that executes the shards itself (the demo seed)."""
+    from simulator.audiences import AudienceSpec
+    from simulator.world import WorldConfig
+
+    _check_numbers(population=population, horizon_hours=horizon_hours, reruns=reruns, brain=brain)
+    audience = Audience.objects.filter(pk=audience_id, owner=owner).first()
+    if audience is None:
+        raise NotFound("Audience not found.")
+    seed = secrets.randbelow(2**31) if seed is None else int(seed)
+    if not 0 <= seed < 2**63:
+        raise InvalidInput("Seed must be a non-negative whole number.")
+    spec = AudienceSpec.from_dict({**audience.spec, "size": population})
+
+    runs: list[SimulationRun] = []
+    with transaction.atomic():
+        # Serialise one creator's submissions so two tabs cannot both slip under the quota.
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        active = SimulationRun.objects.filter(owner=owner, status__in=SimulationRun.ACTIVE).count()
+        if active + len(plans) > settings.RUNS_MAX_ACTIVE:
+            raise QuotaExceeded(
+                f"You have {active} run(s) queued or running; the limit is {settings.RUNS_MAX_ACTIVE}. "
+                "Wait for one to finish or cancel one."
+            )
+        for draft_ids, at_hours, name in plans:
+            drafts = _owned_drafts(owner, draft_ids)
+            posts = _posts(drafts, at_hours, strategy, horizon_hours, spec, seed)
+            config = WorldConfig(
+                audience=spec,
+                posts=[post for _, post in posts],
+                horizon_hours=horizon_hours,
+                seed=seed,
+                brain=brain,
+                creator_id=f"creator-{owner.pk}",
+            )
+            problems = config.validate()
+            if problems:
+                text = "; ".join(problems)
+                raise InvalidInput(text[:1].upper() + text[1:] + ".", problems)
+            run = SimulationRun.objects.create(
+                owner=owner,
+                name=clean_text(name, field="Name", max_length=160) or _default_name(drafts, audience),
+                audience=audience,
+                audience_name=audience.name,
+                population=population,
+                horizon_hours=horizon_hours,
+                reruns=reruns,
+                brain=brain,
+                seed=seed,
+                config=config.to_dict(),
+            )
+            RunPost.objects.bulk_create(
+                RunPost(
+                    run=run,
+                    draft=d,
+                    position=i,
+                    at_hours=post.at_hours,
+                    title=_post_title(d, post, len(posts)),
+                    item_id=post.item.id,
+                )
+                for i, (d, post) in enumerate(posts)
+            )
+            _make_shards(run)
+            if dispatch:
+                transaction.on_commit(partial(_publish, run.pk))
+            runs.append(run)
+    return runs
+
+
+def _owned_drafts(owner, draft_ids) -> list[Draft]:
+    ids = list(dict.fromkeys(int(i) for i in draft_ids or []))
+    if not ids:
+        raise InvalidInput("Pick at least one draft.")
+    if len(ids) > MAX_POSTS:
+        raise InvalidInput(f"At most {MAX_POSTS} drafts in one run.")
+    found = {d.pk: d for d in Draft.objects.filter(owner=owner, pk__in=ids)}
+    if len(found) != len(ids):
+        raise NotFound("Draft not found.")
+    return [found[i] for i in ids]
+
+
+def strategy_choices() -> list[tuple[str, str]]:
+    from simulator.strategies import SCHEDULES
+
+    words = {
+        "once": "once, at 18:00 on the first day",
+        "daily-18h": "every day at 18:00",
+        "3-a-day": "three a day, at 9:00, 13:00 and 19:00",
+        "2-a-week": "twice a week, Monday and Thursday at 18:00",
+    }
+    return [(name, words.get(name, name)) for name in SCHEDULES]
+
+
+def _posts(drafts: list[Draft], at_hours, strategy: str, horizon_hours: int, spec, seed: int) -> list[tuple]:
+    """(draft, PostSpec) for each post: the drafts at the given times, or cycled through a named schedule
+    at the audience's local time."""
+    from simulator.world import PostSpec
+
+    if not strategy:
+        times = _schedule(at_hours, len(drafts), horizon_hours)
+        return [(d, PostSpec(item=draft_item(d), at_hours=t)) for d, t in zip(drafts, times, strict=True)]
+    from simulator.strategies import audience_utc_offset, schedule
+
+    if strategy not in dict(strategy_choices()):
+        raise InvalidInput(f"Strategy {strategy[:40]!r} is not one of {', '.join(dict(strategy_choices()))}.")
+    if at_hours:
+        raise InvalidInput("Give posting times or a strategy, not both.")
+    by_id = {f"draft-{d.pk}": d for d in drafts}
+    offset = audience_utc_offset(spec, seed)
+    posts = schedule(strategy, [draft_item(d) for d in drafts], STRATEGY_WEEK_H, utc_offset_h=offset)
+    return [(by_id[p.item.id.split("#")[0]], p) for p in posts]
+
+
+def _post_title(draft: Draft, post, count: int) -> str:
+    number = post.item.id.partition("#")[2]
+    return f"{draft.title[:100]} (post {number})" if number and count > 1 else draft.title
+
+
+def _schedule(at_hours, count: int, horizon_hours: int) -> list[float]:
+    if not at_hours:
+        return [0.0] * count
+    if len(at_hours) != count:
+        raise InvalidInput("Give one posting time per draft.")
+    times = [float(t) for t in at_hours]
+    if any(not math.isfinite(t) or t < 0 or t >= horizon_hours for t in times):
+        raise InvalidInput(f"Posting times must be from 0 to {horizon_hours} hours after the start.")
+    return times
+
+
+def _default_name(drafts: list[Draft], audience: Audience) -> str:
+    titles = " + ".join(d.title for d in drafts)
+    return f"{titles[:100]} → {audience.name[:50]}"
+
+
+def _make_shards(run: SimulationRun) -> None:
+    """(rerun, shard) units of at most RUN_SHARD_USERS users each; their task ids are fixed up front."""
+    count = max(1, math.ceil(run.population / settings.RUN_SHARD_USERS))
+    sizes = [len(range(i, run.population, count)) for i in range(count)]
+    RunShard.objects.bulk_create(
+        RunShard(run=run, rerun=r, shard=i, users=sizes[i], task_id=uuid.uuid4().hex)
+        for r in range(run.reruns)
+        for i in range(count)
+    )
+    SimulationRun.objects.filter(pk=run.pk).update(
+        shards_total=count * run.reruns, users_total=run.population * run.reruns
+    )
+    run.shards_total, run.users_total = count * run.reruns, run.population * run.reruns
+
+
+def _publish(run_id: int) -> None:
+    """Send the run's pending shards to the workers; if the broker is down, fail the run with the reason."""
+    from recoworld_app.tasks import shard_task
+
+    run = SimulationRun.objects.get(pk=run_id)
+    task = shard_task(run.brain)
+    pending = list(
+        RunShard.objects.filter(run_id=run_id, status=RunShard.Status.PENDING).values_list("pk", "task_id")
+    )
+    try:
+        for shard_id, task_id in pending:
+            task.apply_async(
+                args=[shard_id],
+                task_id=task_id,
+                retry=True,
+                retry_policy=PUBLISH_RETRY,
+            )
+    except Exception as exc:  # kombu raises several types for an unreachable broker
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = (
+            f"The task queue is unreachable ({reason}), so the run could not start. "
+            "Your drafts and audience are kept; try again when the queue is back."
+        )
+        SimulationRun.objects.filter(pk=run_id, status__in=SimulationRun.ACTIVE).update(
+            status=Status.FAILED, error=message, finished_at=timezone.now()
+        )
+        raise QueueUnavailable(message) from None
+
+
+def run_cancel(*, run: SimulationRun) -> SimulationRun:
+    """Stop the run: shards check the status as they go and stop; queued messages are revoked."""
+    from recoworld_app.celery import app
+
+    changed = SimulationRun.objects.filter(pk=run.pk, status__in=SimulationRun.ACTIVE).update(
+        status=Status.CANCELLED, finished_at=timezone.now(), error="Cancelled by you."
+    )
+    if changed:
+        task_ids = list(run.shards.exclude(status=RunShard.Status.DONE).values_list("task_id", flat=True))
+        try:
+            app.control.revoke(task_ids)
+        except Exception:  # the status check in every shard stops the work even if the broadcast is lost
+            pass
+    run.refresh_from_db()
+    return run
+
+
+def run_retry(*, run: SimulationRun) -> SimulationRun:
+    """Queue a failed or cancelled run again: finished shards are kept, the others start afresh."""
+    if run.status not in (Status.FAILED, Status.CANCELLED):
+        raise InvalidInput("Only a failed or cancelled run can be retried.")
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=run.owner_id).first()
+        active = SimulationRun.objects.filter(owner_id=run.owner_id, status__in=SimulationRun.ACTIVE).count()
+        if active >= settings.RUNS_MAX_ACTIVE:
+            raise QuotaExceeded(
+                f"You have {active} run(s) queued or running; the limit is {settings.RUNS_MAX_ACTIVE}."
+            )
+        run.shards.exclude(status=RunShard.Status.DONE).update(
+            status=RunShard.Status.PENDING, progress=0.0, attempts=0, error=""
+        )
+        # Fresh task ids: a revoked id stays revoked in the workers' memory.
+        for shard_id in run.shards.exclude(status=RunShard.Status.DONE).values_list("pk", flat=True):
+            RunShard.objects.filter(pk=shard_id).update(task_id=uuid.uuid4().hex)
+        SimulationRun.objects.filter(pk=run.pk).update(status=Status.QUEUED, error="", finished_at=None)
+        transaction.on_commit(partial(_publish, run.pk))
+    run.refresh_from_db()
+    return run
+
+
+class ShardProgress:
+    """A shard's on_progress: writes progress now and then; stops the shard if its run has ended."""
+
+    def __init__(self, shard_id: int, run_id: int):
+        self.shard_id, self.run_id = shard_id, run_id
+        self.last = 0.0
+
+    def __call__(self, fraction: float) -> None:
+        now = time.monotonic()
+        if now - self.last < settings.RUN_PROGRESS_EVERY_S:
+            return
+        self.last = now
+        if not SimulationRun.objects.filter(pk=self.run_id, status__in=SimulationRun.ACTIVE).exists():
+            raise RunStopped()
+        RunShard.objects.filter(pk=self.shard_id, status=RunShard.Status.RUNNING).update(
+            progress=max(0.0, min(1.0, float(fraction)))
+        )
+
+
+def shard_execute(*, shard_id: int) -> bool:
+    """Simulate one (rerun, shard) unit and store its result once; True if this call wrote it.
+
+    Claims the row with a conditional update (a cancelled run or a finished shard does nothing), and
+    finalizes the run when it finds every shard done, which a redelivered message also does.
+    """
+    from simulator.world import WorldConfig, run_world_shard
+
+    now = timezone.now()
+    claimed = (
+        RunShard.objects.filter(pk=shard_id, run__status__in=SimulationRun.ACTIVE)
+        .exclude(status=RunShard.Status.DONE)
+        .update(status=RunShard.Status.RUNNING, attempts=F("attempts") + 1, started_at=now, progress=0.0)
+    )
+    shard = RunShard.objects.select_related("run").filter(pk=shard_id).first()
+    if shard is None:
+        return False
+    run = shard.run
+    if not claimed:
+        _finalize_if_complete(run.pk)
+        return False
+    SimulationRun.objects.filter(pk=run.pk, status=Status.QUEUED).update(
+        status=Status.RUNNING, started_at=now
+    )
+    result = run_world_shard(
+        WorldConfig.from_dict(run.config),
+        rerun=shard.rerun,
+        shard_index=shard.shard,
+        shard_count=_shards_per_rerun(run),
+        on_progress=ShardProgress(shard.pk, run.pk),
+    )
+    with transaction.atomic():
+        wrote = (
+            RunShard.objects.filter(pk=shard.pk, result__isnull=True)
+            .exclude(status=RunShard.Status.DONE)
+            .update(
+                status=RunShard.Status.DONE, result=result.to_dict(), progress=1.0, finished_at=timezone.now()
+            )
+        )
+        if wrote:
+            SimulationRun.objects.filter(pk=run.pk).update(
+                shards_done=F("shards_done") + 1, users_simulated=F("users_simulated") + shard.users
+            )
+    _finalize_if_complete(run.pk)
+    return bool(wrote)
+
+
+def _shards_per_rerun(run: SimulationRun) -> int:
+    return run.shards_total // run.reruns
+
+
+def shard_retry_later(*, shard_id: int, error: str) -> None:
+    """A failed attempt that will be retried: back to pending, the error kept for the record."""
+    RunShard.objects.filter(pk=shard_id).exclude(status=RunShard.Status.DONE).update(
+        status=RunShard.Status.PENDING, error=error[:2000]
+    )
+
+
+def shard_stopped(*, shard_id: int) -> None:
+    """A shard that stopped because its run ended: it is not running any more, and not done."""
+    RunShard.objects.filter(pk=shard_id, status=RunShard.Status.RUNNING).update(
+        status=RunShard.Status.PENDING, progress=0.0
+    )
+
+
+def shard_fail(*, shard_id: int, error: str) -> None:
+    """A shard that failed for good fails its run with the reason; the run can be retried."""
+    shard = RunShard.objects.filter(pk=shard_id).first()
+    if shard is None:
+        return
+    RunShard.objects.filter(pk=shard_id).exclude(status=RunShard.Status.DONE).update(
+        status=RunShard.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+    where = f"Part {shard.shard + 1} of rerun {shard.rerun + 1}"
+    message = f"{where} failed after {shard.attempts} attempt(s): {error[:500]}"
+    SimulationRun.objects.filter(pk=shard.run_id, status__in=SimulationRun.ACTIVE).update(
+        status=Status.FAILED, error=message, finished_at=timezone.now()
+    )
+
+
+def _finalize_if_complete(run_id: int) -> None:
+    run = SimulationRun.objects.filter(pk=run_id).only("status", "shards_total").first()
+    if run is None or run.status not in SimulationRun.ACTIVE:
+        return
+    done = RunShard.objects.filter(run_id=run_id, status=RunShard.Status.DONE).count()
+    if done == run.shards_total:
+        run_finalize(run_id=run_id)
+
+
+def run_finalize(*, run_id: int) -> bool:
+    """Merge each rerun's shards, summarise the reruns and write the result tables; once per run."""
+    from simulator.reruns import summarise_reruns
+    from simulator.world import ShardResult, merge_shards
+
+    with transaction.atomic():
+        run = SimulationRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status not in SimulationRun.ACTIVE:
+            return False
+        shards = list(
+            run.shards.filter(status=RunShard.Status.DONE)
+            .order_by("rerun", "shard")
+            .values_list("rerun", "result")
+        )
+        if len(shards) != run.shards_total:
+            return False
+        by_rerun: dict[int, list] = {}
+        for rerun, result in shards:
+            by_rerun.setdefault(rerun, []).append(ShardResult.from_dict(result))
+        reruns = [merge_shards(by_rerun[r]) for r in sorted(by_rerun)]
+        summary = summarise_reruns(reruns)
+        report_store(run=run, summary=summary, reruns=reruns)
+        run.status = Status.DONE
+        run.finished_at = timezone.now()
+        run.users_simulated = run.users_total
+        run.shards_done = run.shards_total
+        run.save(update_fields=["status", "finished_at", "users_simulated", "shards_done"])
+    return True
+
+
+def run_progress(run: SimulationRun) -> dict:
+    """What the progress bar shows: shards done, users simulated (with the running shards' share),
+    elapsed time and an estimate of the time left."""
+    partial_users = 0.0
+    if run.status == Status.RUNNING:
+        running = run.shards.filter(status=RunShard.Status.RUNNING).aggregate(
+            users=Sum(F("progress") * F("users"))
+        )
+        partial_users = running["users"] or 0.0
+    simulated = min(run.users_total, run.users_simulated + int(partial_users))
+    fraction = simulated / run.users_total if run.users_total else 0.0
+    if run.status == Status.DONE:
+        fraction, simulated = 1.0, run.users_total
+    end = run.finished_at or timezone.now()
+    elapsed = (end - run.started_at).total_seconds() if run.started_at else 0.0
+    eta = elapsed * (1 - fraction) / fraction if run.status == Status.RUNNING and fraction > 0.01 else None
+    return {
+        "fraction": fraction,
+        "percent": round(fraction * 100),
+        "simulated": simulated,
+        "elapsed_s": elapsed,
+        "eta_s": eta,
+    }
+
+
+def run_delete(*, run: SimulationRun) -> None:
+    if run.is_active:
+        raise InvalidInput("Cancel the run before deleting it.")
+    run.delete()

@@ -1,0 +1,1 @@
+"""The command line's subcommands (see simulator/__main__.py)."""

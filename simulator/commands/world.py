@@ -1,0 +1,181 @@
+"""`python -m simulator world`: a draft on a simulated audience over a week; the horizon table."""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from simulator.audiences import CHOICES, AudienceSpec, parse_follower_csv
+from simulator.reruns import summarise_reruns
+from simulator.strategies import SCHEDULES, audience_utc_offset, schedule
+from simulator.types import Item
+from simulator.world import HORIZON_HOURS, HORIZONS, PostSpec, WorldConfig, run_world
+
+HELP = "run a draft past a simulated audience for up to a week; print reactions per horizon with intervals"
+TABLE_METRICS = (
+    "impressions", "views", "unique_viewers", "avg_watch_s", "completion_rate",
+    "likes", "comments", "shares", "follows", "unfollows", "show_less",
+)  # fmt: skip
+SAMPLE_DRAFT = Item(
+    id="sample-draft",
+    creator_id="me",
+    kind="video",
+    duration_s=34.0,
+    caption="Three 10-minute dinners for busy weeknights",
+    hashtags=["dinner", "easyrecipes", "mealprep"],
+    topics={"food": 0.7, "family": 0.3},
+    description="A cook plates three quick dinners in a home kitchen, with the steps on screen.",
+)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--audience", choices=("general", "slice", "followers"), default="general")
+    p.add_argument("--size", type=_positive_int, default=10_000, help="simulated users (default 10000)")
+    p.add_argument("--horizon", choices=HORIZONS, default="1w", help="how long each post is followed")
+    p.add_argument("--runs", type=_positive_int, default=5, help="reruns with different seeds (default 5)")
+    p.add_argument(
+        "--draft", type=Path, help="a JSON file of a simulator.types.Item (a sample draft if none)"
+    )
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--at", type=float, default=18.0, help="hour of the first post after Monday 00:00 UTC")
+    p.add_argument("--schedule", choices=sorted(SCHEDULES), help="post the draft on a schedule over the week")
+    p.add_argument("--shards", type=_positive_int, default=1, help="simulate the users in this many shards")
+    p.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2",
+        help=f"slice filter, repeatable; names: {', '.join(CHOICES)}",
+    )
+    p.add_argument("--niche", help="followers from a profile: the creator's niche (a topic)")
+    p.add_argument("--follower-count", type=_positive_int, help="followers from a profile: how many")
+    p.add_argument(
+        "--followers-csv", type=Path, help="followers from a CSV (age_band,gender,country,interests,activity)"
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _audience(args: argparse.Namespace) -> tuple[AudienceSpec | None, str | None]:
+    if args.audience == "general":
+        return AudienceSpec(kind="general", size=args.size), None
+    if args.audience == "slice":
+        filters = {}
+        for text in args.filter:
+            name, _, values = text.partition("=")
+            if not values:
+                return None, f"--filter '{text}' should look like age_band=18-24,25-34"
+            filters[name.strip()] = [v.strip() for v in values.split(",") if v.strip()]
+        return AudienceSpec(kind="slice", size=args.size, filters=filters), None
+    if args.followers_csv:
+        try:
+            text = args.followers_csv.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            return None, f"cannot read {args.followers_csv} as UTF-8 text: {exc}"
+        rows, errors = parse_follower_csv(text, max_rows=1_000_000)
+        if errors:
+            return None, "; ".join(errors[:10]) + (
+                f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
+            )
+        return AudienceSpec(kind="followers", size=args.size, follower_rows=rows), None
+    profile = {"niche": args.niche, "follower_count": args.follower_count}
+    return AudienceSpec(kind="followers", size=args.size, profile=profile), None
+
+
+def _draft(path: Path | None) -> tuple[Item | None, str | None]:
+    if path is None:
+        return SAMPLE_DRAFT, None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        item = Item.from_dict(data)
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, f"cannot read the draft {path}: {exc}"
+    except json.JSONDecodeError as exc:
+        return None, f"the draft {path} is not valid JSON: {exc}"
+    except (TypeError, AttributeError, ValueError) as exc:
+        return (
+            None,
+            f"the draft {path} is not an Item (needs id, creator_id, kind, duration_s, topics): {exc}",
+        )
+    return item, None
+
+
+def run(args: argparse.Namespace) -> int:
+    spec, problem = _audience(args)
+    if problem:
+        return _fail(problem)
+    item, problem = _draft(args.draft)
+    if problem:
+        return _fail(problem)
+    horizon_h = HORIZON_HOURS[HORIZONS.index(args.horizon)]
+    problems = spec.validate()
+    if problems:
+        return _fail("; ".join(problems))
+    if args.schedule:
+        posts = schedule(args.schedule, [item], 168.0, utc_offset_h=audience_utc_offset(spec, args.seed))
+    else:
+        posts = [PostSpec(item=item, at_hours=args.at)]
+    config = WorldConfig(audience=spec, posts=posts, horizon_hours=horizon_h, seed=args.seed)
+    problems = config.validate()
+    if problems:
+        return _fail("; ".join(problems))
+    started = time.perf_counter()
+    reruns = [run_world(config, rerun=r, shard_count=args.shards) for r in range(args.runs)]
+    seconds = time.perf_counter() - started
+    summary = summarise_reruns(reruns)
+    shown = [h for h, hours in zip(HORIZONS, HORIZON_HOURS, strict=True) if hours <= horizon_h]
+    if args.json:
+        out = {
+            "config": config.to_dict(),
+            "runs": args.runs,
+            "users": summary.users,
+            "seconds": round(seconds, 2),
+            "horizons": {
+                h: {m: {k: round(v, 4) for k, v in summary.figure(m, h).items()} for m in TABLE_METRICS}
+                for h in shown
+            },
+            "segments": {
+                seg: {h: round(summary.figure("views", h, seg)["mean"], 2) for h in shown}
+                for seg in ("follower:yes", "follower:no")
+            },
+            "totals": summary.totals,
+            "tightening": summary.tightening,
+            "posts": summary.posts,
+            "summary": summary.summary,
+            "samples": summary.samples[:10],
+            "brain_usage": summary.brain_usage,
+        }
+        print(json.dumps(out))
+        return 0
+    print(
+        f"{summary.users:,} simulated users ({spec.kind}), {len(posts)} post(s), {args.runs} run(s), "
+        f"seed {args.seed}: {seconds:.1f} s. Real-scale figures, mean [90% interval]."
+    )
+    width = 26
+    print(f"{'':<16}" + "".join(f"{h:>{width}}" for h in shown))
+    for m in TABLE_METRICS:
+        cells = []
+        for h in shown:
+            f = summary.figure(m, h)
+            fmt = "{:,.2f}" if m in ("avg_watch_s", "completion_rate") else "{:,.0f}"
+            cell = fmt.format(f["mean"]) + (
+                f" [{fmt.format(f['lo'])}-{fmt.format(f['hi'])}]" if args.runs > 1 else ""
+            )
+            cells.append(f"{cell:>{width}}")
+        print(f"{m:<16}" + "".join(cells))
+    print()
+    for line in summary.summary:
+        print(f"- {line}")
+    return 0

@@ -1,0 +1,77 @@
+"""The rule-based instruction parser: free text -> RerankPlan (the LLM parser returns the same type).
+
+Each topic or creator the text names takes the polarity of the nearest cue before it in its clause
+("too much food, more travel instead of gaming": food down, travel up, gaming down); a mention
+with no cue before it counts as wanted.
+"""
+
+import re
+from collections.abc import Iterable
+
+from simulator.catalogue import TOPIC_KEYWORDS
+from simulator.recommenders.plan import RerankPlan
+
+_NEGATIVE = (
+    r"not into|not a fan of|don'?t like|don'?t want|do not want|do not like|no more|too much|too many|"
+    r"instead of|rather than|tired of|sick of|bored of|bored with|fed up with|enough|less|fewer|stop|"
+    r"without|avoid|hide|skip|never|not|no"
+)
+_POSITIVE = r"more|show me|give me|want|like|love|prefer|into|some|only"
+_CUES = re.compile(rf"\b(?:(?P<neg>{_NEGATIVE})|(?P<pos>{_POSITIVE}))\b")
+_DIVERSITY = re.compile(
+    r"\b(different|else|variety|varied|mix|mixed|diverse|other|something new|new stuff)\b"
+)
+_FRESH = re.compile(r"\b(fresh|fresher|newer|newest|latest|recent|today'?s?)\b")
+_RELATED = re.compile(r"\b(related|similar|close to|along the lines|adjacent)\b")
+_SHORTER = re.compile(r"\b(short|shorter|quick|quicker|brief)\b")
+_LONGER = re.compile(r"\b(long|longer|in-depth|deep dive|long-form)\b")
+_CLAUSES = re.compile(r"[,;.!?]|\bbut\b")
+_TOPIC_PATTERNS = {
+    topic: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in (topic, *words)) + r")s?\b")
+    for topic, words in TOPIC_KEYWORDS.items()
+}
+
+
+def topics_in(text: str) -> list[str]:
+    """The taxonomy topics a text names (by topic name or keyword)."""
+    lowered = text.lower()
+    return [t for t, pattern in _TOPIC_PATTERNS.items() if pattern.search(lowered)]
+
+
+def _polarity(clause: str, at: int) -> bool:
+    """True (wanted) unless the nearest cue before position `at` is negative."""
+    cues = [m for m in _CUES.finditer(clause) if m.end() <= at]
+    return not (cues and cues[-1].group("neg"))
+
+
+def parse_instruction(text: str, *, creators: Iterable[str] = ()) -> RerankPlan:
+    """Turn an instruction into a plan. `creators` are names the text may mention (the feed's)."""
+    plan = RerankPlan(instruction=text, source="rules")
+    lowered = text.lower()
+    if _RELATED.search(lowered):
+        plan.related = True
+    if _DIVERSITY.search(lowered):
+        plan.diversity = 0.6
+    if _FRESH.search(lowered):
+        plan.freshness = 0.6
+    if _SHORTER.search(lowered):
+        plan.length = "shorter"
+    elif _LONGER.search(lowered):
+        plan.length = "longer"
+    names = [c for c in dict.fromkeys(creators) if c and c.lower() in lowered]
+    for clause in _CLAUSES.split(lowered):
+        for name in names:
+            at = clause.find(name.lower())
+            if at >= 0:
+                (plan.more_creators if _polarity(clause, at) else plan.less_creators).append(name)
+                clause = clause.replace(name.lower(), " " * len(name))  # a channel's name is not a topic
+        for topic, pattern in _TOPIC_PATTERNS.items():
+            for m in pattern.finditer(clause):
+                (plan.more_topics if _polarity(clause, m.start()) else plan.less_topics).append(topic)
+    plan.less_topics = list(dict.fromkeys(plan.less_topics))
+    plan.more_topics = [t for t in dict.fromkeys(plan.more_topics) if t not in plan.less_topics]
+    plan.less_creators = list(dict.fromkeys(plan.less_creators))
+    plan.more_creators = [c for c in dict.fromkeys(plan.more_creators) if c not in plan.less_creators]
+    if plan.less_topics and not plan.more_topics and not plan.related:
+        plan.diversity = max(plan.diversity, 0.4)  # "less X" alone: fill the gap with variety
+    return plan

@@ -1,0 +1,77 @@
+from recoworld_app.models import SimulationRun
+from tests.app.test_runs_views import make_run
+
+
+def payload(draft, audience, **kw) -> dict:
+    return {
+        "draft_ids": [draft.pk],
+        "audience_id": audience.pk,
+        "population": 300,
+        "horizon_hours": 24,
+        "reruns": 2,
+        "seed": 3,
+    } | kw
+
+
+def test_create_status_and_cancel(alice_api, image_draft, audience):
+    created = alice_api.post("/runs", payload(image_draft, audience), content_type="application/json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["status"] == "queued" and body["shards_total"] == 2 and body["progress"]["percent"] == 0
+    status = alice_api.get(f"/runs/{body['id']}").json()
+    assert status["users_total"] == 600 and status["audience"] == audience.pk
+    cancelled = alice_api.post(f"/runs/{body['id']}/cancel")
+    assert cancelled.json()["status"] == "cancelled"
+    assert alice_api.post(f"/runs/{body['id']}/retry").json()["status"] == "queued"
+    assert [r["id"] for r in alice_api.get("/runs").json()] == [body["id"]]
+
+
+def test_variants(alice_api, image_draft, video_draft, audience):
+    response = alice_api.post(
+        "/runs/variants",
+        payload(image_draft, audience, draft_ids=[image_draft.pk, video_draft.pk]),
+        content_type="application/json",
+    )
+    assert response.status_code == 201 and len({r["seed"] for r in response.json()}) == 1
+
+
+def test_errors_are_json_messages(alice_api, image_draft, audience, settings):
+    settings.RUNS_MAX_ACTIVE = 0
+    quota = alice_api.post("/runs", payload(image_draft, audience), content_type="application/json")
+    assert quota.status_code == 429 and "the limit is 0" in quota.json()["detail"]
+    settings.RUNS_MAX_ACTIVE = 3
+    bad = alice_api.post(
+        "/runs", payload(image_draft, audience, horizon_hours=5), content_type="application/json"
+    )
+    assert bad.status_code == 400 and "Horizon must be one of" in bad.json()["detail"]
+    missing = alice_api.post(
+        "/runs", payload(image_draft, audience, audience_id=999999), content_type="application/json"
+    )
+    assert missing.status_code == 404
+    assert not SimulationRun.objects.exists()
+
+
+def test_results_and_exports_wait_for_the_run(alice_api, alice, image_draft, audience):
+    run = make_run(alice, image_draft, audience)
+    for path in ("results", "export.csv", "report.html"):
+        response = alice_api.get(f"/runs/{run.pk}/{path}")
+        assert response.status_code == 400 and "queued" in response.json()["detail"]
+    compare = alice_api.get(f"/runs/compare?run={run.pk}&run={run.pk}")
+    assert compare.status_code == 400
+
+
+def test_other_creator_and_anonymous_get_404(bob_api, anon_api, alice, image_draft, audience):
+    run = make_run(alice, image_draft, audience)
+    for api in (bob_api, anon_api):
+        for path in ("", "/results", "/export.csv", "/report.html"):
+            assert api.get(f"/runs/{run.pk}{path}").status_code == 404, path
+        for path in ("/cancel", "/retry"):
+            assert api.post(f"/runs/{run.pk}{path}").status_code == 404, path
+        assert api.delete(f"/runs/{run.pk}").status_code == 404
+    assert bob_api.get(f"/runs/compare?run={run.pk}&run={run.pk}").status_code == 404
+    assert (
+        bob_api.post("/runs", payload(image_draft, audience), content_type="application/json").status_code
+        == 404
+    )
+    run.refresh_from_db()
+    assert run.status == "queued" and SimulationRun.objects.count() == 1

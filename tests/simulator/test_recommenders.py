@@ -1,0 +1,148 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from simulator.catalogue import TOPIC_KEYWORDS, build_catalogue, default_index, load_catalogue
+from simulator.preferences import topic_vector
+from simulator.recommenders import (
+    InstructionFollowingRecommender,
+    RankQuery,
+    RerankPlan,
+    TraditionalRecommender,
+    make_recommender,
+)
+from simulator.recommenders.parser import parse_instruction
+
+SHARED_DATA = Path("/work/shared/data")
+CATALOGUE = default_index()
+
+
+def query(**interests) -> RankQuery:
+    return RankQuery(user_id=1, history=topic_vector(interests), now_h=0.0, preferred_s=40.0)
+
+
+def main_topics(ids: list[str]) -> list[str]:
+    return [max(CATALOGUE.by_id(i).topics, key=CATALOGUE.by_id(i).topics.get) for i in ids]
+
+
+def test_the_catalogue_holds_the_real_trending_videos_with_topics_and_lengths():
+    items = load_catalogue()
+    assert len(items) == 2364
+    assert all(it.topics and it.duration_s > 0 and it.engagement.views >= 0 for it in items)
+    assert {"music", "comedy", "news", "food", "sports"} <= {t for it in items for t in it.topics}
+    iphone = next(it for it in items if it.id == "K4wEI5zhHB0")
+    assert iphone.creator_id == "Apple" and "tech" in iphone.topics
+
+
+@pytest.mark.skipif(not SHARED_DATA.exists(), reason="needs ../shared/data (PROVENANCE.md)")
+def test_the_shipped_catalogue_is_what_the_derivation_writes(tmp_path):
+    out = tmp_path / "catalogue.csv.gz"
+    assert build_catalogue(SHARED_DATA, out) == 2364
+    assert [it.to_dict() for it in load_catalogue(out)] == [it.to_dict() for it in load_catalogue()]
+
+
+def test_traditional_ranks_by_history_and_popularity():
+    ids = TraditionalRecommender(CATALOGUE).rank(query(music=1.0), 10)
+    assert len(ids) == 10 and main_topics(ids).count("music") == 10
+    views = [CATALOGUE.by_id(i).engagement.views for i in ids]
+    assert views[0] >= np.median(views)  # popularity breaks ties between equal matches
+
+
+def test_traditional_ignores_instructions():
+    rec = TraditionalRecommender(CATALOGUE)
+    assert rec.plan("Less music, more sports", None) is None
+    assert rec.rank(query(music=1.0), 10, rec.plan("Less music", None)) == rec.rank(query(music=1.0), 10)
+
+
+def test_without_an_instruction_both_recommenders_rank_alike():
+    q = query(food=0.5, travel=0.3, comedy=0.2)
+    assert InstructionFollowingRecommender(CATALOGUE).rank(q, 10) == TraditionalRecommender(CATALOGUE).rank(
+        q, 10
+    )
+
+
+def test_shown_items_are_excluded_and_a_small_catalogue_runs_out():
+    rec = TraditionalRecommender(CATALOGUE.items[:12])
+    first = rec.rank(RankQuery(1, topic_vector({"music": 1.0})), 10)
+    rest = rec.rank(RankQuery(1, topic_vector({"music": 1.0}), exclude=set(first)), 10)
+    assert len(rest) == 2 and not set(rest) & set(first)
+    assert rec.rank(RankQuery(1, topic_vector({"music": 1.0}), exclude=set(first + rest)), 10) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "more", "less"),
+    [
+        ("Too much food, show me something different but related, like travel", ["travel"], ["food"]),
+        ("too much hairstyling, show me something different but related", [], ["beauty"]),
+        ("Less gaming, more fitness", ["fitness"], ["gaming"]),
+        ("show me more travel instead of cooking videos", ["travel"], ["food"]),
+        ("I'm not into politics, give me the latest tech", ["tech"], ["politics"]),
+        ("More music, please", ["music"], []),
+    ],
+)
+def test_the_rule_parser_reads_topics_up_and_down(text, more, less):
+    plan = parse_instruction(text)
+    assert plan.more_topics == more and plan.less_topics == less
+    assert plan.source == "rules" and plan.instruction == text
+
+
+def test_the_rule_parser_reads_creators_variety_freshness_and_length():
+    plan = parse_instruction("Less from Logan Paul Vlogs, please", creators=["Logan Paul Vlogs", "Apple"])
+    assert plan.less_creators == ["Logan Paul Vlogs"] and plan.less_topics == []  # "vlog" is in the name
+    plan = parse_instruction("Something different, the latest stuff, and shorter please")
+    assert plan.diversity > 0 and plan.freshness > 0 and plan.length == "shorter"
+    assert parse_instruction("too much hairstyling, show me something different but related").related
+    assert parse_instruction("ok").empty
+
+
+def test_plans_accumulate_over_turns_and_the_newer_instruction_wins():
+    first = parse_instruction("Less music, more sports")
+    merged = first.merge(parse_instruction("More music again, less news"))
+    assert merged.more_topics == ["sports", "music"] and merged.less_topics == ["news"]
+    assert RerankPlan.from_dict(merged.to_dict()) == merged
+
+
+def test_instruction_following_drops_the_topic_the_user_tired_of():
+    rec = InstructionFollowingRecommender(CATALOGUE)
+    q = query(comedy=0.6, music=0.4)
+    before = main_topics(rec.rank(q, 10))
+    plan = rec.plan("Too much comedy, show me something different but related, like music", None)
+    after = main_topics(rec.rank(q, 10, plan))
+    assert before.count("comedy") >= 5
+    assert after.count("comedy") < before.count("comedy") and after.count("music") >= 3
+
+
+def test_instruction_following_hides_a_creator_and_favours_fresh_and_short_items():
+    rec = InstructionFollowingRecommender(CATALOGUE)
+    q = query(tech=1.0)
+    base = rec.rank(q, 10)
+    creator = CATALOGUE.by_id(base[0]).creator_id
+    hidden = rec.rank(q, 10, rec.plan(f"Less from {creator}", None))
+    assert creator not in {CATALOGUE.by_id(i).creator_id for i in hidden}
+    fresh = rec.rank(q, 10, rec.plan("the latest tech please", None))
+    assert np.mean([CATALOGUE.by_id(i).posted_at_h for i in fresh]) > np.mean(
+        [CATALOGUE.by_id(i).posted_at_h for i in base]
+    )
+    short = rec.rank(q, 10, rec.plan("shorter tech videos", None))
+    assert np.median([CATALOGUE.by_id(i).duration_s for i in short]) < np.median(
+        [CATALOGUE.by_id(i).duration_s for i in base]
+    )
+
+
+def test_a_request_for_variety_spreads_the_list_over_topics():
+    rec = InstructionFollowingRecommender(CATALOGUE)
+    q = query(music=0.8, comedy=0.2)
+    plain = len(set(main_topics(rec.rank(q, 10))))
+    varied = len(set(main_topics(rec.rank(q, 10, rec.plan("show me something different", None)))))
+    assert varied > plain
+
+
+def test_recommenders_are_made_by_name_and_a_bad_name_says_what_exists():
+    assert make_recommender("traditional", CATALOGUE).name == "traditional"
+    with pytest.raises(ValueError, match="instruction_following"):
+        make_recommender("collaborative", CATALOGUE)
+
+
+def test_every_topic_has_keywords_for_the_parser():
+    assert all(TOPIC_KEYWORDS[t] for t in TOPIC_KEYWORDS)
