@@ -7,7 +7,7 @@ Tokens, retries and fallbacks are counted in `usage`; why answers were refused i
 """
 
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 import numpy as np
@@ -128,7 +128,7 @@ class LLMBrain:
         self, prompts: list[ChatPrompt], parsers: list[Callable[[str], T]], rng: np.random.Generator
     ) -> list[T | None]:
         """Valid parsed answers, None where every attempt failed; one engine call per attempt."""
-        seeds = rng.integers(0, 2**31 - 1, size=(self.max_attempts, len(prompts)))
+        seeds = _seeds(rng, self.max_attempts, len(prompts))
         answers: list[T | None] = [None] * len(prompts)
         pending = list(range(len(prompts)))
         self.usage.decisions += len(prompts)
@@ -162,6 +162,16 @@ class LLMBrain:
             return [Generation(text="", error=f"engine failed: {type(exc).__name__}: {exc}") for _ in prompts]
 
 
+def llm_brain_from_env(env: Mapping[str, str], fallback: Brain, **options) -> LLMBrain:
+    """The `llm` brain on this process's engine for the SIM_LLM_* variables (built on first use)."""
+    from simulator.engines import EngineConfig, engine_for
+
+    config = EngineConfig.from_env(env)
+    if not config.engine or not config.model:
+        raise ValueError("the llm brain needs SIM_LLM_ENGINE (vllm or openai) and SIM_LLM_MODEL")
+    return LLMBrain(engine_for(config), fallback, **options)
+
+
 def _reason_kind(message: str, g: Generation) -> str:
     """A short bucket for a refusal, for counting: the message up to its first detail."""
     if g.finish_reason == "length":
@@ -174,3 +184,13 @@ def _strongest_act(reaction: Reaction) -> str:
         if done:
             return verb
     return "watched" if reaction.watch_s > 0 else "skipped"
+
+
+def _seeds(rng, attempts: int, n: int) -> np.ndarray:
+    """(attempts, n) sampling seeds from a batch generator or one generator per decision (`random` only,
+    which every generator the simulator passes has)."""
+    if isinstance(rng, list | tuple):
+        u = np.array([g.random(attempts) for g in rng]).reshape(n, attempts).T
+    else:
+        u = rng.random((attempts, n))
+    return (u * (2**31 - 1)).astype(np.int64)

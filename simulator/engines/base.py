@@ -1,5 +1,6 @@
 """What every engine does: answer a batch of chat prompts with schema-constrained JSON text."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -30,6 +31,24 @@ class EngineConfig:
     # both
     max_tokens: int = 400
     temperature: float = 0.8
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], **overrides: Any) -> "EngineConfig":
+        """From the SIM_LLM_* variables the app's settings read (README "Configuration")."""
+        values: dict[str, Any] = {
+            "engine": env.get("SIM_LLM_ENGINE", ""),
+            "model": env.get("SIM_LLM_MODEL", ""),
+            "dtype": env.get("SIM_LLM_DTYPE", "auto"),
+            "max_model_len": int(env.get("SIM_LLM_MAX_MODEL_LEN", "4096")),
+            "gpu_memory": float(env.get("SIM_LLM_GPU_MEMORY", "0.85")),
+            "max_images": int(env.get("SIM_LLM_MAX_IMAGES", "0")),
+            "base_url": env.get("SIM_LLM_BASE_URL", ""),
+            "api_key": env.get("SIM_LLM_API_KEY", ""),
+            "concurrency": int(env.get("SIM_LLM_CONCURRENCY", "16")),
+            "timeout_s": float(env.get("SIM_LLM_TIMEOUT", "60")),
+        }
+        values.update(overrides)
+        return cls(**values)
 
 
 @dataclass

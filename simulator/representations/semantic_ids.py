@@ -13,7 +13,7 @@ from simulator.preferences import topic_vector
 from simulator.types import Item
 
 
-def _kmeans(x: np.ndarray, k: int, rng: np.random.Generator, iters: int) -> tuple[np.ndarray, np.ndarray]:
+def kmeans(x: np.ndarray, k: int, rng: np.random.Generator, iters: int) -> tuple[np.ndarray, np.ndarray]:
     """Lloyd's algorithm with k-means++ seeding; returns (centroids, assignment)."""
     n = len(x)
     k = min(k, n)
@@ -52,7 +52,7 @@ class SemanticIdCodebook:
         residual = np.asarray(embeddings, np.float64).copy()
         books = []
         for _ in range(levels):
-            centroids, assign = _kmeans(residual, k, rng, iters)
+            centroids, assign = kmeans(residual, k, rng, iters)
             books.append(centroids)
             residual -= centroids[assign]
         return cls(books)

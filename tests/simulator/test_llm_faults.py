@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from simulator.brains.llm import LLMBrain
+from simulator import engines
+from simulator.brains.llm import LLMBrain, llm_brain_from_env
 from simulator.brains.persona import PersonaBrain
 from simulator.engines import EngineConfig
 from simulator.engines.openai_http import OpenAIEngine
@@ -34,7 +35,9 @@ def answer(**changes) -> str:
 
 
 def brain_for(server: ScriptedServer, **config) -> LLMBrain:
-    values = dict(engine="openai", model="m", base_url=server.base_url, timeout_s=2.0, retries=0, backoff_s=0.01)
+    values = dict(
+        engine="openai", model="m", base_url=server.base_url, timeout_s=2.0, retries=0, backoff_s=0.01
+    )
     values.update(config)
     return LLMBrain(OpenAIEngine(EngineConfig(**values)), PersonaBrain(), max_attempts=3)
 
@@ -45,7 +48,10 @@ BAD_ANSWERS = {
     "empty text": ("", "empty answer"),
     "blank reasoning": (answer(reasoning="   "), "reasoning is empty"),
     "wrong enum": (answer(like="yes"), "like must be true or false"),
-    "watch beyond the video": (answer(watch_seconds=400), "watch_seconds must be a whole number from 0 to 34"),
+    "watch beyond the video": (
+        answer(watch_seconds=400),
+        "watch_seconds must be a whole number from 0 to 34",
+    ),
     "negative watch": (answer(watch_seconds=-3), "watch_seconds must be a whole number from 0 to 34"),
     "mood off the scale": (answer(boredom=14), "boredom must be a whole number from 0 to 10"),
     "missing key": (json.dumps({k: v for k, v in GOOD.items() if k != "share"}), "missing share"),
@@ -143,3 +149,17 @@ def test_reflections_fall_back_on_bad_answers_and_keep_good_ones():
                 "more cooking",
             )
     assert brain.refusals["reasons must be a list of one to three texts"] > 0
+
+
+def test_the_brain_is_built_from_the_sim_llm_variables_and_says_what_is_missing():
+    with pytest.raises(ValueError, match="SIM_LLM_ENGINE"):
+        llm_brain_from_env({"SIM_LLM_MODEL": "m"}, PersonaBrain())
+    env = {
+        "SIM_LLM_ENGINE": "openai",
+        "SIM_LLM_MODEL": "m",
+        "SIM_LLM_BASE_URL": "http://h:1/v1",
+        "SIM_LLM_CONCURRENCY": "3",
+    }
+    brain = llm_brain_from_env(env, PersonaBrain())
+    assert brain.engine.config.concurrency == 3 and brain.engine.config.base_url == "http://h:1/v1"
+    engines.release(engine="openai")
