@@ -12,11 +12,11 @@ from typing import Any
 from simulator.taxonomy import TOPICS
 from simulator.types import Mindset
 
-REASONING_MAX = 160
-COMMENT_MAX = 100
-NOTE_MAX = 60
-REASON_MAX = 100
-INSTRUCTION_MAX = 140
+REASONING_MAX = 120
+COMMENT_MAX = 80
+NOTE_MAX = 40
+REASON_MAX = 80
+INSTRUCTION_MAX = 120
 _MOOD = ("satisfaction", "fatigue", "boredom", "curiosity")
 _ACTS = ("click", "like", "share", "follow", "leave")
 

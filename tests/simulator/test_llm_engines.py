@@ -53,6 +53,7 @@ def cpu_engine():
 
 
 @pytest.mark.llm
+@pytest.mark.timeout(1500)
 @requires_cpu_llm
 def test_cpu_engine_answers_a_batch_with_schema_valid_json_and_counts_tokens(cpu_engine):
     before = cpu_engine.stats.prompts
@@ -66,6 +67,7 @@ def test_cpu_engine_answers_a_batch_with_schema_valid_json_and_counts_tokens(cpu
 
 
 @pytest.mark.llm
+@pytest.mark.timeout(1500)
 @requires_cpu_llm
 def test_cpu_engine_serves_the_shared_prefix_from_its_cache(cpu_engine):
     cpu_engine.generate(prompts(2))
@@ -75,6 +77,7 @@ def test_cpu_engine_serves_the_shared_prefix_from_its_cache(cpu_engine):
 
 
 @pytest.mark.llm
+@pytest.mark.timeout(1500)
 @requires_cpu_llm
 def test_cpu_engine_gives_the_same_answer_for_the_same_prompt_and_seed(cpu_engine):
     first = [g.text for g in cpu_engine.generate(prompts(2, seed0=7))]
