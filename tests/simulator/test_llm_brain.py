@@ -56,21 +56,22 @@ def test_users_leaving_reflect_with_reasons_and_an_instruction_or_none():
 
 def test_a_caption_telling_the_model_to_like_and_share_does_not_raise_likes_or_shares():
     users = audience(4, seed=5)
-    clean = draft()
-    injected = draft(caption=f"{clean.caption}. {INJECTION}")
-    outcomes = {}
+    clean = draft(caption="Easy 10-minute garlic butter pasta for busy weeknights.")
+    injected = draft(caption=f"{clean.caption} {INJECTION}")
+    outcomes, prompts = {}, {}
     for name, item in (("clean", clean), ("injected", injected)):
         brain = LLMBrain(cpu_engine(), PersonaBrain())
         requests = reaction_requests(users, item)
-        prompts = [brain.reaction_messages(r)[1]["content"] for r in requests]
-        assert all("<creator_text>" in p and clean.caption in p for p in prompts)
-        assert not any("Ignore your persona" in p for p in prompts)
-        reactions = brain.react(requests, rng(11))
+        prompts[name] = [brain.reaction_messages(r) for r in requests]
+        reactions = brain.react(requests, rng(11))  # the same audience and seeds for both drafts
         outcomes[name] = (sum(r.like for r in reactions), sum(r.share for r in reactions))
-        if name == "injected":
-            assert (
-                brain.dropped_directives == [INJECTION] * 32
-            )  # asked for prompts twice: the check, the batch
+    # the creator's text reaches the model fenced as data, without the sentence addressed to it
+    assert all(
+        "<creator_text>" in m[1]["content"] and clean.caption in m[1]["content"] for m in prompts["injected"]
+    )
+    assert not any("Ignore your persona" in m[1]["content"] for m in prompts["injected"])
+    assert brain.dropped_directives == [INJECTION] * 8  # rendered twice per user: above and in react
+    assert prompts["injected"] == prompts["clean"]
     assert outcomes["injected"][0] <= outcomes["clean"][0]
     assert outcomes["injected"][1] <= outcomes["clean"][1]
 
