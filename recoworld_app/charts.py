@@ -308,11 +308,14 @@ def compare_figure(named_indexes: list[tuple[str, dict]], metric: str, segment: 
     }
 
 
-def differences(base: dict, other: dict, horizon: str, segment: str = "all") -> list[dict]:
-    """Per metric: both runs' means and intervals, and other minus base with an approximate 90% interval.
+def differences(
+    base: dict, other: dict, horizon: str, segment: str = "all", paired: dict[str, tuple] | None = None
+) -> list[dict]:
+    """Per metric: both runs' means and intervals, and other minus base with a 90% interval.
 
-    The interval of the difference combines the two half-widths in quadrature, which assumes the runs'
-    reruns are independent; runs with the same seed share random numbers, so it is conservative there.
+    `paired` gives, per metric, the (mean, lo, hi) of rerun-by-rerun differences, for runs that share a
+    seed and so the same random draws (common random numbers): those intervals are the tight ones.
+    Otherwise the two half-widths combine in quadrature, as for independent runs.
     """
     out = []
     metrics = sorted(
@@ -322,8 +325,13 @@ def differences(base: dict, other: dict, horizon: str, segment: str = "all") -> 
     )
     for metric in metrics:
         a, b = base[(metric, horizon, segment)], other[(metric, horizon, segment)]
-        half = ((a[2] - a[1]) ** 2 + (b[2] - b[1]) ** 2) ** 0.5 / 2
-        diff = b[0] - a[0]
+        if paired and metric in paired:
+            diff, lo, hi = paired[metric]
+        else:
+            half = ((a[2] - a[1]) ** 2 + (b[2] - b[1]) ** 2) ** 0.5 / 2
+            diff = b[0] - a[0]
+            lo, hi = diff - half, diff + half
+        verdict = "higher" if lo > 0 else "lower" if hi < 0 else "no clear difference"
         out.append(
             {
                 "metric": metric,
@@ -331,15 +339,12 @@ def differences(base: dict, other: dict, horizon: str, segment: str = "all") -> 
                 "base": a,
                 "other": b,
                 "diff": diff,
-                "lo": diff - half,
-                "hi": diff + half,
+                "lo": lo,
+                "hi": hi,
                 "relative": diff / a[0] if a[0] else None,
                 "rate": metric in RATE_METRICS,
-                "verdict": "higher"
-                if diff - half > 0
-                else "lower"
-                if diff + half < 0
-                else "no clear difference",
+                "paired": bool(paired and metric in paired),
+                "verdict": verdict,
             }
         )
     return out

@@ -11,6 +11,8 @@ import sys
 COMMANDS: dict[str, str] = {
     "session": "simulator.commands.session",
     "world": "simulator.commands.world",
+    "evaluate": "simulator.commands.evaluate",
+    "fit": "simulator.commands.fit",
 }
 
 

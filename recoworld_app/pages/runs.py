@@ -11,11 +11,10 @@ from recoworld_app.pages.access import object_page
 from recoworld_app.pages.forms import RunForm
 from recoworld_app.services.errors import InvalidInput, ServiceError
 from recoworld_app.services.reports import (
+    comparison,
     export_csv,
     export_html,
     export_json,
-    index_rows,
-    report_rows,
     run_results,
 )
 from recoworld_app.services.runs import (
@@ -192,20 +191,15 @@ def run_compare(request):
     pending = [r for r in ordered if r.status != SimulationRun.Status.DONE]
     context["pending"] = pending
     if context["enough"] and not pending:
-        indexes = [(r, index_rows(report_rows(r))) for r in ordered]
-        horizons = charts.horizons_in(indexes[0][1])
-        horizon = request.GET.get("horizon") or (horizons[-1] if horizons else "")
-        base_run, base = indexes[0]
+        result = comparison(ordered, request.GET.get("horizon"))
+        named = [(f"#{r.pk} {r.name}", index) for r, index in zip(ordered, result["indexes"], strict=True)]
         context.update(
-            horizon=horizon,
-            horizon_words=charts.HORIZON_WORDS.get(horizon, horizon),
-            horizons=horizons,
-            figures=[
-                (m, charts.compare_figure([(f"#{r.pk} {r.name}", ix) for r, ix in indexes], m))
-                for m in COMPARE_METRICS
-            ],
-            base=base_run,
-            differences=[(r, charts.differences(base, ix, horizon)) for r, ix in indexes[1:]],
+            horizon=result["horizon"],
+            horizon_words=charts.HORIZON_WORDS.get(result["horizon"], result["horizon"]),
+            horizons=result["horizons"],
+            figures=[(m, charts.compare_figure(named, m)) for m in COMPARE_METRICS],
+            base=ordered[0],
+            differences=result["differences"],
         )
     response = render(request, "runs/compare.html", context)
     if request.htmx and not pending:

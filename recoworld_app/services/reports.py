@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ KPI_METRICS = ("views", "likes", "comments", "shares", "follows", "avg_watch_s",
 SAMPLES_KEPT = 60
 MIN_SEGMENT_USERS = 30  # fewer simulated users than this make a segment's figure mostly noise
 TOP_SEGMENTS = 8
+SEGMENT_METRICS = ("views", "completion_rate")  # charted by segment on the results page
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|")
 
 
@@ -32,6 +34,35 @@ def report_rows(run: SimulationRun) -> list[tuple]:
 
 def index_rows(rows: list[tuple]) -> dict:
     return {(m, h, s): (mean, lo, hi) for m, h, s, mean, lo, hi in rows}
+
+
+def comparison(runs: list[SimulationRun], horizon: str | None = None) -> dict:
+    """Each run against the first: per metric the difference and its 90% interval, paired rerun by rerun
+    when the two runs share seed and rerun count (their draws then match), independent otherwise."""
+    from simulator.reruns import interval
+
+    indexes = [index_rows(report_rows(run)) for run in runs]
+    horizons = charts.horizons_in(indexes[0])
+    horizon = horizon if horizon in horizons else (horizons[-1] if horizons else "")
+    values: dict[tuple[int, str], list[float]] = {
+        (run_id, metric): vals
+        for run_id, metric, vals in RunMetric.objects.filter(
+            run__in=runs, horizon=horizon, segment="all"
+        ).values_list("run_id", "metric", "values")
+    }
+    base = runs[0]
+    out = []
+    for run, index in zip(runs[1:], indexes[1:], strict=True):
+        paired = None
+        if run.seed == base.seed and run.reruns == base.reruns > 1:
+            paired = {}
+            for (run_id, metric), vals in values.items():
+                base_vals = values.get((base.pk, metric))
+                if run_id == run.pk and base_vals and len(base_vals) == len(vals):
+                    mean, lo, hi, _ = interval(np.subtract(vals, base_vals))
+                    paired[metric] = (float(mean), float(lo), float(hi))
+        out.append((run, charts.differences(indexes[0], index, horizon, paired=paired)))
+    return {"horizon": horizon, "horizons": horizons, "indexes": indexes, "differences": out}
 
 
 def kpis(index: dict, horizon: str) -> list[dict]:
@@ -73,19 +104,30 @@ def _compact(value: float) -> str:
     return compact(value)
 
 
+def last_horizon(run: SimulationRun) -> str:
+    return [h for h in charts.HORIZON_ORDER if charts.HORIZON_HOURS[h] <= run.horizon_hours][-1]
+
+
 def run_results(run: SimulationRun) -> dict:
-    """Everything a results page shows, from three small queries: aggregates, report, samples."""
-    rows = report_rows(run)
+    """Everything a results page shows, from three small queries: aggregates, report, samples.
+
+    Of the aggregates it reads the "all" rows and, at the last horizon, the two metrics charted by
+    segment: a few hundred rows whatever the audience.
+    """
+    rows = list(
+        RunMetric.objects.filter(run=run)
+        .filter(Q(segment="all") | Q(horizon=last_horizon(run), metric__in=SEGMENT_METRICS))
+        .values_list("metric", "horizon", "segment", "mean", "lo", "hi")
+    )
     index = index_rows(rows)
     report = RunReport.objects.filter(run=run).first()
     horizons = charts.horizons_in(index)
     last = horizons[-1] if horizons else None
-    segment_metric = "views"
     figures = charts.over_time_figures(index)
     extra = (report.extra or {}) if report else {}
     shown = shown_segments(extra["segment_users"]) if "segment_users" in extra else None
-    segments = charts.segments_figure(index, segment_metric, last, shown) if last else None
-    completion = charts.segments_figure(index, "completion_rate", last, shown) if last else None
+    segments = charts.segments_figure(index, SEGMENT_METRICS[0], last, shown) if last else None
+    completion = charts.segments_figure(index, SEGMENT_METRICS[1], last, shown) if last else None
     return {
         "index": index,
         "horizons": horizons,

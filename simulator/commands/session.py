@@ -63,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         problems = config.validate() + weight_problems(weights)
         if not 0 <= args.hour < 24:
             problems.append("--hour must be in [0, 24)")
+        if args.compare and args.mode == "human":
+            problems.append("--compare plays simulated users: it cannot be combined with --mode human")
         if problems:
             raise ValueError("; ".join(problems))
     except ValueError as exc:  # json.JSONDecodeError is one too

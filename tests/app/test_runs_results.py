@@ -179,3 +179,20 @@ def test_strategy_and_times_together_are_refused(alice_client, video_draft, audi
         reverse("run_new"), run_form([video_draft.pk], audience, strategy="daily-18h", at_hours="0")
     )
     assert response.status_code == 400 and "not both" in response.content.decode()
+
+
+def test_variants_with_the_same_seed_are_compared_rerun_by_rerun(
+    alice_api, alice, video_draft, image_draft, audience
+):
+    a = simulate(alice, [video_draft], audience, reruns=3, seed=21)
+    b = simulate(alice, [image_draft], audience, reruns=3, seed=21)
+    body = alice_api.get(f"/runs/compare?run={a.pk}&run={b.pk}&horizon=24h").json()
+    views = next(d for d in body["comparisons"][0]["differences"] if d["metric"] == "views")
+    va = RunMetric.objects.get(run=a, metric="views", horizon="24h", segment="all").values
+    vb = RunMetric.objects.get(run=b, metric="views", horizon="24h", segment="all").values
+    diffs = [y - x for x, y in zip(va, vb, strict=True)]
+    assert views["paired"] is True and views["diff"] == pytest.approx(sum(diffs) / 3)
+    assert views["lo"] <= views["diff"] <= views["hi"]
+    other_seed = simulate(alice, [image_draft], audience, reruns=3, seed=22)
+    body = alice_api.get(f"/runs/compare?run={a.pk}&run={other_seed.pk}").json()
+    assert not any(d["paired"] for d in body["comparisons"][0]["differences"])

@@ -62,6 +62,8 @@ def test_bad_arguments_get_a_clear_message():
     assert result.returncode == 2 and result.stderr.startswith("error:")
     result = simulator("session", "--weights", '{"likes": "two"}')
     assert result.returncode == 2 and "must be numbers" in result.stderr
+    result = simulator("session", "--compare", "--mode", "human")
+    assert result.returncode == 2 and "cannot be combined" in result.stderr
     result = simulator("session", "--recommender", "magic")
     assert result.returncode == 2 and "invalid choice" in result.stderr
 

@@ -1,0 +1,134 @@
+"""`python -m simulator evaluate {taste,curves,engagement,reorder}`: the simulator against real data."""
+
+import argparse
+import json
+import sys
+
+from simulator.datasets import DatasetMissing, parse_id_range
+from simulator.datasets.cascades import TWITTER15_FILE
+
+
+def _ratios(text: str) -> list[int]:
+    try:
+        ratios = [int(r) for r in text.split(",") if r.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a list of whole numbers like 1,2,3,9") from None
+    if not ratios or any(not 1 <= r <= 9 for r in ratios):
+        raise argparse.ArgumentTypeError("ratios must be whole numbers from 1 to 9")
+    return ratios
+
+
+def _users(text: str) -> list[int]:
+    try:
+        return parse_id_range(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+HELP = "the simulator against real data and published yardsticks (taste, curves, engagement, reorder)"
+
+
+def add_arguments(evaluate: argparse.ArgumentParser) -> None:
+    protocols = evaluate.add_subparsers(dest="protocol", required=True, metavar="protocol")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--brain", default="persona", help="persona (default) or llm")
+        p.add_argument("--seed", type=int, default=0)
+        p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    taste = protocols.add_parser("taste", help="Agent4Rec taste discrimination on MovieLens 100k")
+    taste.add_argument("--dataset", default="ml-100k", choices=["ml-100k"])
+    taste.add_argument("--users", type=_users, default=_users("601-943"), help="e.g. 601-943")
+    taste.add_argument("--ratios", type=_ratios, default=[1, 2, 3, 9], help="e.g. 1,2,3,9")
+    common(taste)
+
+    curves = protocols.add_parser("curves", help="simulated reaction curves against real cascades")
+    curves.add_argument("--cascades", default=str(TWITTER15_FILE), help="CSV shaped like twitter15's")
+    curves.add_argument("--sample", type=int, default=40, help="cascades simulated, spread over sizes")
+    curves.add_argument("--runs", type=int, default=10, help="reruns for the 24 h coefficient of variation")
+    common(curves)
+
+    engagement = protocols.add_parser("engagement", help="like/view, comment/view, watch time vs length")
+    engagement.add_argument("--population", type=int, default=5000)
+    engagement.add_argument("--videos", type=int, default=400)
+    engagement.add_argument("--per-video", type=int, default=8000)
+    engagement.add_argument("--min-views", type=int, default=200, help="videos with fewer views are left out")
+    common(engagement)
+
+    reorder = protocols.add_parser("reorder", help="re-ordering: Recall@N, NDCG@N of initial vs final lists")
+    reorder.add_argument("--dataset", default="ml-100k", choices=["ml-100k"])
+    reorder.add_argument("--users", type=_users, default=_users("601-943"))
+    reorder.add_argument("--ratio", type=int, default=9, help="never-rated films per held-out liked film")
+    common(reorder)
+
+
+def _brain(name: str):
+    """The brain for protocols that ask it object by object (the LLM); None for persona."""
+    if name == "persona":
+        return None
+    if name != "llm":
+        raise ValueError(f"unknown brain {name!r}: persona or llm")
+    from simulator.evaluation.llm import llm_brain_from_env
+
+    return llm_brain_from_env()
+
+
+def run(args: argparse.Namespace) -> int:
+    from simulator.evaluation import report
+
+    try:
+        result = _evaluate(args)
+    except (DatasetMissing, LookupError, ValueError, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result["command"] = "python -m simulator " + " ".join(sys.argv[1:]) if sys.argv else ""
+    print(json.dumps(result, indent=1) if args.json else report.text(result))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> dict:
+    from simulator.fitting.params_file import read_fit
+
+    if args.protocol == "taste":
+        from simulator.datasets.movielens import load_movielens
+        from simulator.evaluation.taste import evaluate_taste
+
+        return evaluate_taste(
+            load_movielens(),
+            args.users,
+            args.ratios,
+            brain=args.brain,
+            taste_fit=read_fit()["taste_ml100k"],
+            seed=args.seed,
+            llm_brain=_brain(args.brain),
+        )
+    if args.protocol == "curves":
+        from simulator.evaluation.curves import evaluate_curves
+
+        return evaluate_curves(
+            args.cascades, sample=args.sample, runs=args.runs, brain=args.brain, seed=args.seed
+        )
+    if args.protocol == "engagement":
+        from simulator.evaluation.engagement import evaluate_engagement
+
+        return evaluate_engagement(
+            users=args.population,
+            videos=args.videos,
+            per_video=args.per_video,
+            seed=args.seed,
+            min_views=args.min_views,
+            brain=args.brain,
+            reading_brain=_brain(args.brain),
+        )
+    from simulator.datasets.movielens import load_movielens
+    from simulator.evaluation.reorder import evaluate_reorder
+
+    return evaluate_reorder(
+        load_movielens(),
+        args.users,
+        ratio=args.ratio,
+        brain=args.brain,
+        taste_fit=read_fit()["taste_ml100k"],
+        seed=args.seed,
+        llm_brain=_brain(args.brain),
+    )

@@ -1,0 +1,219 @@
+"""Fidelity results as plain text (the commands without --json) and as docs/fidelity.md.
+
+    python -m simulator.evaluation.report RESULTS_DIR OUT.md
+
+RESULTS_DIR holds the JSON of `python -m simulator evaluate ... --json` as taste.json, curves.json,
+engagement.json and reorder.json (those present are reported).
+"""
+
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+METRICS = ("accuracy", "precision", "recall", "f1")
+
+
+def _taste_rows(result: dict) -> list[str]:
+    brains = [
+        b for b in ("persona", "persona_sampled", "llm") if any(b in r for r in result["ratios"].values())
+    ]
+    rows = ["| ratio | answerer | " + " | ".join(METRICS) + " |", "|---|---|" + "---|" * len(METRICS)]
+    for ratio, row in result["ratios"].items():
+        for who in (*brains, "random", "popularity"):
+            if who in row:
+                rows.append(
+                    f"| 1:{ratio} | {who} | " + " | ".join(f"{row[who][m]:.3f}" for m in METRICS) + " |"
+                )
+    return rows
+
+
+def _curves_rows(result: dict) -> list[str]:
+    rows = ["| horizon | simulated median (IQR) | real median (IQR) | difference |", "|---|---|---|---|"]
+    for name, h in result["horizons"].items():
+        s, r = h["simulated"], h["real"]
+        rows.append(
+            f"| {name} | {s['median']:.3f} ({s['q25']:.3f}-{s['q75']:.3f}) "
+            f"| {r['median']:.3f} ({r['q25']:.3f}-{r['q75']:.3f}) | {h['difference']:+.3f} |"
+        )
+    n = result["nrmse"]
+    cv = result["rerun_cv_24h_views"]
+    rows += [
+        "",
+        f"NRMSE of the median curves: {n['median_curves']:.3f}; "
+        f"per cascade, median {n['per_cascade']['median']:.3f} "
+        f"(IQR {n['per_cascade']['q25']:.3f}-{n['per_cascade']['q75']:.3f}).",
+        f"Rerun-to-rerun coefficient of variation of 24 h views: {cv['cv']} ({cv['runs']} reruns, "
+        f"{cv['audience']:,} users, mean {cv['mean_24h_views']} views).",
+    ]
+    return rows
+
+
+def _q(q: dict, digits: int = 4) -> str:
+    return f"{q['median']:.{digits}f} ({q['q25']:.{digits}f}-{q['q75']:.{digits}f})"
+
+
+def _engagement_rows(result: dict) -> list[str]:
+    w = result["watch_ratio"]
+    rows = [
+        "| figure | simulated median (IQR) | real median (IQR) | real source |",
+        "|---|---|---|---|",
+        f"| like/view per video | {_q(result['like_per_view']['simulated'])} "
+        f"| {_q(result['like_per_view']['youtube'])} | YouTube trending US 2017 |",
+        f"| comment/view per video | {_q(result['comment_per_view']['simulated'])} "
+        f"| {_q(result['comment_per_view']['youtube'])} | YouTube trending US 2017 |",
+        f"| watch time / length | {_q(w['simulated'], 3)} | {_q(w['kuairand'], 3)} "
+        f"| KuaiRand sample, {w['kuairand']['n']} clicked plays |",
+    ]
+    for band, sim in w["simulated"]["by_length"].items():
+        real = w["kuairand"]["by_length"].get(band, {"n": 0})
+        real_text = f"{_q(real, 3)}, n={real['n']}" if real["n"] else "none"
+        sim_text = _q(sim, 3) if sim["n"] else "none"
+        rows.append(f"| watch / length, {band} | {sim_text} | {real_text} | KuaiRand sample |")
+    rows.append(
+        f"| view rate per impression | {result['view_rate']['simulated']:.3f} "
+        f"| {result['view_rate']['kuairand']:.3f} | KuaiRand sample (is_click) |"
+    )
+    return rows
+
+
+def _reorder_rows(result: dict) -> list[str]:
+    rows = ["| list | " + " | ".join(result["initial"]) + " |", "|---|" + "---|" * len(result["initial"])]
+    for which in ("initial", "final"):
+        rows.append(f"| {which} | " + " | ".join(f"{v:.3f}" for v in result[which].values()) + " |")
+    rows.append("")
+    rows.append(
+        f"{result['users']} users; {result['instructions']} instructions given; "
+        f"{result['users_instructing']} users instructed at least once."
+    )
+    return rows
+
+
+SECTIONS = {
+    "taste": ("Taste discrimination (Agent4Rec protocol, MovieLens 100k)", _taste_rows),
+    "curves": ("Reaction curves against real cascades (Twitter15)", _curves_rows),
+    "engagement": ("Engagement against YouTube and KuaiRand", _engagement_rows),
+    "reorder": ("Re-ordering (RecoWorld protocol, MovieLens 100k)", _reorder_rows),
+}
+_PROTOCOL_KEYS = {
+    "agent4rec-taste": "taste",
+    "cascade-curves": "curves",
+    "engagement": "engagement",
+    "reorder": "reorder",
+}
+
+
+def text(result: dict) -> str:
+    """One protocol's result as a readable table."""
+    key = _PROTOCOL_KEYS[result["protocol"]]
+    title, rows = SECTIONS[key]
+    return "\n".join([title, "", *rows(result)])
+
+
+def headline(results: dict[str, dict]) -> list[str]:
+    """Our figures beside the published ones, where the protocols match."""
+    rows = ["| figure | this simulator | published |", "|---|---|---|"]
+    taste = results.get("taste", {}).get("ratios", {})
+    if "1" in taste and "persona" in taste["1"]:
+        one = taste["1"]
+        rows.append(
+            f"| taste accuracy at 1:1 (persona brain) | {one['persona']['accuracy']:.3f} "
+            f"(popularity {one['popularity']['accuracy']:.3f}, random {one['random']['accuracy']:.3f}) "
+            "| Agent4Rec 0.691; independent rerun 0.60; SimUSER 0.791 |"
+        )
+        rows.append(
+            f"| taste F1 at 1:1 | {one['persona']['f1']:.3f} | Agent4Rec 0.684; independent rerun 0.50 |"
+        )
+    if "9" in taste and "persona" in taste["9"]:
+        rows.append(f"| taste F1 at 1:9 | {taste['9']['persona']['f1']:.3f} | independent rerun 0.22 |")
+    if taste:
+        beats = all(
+            r["persona"]["accuracy"] > r["popularity"]["accuracy"] for r in taste.values() if "persona" in r
+        )
+        rows.append(
+            f"| persona beats popularity on accuracy at every ratio | {'yes' if beats else 'no'} | target |"
+        )
+    curves = results.get("curves")
+    if curves:
+        worst = max(abs(h["difference"]) for h in curves["horizons"].values())
+        rows.append(
+            f"| cascade curves: largest median-share gap over 1 h-2 d | {worst:.3f} | target <= 0.05 |"
+        )
+        rows.append(
+            "| cascade curves: NRMSE (median curves / per-cascade median) "
+            f"| {curves['nrmse']['median_curves']:.3f} "
+            f"/ {curves['nrmse']['per_cascade']['median']:.3f} | OASIS < 0.2 |"
+        )
+        rows.append(f"| rerun-to-rerun CV of 24 h views | {curves['rerun_cv_24h_views']['cv']} | reported |")
+    return rows
+
+
+def markdown(results: dict[str, dict]) -> str:
+    """docs/fidelity.md from the results of the four protocols."""
+    lines = [
+        "# Fidelity: the simulator against real data",
+        "",
+        f"Generated by `make fidelity` on {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}. Every figure "
+        "below comes from the commands shown, run on the data named (simulator/data/PROVENANCE.md; "
+        "MovieLens 100k from the recbole 1.2.1 wheel). The parameters they use were fitted by "
+        "`python -m simulator fit` (MovieLens users 1-600 only; see the `fit` section of "
+        "simulator/data/persona_params.json for the command, date and data checksums).",
+        "",
+        *headline(results),
+    ]
+    for key, (title, rows) in SECTIONS.items():
+        if key not in results:
+            continue
+        result = results[key]
+        lines += ["", f"## {title}", "", f"`{result.get('command', '')}`", "", *rows(result)]
+        if result.get("published"):
+            cited = "; ".join(f"{k}: {_figures(v)}" for k, v in result["published"].items())
+            lines += ["", f"Published: {cited}."]
+    lines += ["", "## How to read this", "", *NOTES]
+    return "\n".join(lines) + "\n"
+
+
+def _figures(values: dict) -> str:
+    return ", ".join(f"{name} {value}" for name, value in values.items())
+
+
+NOTES = [
+    "- Taste: `persona` is the persona brain's most likely answer (it would watch when its P(view) is "
+    "above 1/2); `persona_sampled` is one seeded draw of its decisions. The brain's match input is a "
+    "co-rating match (EASE weights fitted on users 1-600; the film's percentile among the films the "
+    "user has not rated); its slope and the base rate of a yes are fitted on users 1-600 at 1:1, and "
+    "so is the popularity baseline's threshold. The fit never reads users 601-943.",
+    "- The topic-level slope the same fit measures (cosine of liked genres with the film's genres) is "
+    "recorded in the fit section (`topic_view_match`) beside the brain's prior `view_match`; it is not "
+    "applied yet, because the world's and the sessions' behaviour are calibrated on the prior.",
+    "- Curves: the world's freshness kernel is fitted through the world (simulator.curve_fit) on "
+    "reference audiences; this check runs other audiences (followers as many as each cascade, real "
+    "catalogue videos, random posting hours), so it is a held-out check of that fit.",
+    "- Engagement: like and comment rates are calibrated to the YouTube medians; the spread across "
+    "videos is the simulator's own (real videos differ more than simulated ones). KuaiRand's 31 "
+    "clicked plays are a smoke test, not a fit.",
+    "- The LLM brain answers the taste, engagement and re-ordering protocols through the same commands "
+    "(`--brain llm`: the engine from SIM_LLM_ENGINE / SIM_LLM_MODEL, else the CPU model of `make "
+    "llm-cpu`); the world, and so the curves, run the persona brain only. No LLM figures are in "
+    "this table yet.",
+    "- Re-ordering: instructions are about topics, and films differ little by topic, so re-ordering "
+    "after instructions does not raise recall on MovieLens; the figures are reported as measured.",
+]
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    folder, out = Path(argv[0]), Path(argv[1])
+    results = {
+        k: json.loads((folder / f"{k}.json").read_text()) for k in SECTIONS if (folder / f"{k}.json").exists()
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown(results))
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,1 @@
+"""Fitting the simulator to real data: `python -m simulator fit` (issue 7)."""
