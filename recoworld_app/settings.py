@@ -172,6 +172,10 @@ RUNS_MAX_RERUNS = envint("RUNS_MAX_RERUNS", "20")
 RUN_SHARD_USERS = envint("RUN_SHARD_USERS", "100000")
 # How often a running shard writes its progress and checks whether its run was cancelled.
 RUN_PROGRESS_EVERY_S = float(envstr("RUN_PROGRESS_EVERY_S", "1.0"))
+# A running shard whose heartbeat is older than this is taken for dead (its worker was killed) and
+# is queued again; workers look for such shards when they start and every RUN_SWEEP_EVERY_S.
+RUN_SHARD_STALE_S = float(envstr("RUN_SHARD_STALE_S", "120"))
+RUN_SWEEP_EVERY_S = float(envstr("RUN_SWEEP_EVERY_S", "30"))
 
 # Celery: a broker that needs no server by default (kombu's filesystem transport), Redis or
 # RabbitMQ by URL in production. No result backend: a run's rows carry its state.

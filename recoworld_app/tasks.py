@@ -1,8 +1,13 @@
 """Thin Celery tasks: take ids, call a service."""
 
 import logging
+import threading
+import time
 
 from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
+from django.db import connection
 
 from recoworld_app.services.runs import (
     SHARD_ATTEMPTS,
@@ -11,6 +16,7 @@ from recoworld_app.services.runs import (
     shard_fail,
     shard_retry_later,
     shard_stopped,
+    shards_recover,
 )
 from recoworld_app.services.system import worker_ping_answer
 
@@ -52,3 +58,24 @@ def simulate_shard_gpu(self, shard_id: int) -> None:
 
 def shard_task(brain: str):
     return simulate_shard_gpu if brain == "llm" else simulate_shard
+
+
+@worker_ready.connect
+def _start_shard_sweeper(sender=None, **kwargs) -> None:
+    """A worker that starts picks up what a killed one left: at once, then every RUN_SWEEP_EVERY_S."""
+    threading.Thread(target=_sweep_forever, name="shard-sweeper", daemon=True).start()
+
+
+def _sweep_forever() -> None:
+    include_pending = True  # only at start: later, a pending shard is most likely just waiting its turn
+    while True:
+        try:
+            sent = shards_recover(include_pending=include_pending)
+            if sent:
+                log.warning("queued %d shard(s) again that a stopped worker had left", sent)
+        except Exception:  # the database or broker may be down for a while; the next sweep tries again
+            log.exception("shard sweep failed")
+        finally:
+            connection.close()  # hold no connection while asleep (nor across a pool fork)
+        include_pending = False
+        time.sleep(settings.RUN_SWEEP_EVERY_S)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("status/", views.status, name="status"),
+    path("health/", views.health, name="health"),
     path("status/pings/", views.ping_create, name="ping_create"),
     path("status/pings/<int:ping_id>/", views.ping_detail, name="ping_detail"),
     path("drafts/", drafts.draft_list, name="draft_list"),

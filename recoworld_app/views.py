@@ -1,12 +1,14 @@
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 from django_htmx.http import HTMX_STOP_POLLING
 
 from recoworld_app.models import Audience, Draft, SimulationRun, WorkerPing
-from recoworld_app.preflight import problems
+from recoworld_app.pages.access import object_page
+from recoworld_app.preflight import broker_problem, database_problem, problems
 from recoworld_app.services.system import worker_ping_create
 
 
@@ -47,10 +49,19 @@ def ping_create(request):
     return render(request, "status/_ping.html", {"ping": ping})
 
 
-@login_required
+@object_page
 def ping_detail(request, ping_id: int):
     ping = get_object_or_404(WorkerPing, pk=ping_id, created_by=request.user)
     response = render(request, "status/_ping.html", {"ping": ping})
     if ping.answered_at:
         response.status_code = HTMX_STOP_POLLING
     return response
+
+
+def health(request):
+    """For load balancers and operators, without logging in (so without the database): which
+    dependency is down, 503 when any is. The details (hosts, the variable to fix) stay in the
+    preflight command's output and on the logged-in status page."""
+    checks = {"database": database_problem(), "broker": broker_problem()}
+    body = {name: "unreachable" if problem else "ok" for name, problem in checks.items()}
+    return JsonResponse(body, status=503 if any(checks.values()) else 200)

@@ -1,6 +1,7 @@
 """Helpers for tests that need real processes: a Celery worker, polling for an outcome."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -72,8 +73,16 @@ class WorkerProcess:
             env=worker_env(**self.env),
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so that kill_all() takes the pool too
         )
         return self
+
+    def kill_all(self) -> None:
+        """SIGKILL the worker and its pool processes at once, as when its machine or container dies."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=30)
+        self.log.close()
 
     def stop(self, kill: bool = False) -> None:
         if self.proc and self.proc.poll() is None:

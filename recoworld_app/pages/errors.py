@@ -40,8 +40,11 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # Rendered without the request: a 500 may come from a database that is down, and the page
-    # must not need it (no session, no user lookup).
-    return _respond(request, 500, "Server error", SERVER_ERROR, with_user=False)
+    # must not need it (no session, no user lookup). If even that fails, plain text says it.
+    try:
+        return _respond(request, 500, "Server error", SERVER_ERROR, with_user=False)
+    except Exception:
+        return HttpResponse(SERVER_ERROR, content_type="text/plain; charset=utf-8", status=500)
 
 
 def csrf_failure(request, reason=""):

@@ -10,12 +10,13 @@ import math
 import secrets
 import time
 import uuid
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from recoworld_app.models import (
@@ -421,8 +422,42 @@ class ShardProgress:
         if not SimulationRun.objects.filter(pk=self.run_id, status__in=SimulationRun.ACTIVE).exists():
             raise RunStopped()
         RunShard.objects.filter(pk=self.shard_id, status=RunShard.Status.RUNNING).update(
-            progress=max(0.0, min(1.0, float(fraction)))
+            progress=max(0.0, min(1.0, float(fraction))), heartbeat_at=timezone.now()
         )
+
+
+def _claimable(now) -> Q:
+    """A shard a worker may take: pending, or running with a heartbeat so old that its worker died.
+
+    A second delivery of a shard that is alive elsewhere therefore does nothing.
+    """
+    stale = now - timedelta(seconds=settings.RUN_SHARD_STALE_S)
+    return Q(status=RunShard.Status.PENDING) | Q(status=RunShard.Status.RUNNING, heartbeat_at__lt=stale)
+
+
+def shards_recover(*, include_pending: bool) -> int:
+    """Queue again the shards of active runs whose worker died (stale heartbeat); with
+    `include_pending`, also every pending shard, whose message a killed worker may have taken with it
+    (the filesystem broker deletes a message when a worker fetches it). Duplicates are harmless: the
+    claim in shard_execute lets one delivery work and turns the others into no-ops.
+
+    Returns how many messages were sent.
+    """
+    claimable = _claimable(timezone.now())
+    if not include_pending:
+        claimable &= Q(status=RunShard.Status.RUNNING)
+    shards = list(
+        RunShard.objects.filter(claimable, run__status__in=SimulationRun.ACTIVE).values_list(
+            "pk", "task_id", "run__brain"
+        )
+    )
+    from recoworld_app.tasks import shard_task
+
+    for shard_id, task_id, brain in shards:
+        shard_task(brain).apply_async(
+            args=[shard_id], task_id=task_id, retry=True, retry_policy=PUBLISH_RETRY
+        )
+    return len(shards)
 
 
 def shard_execute(*, shard_id: int) -> bool:
@@ -434,10 +469,14 @@ def shard_execute(*, shard_id: int) -> bool:
     from simulator.world import WorldConfig, run_world_shard
 
     now = timezone.now()
-    claimed = (
-        RunShard.objects.filter(pk=shard_id, run__status__in=SimulationRun.ACTIVE)
-        .exclude(status=RunShard.Status.DONE)
-        .update(status=RunShard.Status.RUNNING, attempts=F("attempts") + 1, started_at=now, progress=0.0)
+    claimed = RunShard.objects.filter(
+        _claimable(now), pk=shard_id, run__status__in=SimulationRun.ACTIVE
+    ).update(
+        status=RunShard.Status.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0.0,
     )
     shard = RunShard.objects.select_related("run").filter(pk=shard_id).first()
     if shard is None:

@@ -40,7 +40,9 @@ def pytest_collection_modifyitems(items):
 def playwright_driver():
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: `make browsers` installs Debian's chromium for these tests")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=30_000)  # a busy CI machine renders slower than a laptop
 
     with sync_playwright() as driver:
         yield driver

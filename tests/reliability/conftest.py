@@ -5,7 +5,16 @@ import threading
 
 import pytest
 
-from tests.app.conftest import alice_api, anon_api, bob_api, bob_client, media_root  # noqa: F401
+from tests.app.conftest import (  # noqa: F401
+    alice_api,
+    anon_api,
+    audience,
+    bob_api,
+    bob_client,
+    image_draft,
+    media_root,
+    video_draft,
+)
 
 
 @pytest.fixture

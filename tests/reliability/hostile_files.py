@@ -3,6 +3,7 @@
 import io
 import struct
 import zlib
+from functools import cache
 
 from PIL import Image
 
@@ -38,6 +39,7 @@ def image(*, fmt: str = "PNG", size=(64, 48), colour=(200, 80, 40)) -> bytes:
     return buffer.getvalue()
 
 
+@cache  # a few seconds to make; every front door uploads the same bytes
 def animated(*, fmt: str, frames: int, size=(4, 4)) -> bytes:
     """An animation of `frames` frames (GIF, PNG as APNG, or WebP)."""
     images = [Image.new("RGB", size, (i % 256, (i * 7) % 256, 0)) for i in range(frames)]
