@@ -61,7 +61,12 @@ class Screens:
     def shot(self, step: str) -> Path:
         self.count += 1
         path = self.folder / f"{self.count:02d}-{step}.png"
+        # A full-page capture leaves a scrolled page's script-side scroll offset at its maximum while the
+        # compositor keeps the old one; the next mousedown snaps back to the old offset, the element moves
+        # out from under the pointer and the click lands on its parent. Scrolling back re-syncs the two.
+        scroll = self.page.evaluate("() => [window.scrollX, window.scrollY]")
         self.page.screenshot(path=str(path), full_page=True)
+        self.page.evaluate("([x, y]) => window.scrollTo(x, y)", scroll)
         return path
 
 

@@ -73,9 +73,7 @@ def test_creator_uploads_runs_watches_compares_and_exports(
     page.fill("#id_reruns", "4")
     page.fill("#id_seed", "4242")
     screens.shot("05-run-filled")
-    # Enter in a text field submits, as a creator would. A mouse click on the button here lands on the
-    # form instead (the button moves as the click begins; seen in headless Chromium, not diagnosed).
-    page.press("#id_name", "Enter")
+    page.click("button[type=submit]:has-text('Start the simulation')")
     expect(page.locator("h1")).to_have_text("Compare runs")
     screens.shot("06-compare-waiting")
     first, second = SimulationRun.objects.order_by("pk")
