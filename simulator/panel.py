@@ -23,45 +23,77 @@ from simulator.serial import JsonRecord
 from simulator.taxonomy import AGE_BANDS
 from simulator.types import Persona, Reaction, Reflection
 
-RATES = ("like", "comment", "share", "follow")
+RATES = ("like", "comment", "share", "follow")  # acts, calibrated per view
 _BEHAVIOUR = {"like": "like_rate", "comment": "comment_rate", "share": "share_rate", "follow": "follow_rate"}
-FACTOR_RANGE = (0.25, 4.0)  # a panel may move a propensity by at most this much
+FACTOR_RANGE = (0.25, 4.0)  # a panel may move a propensity (or the odds of viewing) by at most this much
 
 
-def _features(personas: list[Persona]) -> np.ndarray:
-    interests = np.stack([topic_vector(p.interests) for p in personas])
-    age = np.array([AGE_BANDS.index(p.demographics.age_band) / (len(AGE_BANDS) - 1) for p in personas])
+def archetype_features(interests: np.ndarray, age: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    """What archetypes are clustered on: interests (N, topics), age band codes (N,) and the like,
+    share and comment propensities (N, 3), the rates standardised on a log scale and weighted down so
+    that taste dominates."""
+    age = np.asarray(age, dtype=np.float64) / (len(AGE_BANDS) - 1)
+    logs = np.log10(np.asarray(rates, dtype=np.float64) + 1e-4)
+    scaled = (logs - logs.mean(0)) / (logs.std(0) + 1e-9) * 0.2
+    return np.column_stack([np.asarray(interests, dtype=np.float64), age, scaled])
+
+
+def persona_features(personas: list[Persona]) -> np.ndarray:
     b = [p.behaviour for p in personas]
-    rates = np.log10(np.array([[x.like_rate, x.share_rate, x.comment_rate] for x in b]) + 1e-4)
-    return np.column_stack([interests, age, (rates - rates.mean(0)) / (rates.std(0) + 1e-9) * 0.2])
+    return archetype_features(
+        np.stack([topic_vector(p.interests) for p in personas]),
+        np.array([AGE_BANDS.index(p.demographics.age_band) for p in personas]),
+        np.array([[x.like_rate, x.share_rate, x.comment_rate] for x in b]),
+    )
+
+
+def nearest(features: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """The archetype (index of the nearest centroid) of every row."""
+    d = (features**2).sum(1)[:, None] - 2.0 * features @ centroids.T + (centroids**2).sum(1)[None, :]
+    return d.argmin(1)
 
 
 @dataclass
 class Calibration(JsonRecord):
-    """Per archetype: multipliers of the persona propensities and of the watch-ratio habit."""
+    """Per archetype: multipliers of the persona propensities per view, of the watch-ratio habit, and
+    of the odds of viewing at all ("view")."""
 
     factors: dict[str, dict[str, float]] = field(default_factory=dict)  # archetype -> rate -> factor
     panel_rates: dict[str, dict[str, float]] = field(default_factory=dict)  # what the LLM panel did
     persona_rates: dict[str, dict[str, float]] = field(default_factory=dict)  # what the persona brain expects
+    decisions: dict[str, int] = field(default_factory=dict)  # LLM decisions behind each archetype's factors
 
 
 class Panel:
-    def __init__(self, personas: list[Persona], size: int, rng: np.random.Generator, *, archetypes: int = 0):
-        if not 1 <= size <= len(personas):
-            raise ValueError(f"panel size must be from 1 to the audience size ({len(personas)}), got {size}")
-        self.personas = personas
+    """A panel drawn from an audience's archetypes; `features` has one row per user of `ids`."""
+
+    def __init__(
+        self, features: np.ndarray, ids, size: int, rng: np.random.Generator, *, archetypes: int = 0
+    ):
+        n = len(features)
+        if not 1 <= size <= n:
+            raise ValueError(f"panel size must be from 1 to the audience size ({n}), got {size}")
         k = archetypes or max(1, min(size // 25, 12))
-        _, self.archetype_of = kmeans(_features(personas), k, rng, iters=30)
-        counts = np.bincount(self.archetype_of, minlength=k)
+        self.centroids, _ = kmeans(features, k, rng, iters=30)
+        self.archetype_of = nearest(features, self.centroids)
+        counts = np.bincount(self.archetype_of, minlength=len(self.centroids))
         # proportional allocation, at least one member per non-empty archetype
         quota = np.maximum(np.round(size * counts / counts.sum()).astype(int), (counts > 0).astype(int))
-        members: list[int] = []
-        for a in range(k):
+        rows: list[int] = []
+        for a in range(len(self.centroids)):
             idx = np.flatnonzero(self.archetype_of == a)
-            members += rng.choice(idx, size=min(quota[a], len(idx)), replace=False).tolist()
-        self.members = {personas[i].id for i in members}
-        self.index = {p.id: i for i, p in enumerate(personas)}
+            rows += rng.choice(idx, size=min(quota[a], len(idx)), replace=False).tolist()
+        ids = np.asarray(ids)
+        self.member_rows = np.array(sorted(rows), dtype=np.int64)
+        self.members = {int(ids[i]) for i in rows}
+        self.index = {int(u): i for i, u in enumerate(ids)}
         self.calibration = Calibration()
+
+    @classmethod
+    def of_personas(
+        cls, personas: list[Persona], size: int, rng: np.random.Generator, *, archetypes: int = 0
+    ) -> "Panel":
+        return cls(persona_features(personas), [p.id for p in personas], size, rng, archetypes=archetypes)
 
     def archetype(self, user_id: int) -> str:
         return str(int(self.archetype_of[self.index[user_id]]))
@@ -79,7 +111,12 @@ class Panel:
         draws: int = 64,
         prior_weight: float = 20.0,
     ) -> Calibration:
-        """Fit the factors from the panel's LLM reactions to `requests` (fallback decisions are left out)."""
+        """Fit the factors from the panel's LLM reactions to `requests` (fallback decisions are left out).
+
+        Each factor is the LLM's rate over the persona brain's expected rate for the same requests,
+        shrunk towards 1 by a prior worth `prior_weight` decisions: viewing per impression (as odds),
+        the acts and the watched share per view, so that a factor never counts twice.
+        """
         by_user = {(r.user_id, r.item_id): r for r in llm_reactions if r.brain == "llm"}
         pairs = [
             (q, by_user[(q.persona.id, q.item.id)]) for q in requests if (q.persona.id, q.item.id) in by_user
@@ -91,29 +128,33 @@ class Panel:
         features = persona_brain.features([q for q, _ in pairs]) if pairs else None
         for a, rows in sorted(groups.items()):
             taken = features.take(np.tile(np.array(rows), draws))
-            expected = persona_brain.decide_arrays(taken, rng)
-            reactions = [pairs[i][1] for i in rows]
+            out = persona_brain.decide_arrays(taken, rng)
             lengths = np.array([max(pairs[i][0].item.duration_s, 1.0) for i in rows])
-            llm = {name: float(np.mean([bool(getattr(r, name)) for r in reactions])) for name in RATES}
-            llm["watch"] = float(np.mean(np.minimum([r.watch_s for r in reactions] / lengths, 1.0)))
-            # a rate none of the draws showed is floored at half a draw, so a rare act can still be scaled
-            floor = 0.5 / (len(rows) * draws)
-            base = {name: max(float(np.mean(getattr(expected, name))), floor) for name in RATES}
-            base["watch"] = max(
-                float(np.mean(np.minimum(expected.watch_s / np.tile(lengths, draws), 1.0))), 1e-3
+            llm = _rates(
+                np.array([r.click or r.watch_s > 0 for r in (pairs[i][1] for i in rows)]),
+                {name: np.array([bool(getattr(pairs[i][1], name)) for i in rows]) for name in RATES},
+                np.array([pairs[i][1].watch_s for i in rows]) / lengths,
             )
-            n = len(rows)
+            base = _rates(
+                out.click, {name: getattr(out, name) for name in RATES}, out.watch_s / np.tile(lengths, draws)
+            )
+            impressions, views = len(rows), llm.pop("views")
+            base_views = base.pop("views")
+            # a rate none of the draws showed is floored at half a draw, so a rare act can still be scaled
+            floor = {"view": 0.5 / (impressions * draws), "watch": 1e-3}
+            shrunk = {}
+            for name, value in llm.items():
+                n = impressions if name == "view" else views
+                b = max(base[name], floor.get(name, 0.5 / max(base_views, 1.0)))
+                base[name] = b
+                shrunk[name] = (n * value + prior_weight * b) / (n + prior_weight)
+            factors = {name: shrunk[name] / base[name] for name in (*RATES, "watch")}
+            view = min(shrunk["view"], 0.999)
+            factors["view"] = view / (1 - view) / (base["view"] / (1 - base["view"]))
             calibration.panel_rates[a] = llm
             calibration.persona_rates[a] = base
-            calibration.factors[a] = {
-                name: float(
-                    np.clip(
-                        (n * llm[name] + prior_weight * base[name]) / ((n + prior_weight) * base[name]),
-                        *FACTOR_RANGE,
-                    )
-                )
-                for name in (*RATES, "watch")
-            }
+            calibration.decisions[a] = impressions
+            calibration.factors[a] = {k: float(np.clip(v, *FACTOR_RANGE)) for k, v in factors.items()}
         self.calibration = calibration
         return calibration
 
@@ -125,7 +166,19 @@ class Panel:
         b = persona.behaviour
         scaled = {attr: min(getattr(b, attr) * factors[name], 0.95) for name, attr in _BEHAVIOUR.items()}
         scaled["watch_ratio"] = min(b.watch_ratio * factors["watch"], 1.0)
+        scaled["view_bias"] = b.view_bias + float(np.log(factors["view"]))
         return replace(persona, behaviour=replace(b, **scaled))
+
+
+def _rates(viewed: np.ndarray, acts: dict[str, np.ndarray], watched: np.ndarray) -> dict[str, float]:
+    """Viewing per impression; each act and the watched share (capped at once through) per view."""
+    viewed = np.asarray(viewed, bool)
+    views = float(viewed.sum())
+    per_view = {
+        name: float(np.asarray(done, bool)[viewed].sum()) / max(views, 1.0) for name, done in acts.items()
+    }
+    watch = float(np.minimum(watched[viewed], 1.0).mean()) if views else 0.0
+    return {"views": views, "view": float(viewed.mean()), **per_view, "watch": watch}
 
 
 class PanelBrain:

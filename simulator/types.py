@@ -32,6 +32,7 @@ class Behaviour(JsonRecord):
     preferred_video_s: float = 30.0
     watch_ratio: float = 0.55  # habitual share of a video watched when it does not bore
     novelty_seeking: float = 0.5  # 0 = comfort in the familiar, 1 = hunts new topics
+    view_bias: float = 0.0  # logit shift of the chance to view, set by an LLM panel's calibration
 
 
 @dataclass

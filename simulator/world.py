@@ -53,6 +53,7 @@ from simulator.serial import JsonRecord
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 from simulator.timing import WorldParams, world_params
 from simulator.types import Item
+from simulator.world_panel import MAX_PANEL, WorldCalibration, post_factors
 
 HORIZONS = ("6h", "12h", "24h", "2d", "1w")
 HORIZON_HOURS = (6.0, 12.0, 24.0, 48.0, 168.0)
@@ -98,7 +99,8 @@ class WorldConfig(JsonRecord):
     posts: list[PostSpec]
     horizon_hours: float = 168.0  # each post is followed this long after it is posted
     seed: int = 0
-    brain: str = "persona"
+    brain: str = "persona"  # or "llm": an LLM panel calibrates the persona brain (simulator.world_panel)
+    panel_size: int = 0  # panel members who answer the LLM, for brain "llm"
     creator_id: str = "me"
     sample_limit: int = 40  # sample reactions kept per shard (and per merged rerun)
 
@@ -113,8 +115,12 @@ class WorldConfig(JsonRecord):
                 problems.append(f"post {i}: the item needs a positive duration_s")
         if not 1 <= self.horizon_hours <= 168:
             problems.append("horizon_hours must be from 1 to 168")
-        if self.brain != "persona":
-            problems.append(f"the world runs the 'persona' brain; '{self.brain}' is not available to it")
+        if self.brain not in ("persona", "llm"):
+            problems.append(f"the world runs the 'persona' or 'llm' brain, not '{self.brain}'")
+        if self.brain == "llm":
+            most = min(self.audience.size, MAX_PANEL)
+            if not 1 <= self.panel_size <= most:
+                problems.append(f"the LLM panel must have from 1 to {most} members, got {self.panel_size}")
         return problems
 
     @property
@@ -347,6 +353,11 @@ def _setup_for(config: WorldConfig) -> _Setup:
     return _setup(json.dumps(config.audience.to_dict(), sort_keys=True), config.seed)
 
 
+def setup_population(config: WorldConfig) -> Population:
+    """The run's population, as every shard builds it."""
+    return _setup_for(config).pop
+
+
 def shard_bounds(n_users: int, shard_index: int, shard_count: int) -> tuple[int, int]:
     """The contiguous block of user ids a shard simulates."""
     edges = np.linspace(0, n_users, shard_count + 1).round().astype(int)
@@ -387,10 +398,15 @@ class _Shard:
         shard_index: int,
         shard_count: int,
         params: WorldParams | None = None,
+        calibration: WorldCalibration | None = None,
     ):
         problems = config.validate()
         if problems:
             raise ValueError("; ".join(problems))
+        if (config.brain == "llm") != (calibration is not None):
+            raise ValueError(
+                "an llm run needs its panel calibration (world_panel.calibrate_world), and only it"
+            )
         self.config = config
         self.rerun, self.shard_index, self.shard_count = rerun, shard_index, shard_count
         self.setup = setup = _setup_for(config)
@@ -405,6 +421,12 @@ class _Shard:
         self.at_h = np.array([p.at_hours for p in config.posts])
         self.topics = np.array([topic_vector(p.item.topics) for p in config.posts], dtype=np.float32)
         self.length = np.array([p.item.duration_s for p in config.posts])
+        # per (user, post) multipliers of the persona propensities from the LLM panel; None: no panel
+        self.factors = (
+            None
+            if calibration is None
+            else post_factors(calibration, pop, lo, hi, [p.item.id for p in config.posts])
+        )
         local = slice(lo, hi)
         self.base_interests = pop.interests[local]
         self.interests = self.base_interests.copy()  # the evolving state (eq. 4); the setup stays as built
@@ -599,17 +621,18 @@ class _Shard:
             boredom=0.5 * satiation,
             length_s=self.length[p],
             preferred_s=pop.preferred_s[users].astype(np.float64),
-            watch_ratio=pop.watch_ratio[users].astype(np.float64),
+            watch_ratio=self._calibrated("watch", pop.watch_ratio[users], a, p, 1.0),
             social_proof=proof[p],
             hour_activity=RHYTHM_STEPS[local_step],
-            like_rate=pop.like_rate[users].astype(np.float64),
-            comment_rate=pop.comment_rate[users].astype(np.float64),
-            share_rate=pop.share_rate[users].astype(np.float64),
-            follow_rate=pop.follow_rate[users].astype(np.float64),
+            like_rate=self._calibrated("like", pop.like_rate[users], a, p),
+            comment_rate=self._calibrated("comment", pop.comment_rate[users], a, p),
+            share_rate=self._calibrated("share", pop.share_rate[users], a, p),
+            follow_rate=self._calibrated("follow", pop.follow_rate[users], a, p),
             follows_creator=self.follows[a].copy(),
             from_share=from_share,
             position=position,
             novelty_seeking=pop.novelty_seeking[users].astype(np.float64),
+            view_bias=None if self.factors is None else np.log(self.factors["view"][a, p].astype(np.float64)),
         )
         row_keys = hashed(self.key, users, p, step, _S_BRAIN)
         out = self.brain.decide_arrays(features, RowGenerator(row_keys))
@@ -664,6 +687,11 @@ class _Shard:
         np.add.at(self.watch_hist, (p[out.click], ratio_bin[out.click], wc[out.click]), 1)
         self._keep_samples(step, now, a, p, users, age, features, out)
         self.decisions += len(a)
+
+    def _calibrated(self, name: str, values: np.ndarray, a, p, cap: float = 0.95) -> np.ndarray:
+        """A persona propensity of the deciding users, scaled by the LLM panel's factor for the post."""
+        values = values.astype(np.float64)
+        return values if self.factors is None else np.minimum(values * self.factors[name][a, p], cap)
 
     def _count(self, users, p, age, wc, values) -> None:
         """Add the events to counts[post, horizon bin, segment, weight class] and the hourly timeline."""
@@ -844,18 +872,20 @@ def run_world_shard(
     shard_count: int = 1,
     on_progress: Callable[[float], None] | None = None,
     exchange: Exchange | None = None,
+    calibration: WorldCalibration | None = None,
 ) -> ShardResult:
     """Simulate one shard (a contiguous block of users) of one rerun; see the module doc on sharding.
 
     on_progress(fraction) is called after every simulated hour; if it raises, the shard stops and the
     exception propagates. With shard_count > 1, pass an `exchange` that every shard of the rerun shares
     (the shards then run at the same time); without one, this call steps all the rerun's shards itself.
+    An "llm" run takes its panel's `calibration` (simulator.world_panel), the same for every shard.
     """
     if not 0 <= shard_index < shard_count:
         raise ValueError(f"shard {shard_index} is not one of 0..{shard_count - 1}")
     windows = config.steps // WINDOW_STEPS
     if shard_count == 1 or exchange is not None:
-        shard = _Shard(config, rerun, shard_index, shard_count)
+        shard = _Shard(config, rerun, shard_index, shard_count, calibration=calibration)
         for w in range(windows):
             message = shard.run_window(w)
             messages = [message] if shard_count == 1 else exchange.swap(w, shard_index, message)
@@ -863,7 +893,7 @@ def run_world_shard(
             if on_progress:
                 on_progress((w + 1) / windows)
         return shard.result()
-    shards = [_Shard(config, rerun, i, shard_count) for i in range(shard_count)]
+    shards = [_Shard(config, rerun, i, shard_count, calibration=calibration) for i in range(shard_count)]
     for w in range(windows):
         merged = _merge_messages([s.run_window(w) for s in shards])
         for s in shards:
@@ -874,10 +904,15 @@ def run_world_shard(
 
 
 def run_world(
-    config: WorldConfig, *, rerun: int = 0, shard_count: int = 1, params: WorldParams | None = None
+    config: WorldConfig,
+    *,
+    rerun: int = 0,
+    shard_count: int = 1,
+    params: WorldParams | None = None,
+    calibration: WorldCalibration | None = None,
 ) -> RerunResult:
     """All shards of one rerun in this process, merged."""
-    shards = [_Shard(config, rerun, i, shard_count, params) for i in range(shard_count)]
+    shards = [_Shard(config, rerun, i, shard_count, params, calibration) for i in range(shard_count)]
     for w in range(config.steps // WINDOW_STEPS):
         merged = _merge_messages([s.run_window(w) for s in shards])
         for s in shards:

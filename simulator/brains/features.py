@@ -36,6 +36,8 @@ class DecisionFeatures:
     # The user's habitual session length in minutes. Given, the leave hazard is per second of use
     # (sessions last about this long at rest); None: a fixed hazard per item (leave_rate).
     session_minutes: np.ndarray | None = None
+    # A shift of the logit of viewing, per user, from an LLM panel's calibration (simulator.panel).
+    view_bias: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.interest_match)

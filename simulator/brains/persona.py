@@ -95,6 +95,7 @@ class PersonaBrain:
             + p.view_hour * np.log(np.maximum(f.hour_activity, 0.05))
             + p.view_follows * f.follows_creator
             + p.view_from_share * f.from_share
+            + (0.0 if f.view_bias is None else f.view_bias)
         )
 
     def _leave_logit(
@@ -231,6 +232,7 @@ class PersonaBrain:
             position=np.array([r.position for r in requests], int),
             novelty_seeking=col([x.novelty_seeking for x in b]),
             session_minutes=col([x.session_minutes for x in b]),
+            view_bias=col([x.view_bias for x in b]),
         )
 
     def react(self, requests: list[ReactionRequest], rng: Rng) -> list[Reaction]:

@@ -35,6 +35,10 @@ class EngineConfig:
     @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides: Any) -> "EngineConfig":
         """From the SIM_LLM_* variables the app's settings read (README "Configuration")."""
+        if env.get("SIM_LLM_ENGINE") == "vllm-cpu":  # the small CPU model `make llm-cpu` prepares
+            from simulator.engines import smollm2
+
+            return smollm2.cpu_config(**overrides)
         values: dict[str, Any] = {
             "engine": env.get("SIM_LLM_ENGINE", ""),
             "model": env.get("SIM_LLM_MODEL", ""),

@@ -43,7 +43,7 @@ def enthusiast_llm():
 
 def test_a_panel_is_drawn_from_every_archetype_in_proportion():
     people = audience(1000, seed=2)
-    panel = Panel(people, 100, np.random.default_rng(0), archetypes=4)
+    panel = Panel.of_personas(people, 100, np.random.default_rng(0), archetypes=4)
     assert 96 <= len(panel.members) <= 104
     sizes = np.bincount(panel.archetype_of, minlength=4)
     drawn = np.bincount([panel.archetype_of[panel.index[u]] for u in panel.members], minlength=4)
@@ -53,7 +53,7 @@ def test_a_panel_is_drawn_from_every_archetype_in_proportion():
 def test_the_panel_calibrates_the_persona_brain_and_reports_who_was_simulated_by_which_brain(enthusiast_llm):
     people = audience(600, seed=4)
     requests = reaction_requests(people, draft())
-    panel = Panel(people, 60, np.random.default_rng(1), archetypes=3)
+    panel = Panel.of_personas(people, 60, np.random.default_rng(1), archetypes=3)
     persona = PersonaBrain()
     asked = panel.panel_requests(requests)
     panel_reactions = enthusiast_llm.react(asked, np.random.default_rng(2))
@@ -77,4 +77,4 @@ def test_the_panel_calibrates_the_persona_brain_and_reports_who_was_simulated_by
 
 def test_a_panel_larger_than_the_audience_is_refused():
     with pytest.raises(ValueError, match="panel size"):
-        Panel(audience(10), 11, np.random.default_rng(0))
+        Panel.of_personas(audience(10), 11, np.random.default_rng(0))
