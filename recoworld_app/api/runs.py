@@ -7,10 +7,9 @@ from recoworld_app.api.schemas import Error
 from recoworld_app.models import SimulationRun
 from recoworld_app.services.errors import InvalidInput, NotFound
 from recoworld_app.services.reports import comparison, export_csv, export_html, export_json
+from recoworld_app.services.run_options import DEFAULTS, run_options_parse, run_submit
 from recoworld_app.services.runs import (
     run_cancel,
-    run_create,
-    run_create_variants,
     run_delete,
     run_for_owner,
     run_progress,
@@ -54,10 +53,10 @@ class RunOut(ModelSchema):
 class RunIn(Schema):
     draft_ids: list[int]
     audience_id: int
-    population: int = 5000
-    horizon_hours: int = 168
-    reruns: int = 5
-    brain: str = "persona"
+    population: int = DEFAULTS["population"]
+    horizon_hours: int = DEFAULTS["horizon_hours"]
+    reruns: int = DEFAULTS["reruns"]
+    brain: str = DEFAULTS["brain"]
     seed: int | None = None
     at_hours: list[float] | None = None
     strategy: str = ""
@@ -67,10 +66,10 @@ class RunIn(Schema):
 class VariantsIn(Schema):
     draft_ids: list[int]
     audience_id: int
-    population: int = 5000
-    horizon_hours: int = 168
-    reruns: int = 5
-    brain: str = "persona"
+    population: int = DEFAULTS["population"]
+    horizon_hours: int = DEFAULTS["horizon_hours"]
+    reruns: int = DEFAULTS["reruns"]
+    brain: str = DEFAULTS["brain"]
     seed: int | None = None
 
 
@@ -88,13 +87,15 @@ def list_runs(request):
 def create_run(request, payload: RunIn):
     """Queue a run of one or more drafts, posted at `at_hours` (default all at the start) or on a named
     `strategy`: once, daily-18h, 3-a-day or 2-a-week, at the audience's local time."""
-    return Status(201, run_create(owner=request.user, **payload.dict()))
+    options = run_options_parse(payload.dict())
+    return Status(201, run_submit(owner=request.user, options=options)[0])
 
 
 @router.post("/variants", response={201: list[RunOut], 400: Error, 404: Error, 429: Error, 503: Error})
 def create_variants(request, payload: VariantsIn):
     """One run per draft with the same audience and seed: an A/B test; compare them with /runs/compare."""
-    return Status(201, run_create_variants(owner=request.user, **payload.dict()))
+    options = run_options_parse(payload.dict() | {"variants": True})
+    return Status(201, run_submit(owner=request.user, options=options))
 
 
 @router.get("/compare", response={200: dict[str, Any], 400: Error, 404: Error})

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from recoworld_app.services.run_options import DEFAULTS, OptionError, RunOptions, run_options_parse
 from simulator.audiences import ACTIVITY_LEVELS
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 
@@ -122,10 +123,15 @@ def parse_shares(text: str) -> dict[str, float] | None:
 
 
 class RunForm(forms.Form):
+    """Renders the run options; services.run_options reads them, as it does the API's."""
+
     MODES = [
         ("single", "One run: the drafts posted together or on the schedule below"),
         ("variants", "Variants: one run per draft, same audience and seed, compared side by side"),
     ]
+    # The form's names for the options that the API (and so OptionError.field) names otherwise.
+    OPTION_FIELDS = {"draft_ids": "drafts", "audience_id": "audience", "variants": "mode"}
+
     drafts = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple, help_text="One or more drafts.")
     mode = forms.ChoiceField(choices=MODES, initial="single", widget=forms.RadioSelect)
     at_hours = forms.CharField(
@@ -139,16 +145,24 @@ class RunForm(forms.Form):
         help_text="Cycles through the ticked drafts at the audience's local time; leave posting times empty.",
     )
     audience = forms.ChoiceField()
-    population = forms.IntegerField(
-        label="Simulated users", min_value=1, initial=5000, help_text="More users, finer segments; slower."
+    # Numbers arrive as text and are read by run_options_parse; the widgets still offer number inputs.
+    population = forms.CharField(
+        label="Simulated users",
+        initial=DEFAULTS["population"],
+        widget=forms.NumberInput(attrs={"min": 1}),
+        help_text="More users, finer segments; slower.",
     )
-    horizon_hours = forms.TypedChoiceField(coerce=int, initial=168, label="Horizon")
-    reruns = forms.IntegerField(
-        min_value=1, initial=5, help_text="Each rerun uses new random draws; they give the 90% bands."
+    horizon_hours = forms.ChoiceField(initial=DEFAULTS["horizon_hours"], label="Horizon")
+    reruns = forms.CharField(
+        initial=DEFAULTS["reruns"],
+        widget=forms.NumberInput(attrs={"min": 1}),
+        help_text="Each rerun uses new random draws; they give the 90% bands.",
     )
     brain = forms.ChoiceField()
-    seed = forms.IntegerField(
-        required=False, min_value=0, help_text="Optional: the same seed repeats a run exactly."
+    seed = forms.CharField(
+        required=False,
+        widget=forms.NumberInput(attrs={"min": 0}),
+        help_text="Optional: the same seed repeats a run exactly.",
     )
     name = forms.CharField(
         required=False, max_length=400, help_text="Optional; named after the drafts otherwise."
@@ -165,12 +179,17 @@ class RunForm(forms.Form):
         ]
         self.fields["brain"].choices = brains
         self.fields["horizon_hours"].choices = list(horizons.items())
+        self.options: RunOptions | None = None
 
-    def clean_at_hours(self) -> list[float] | None:
-        text = self.cleaned_data["at_hours"].strip()
-        if not text:
-            return None
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        values = {option: data.get(field) for option, field in self.OPTION_FIELDS.items()}
+        values["variants"] = values["variants"] == "variants"
+        others = ("at_hours", "strategy", "population", "horizon_hours", "reruns", "brain", "seed", "name")
         try:
-            return [float(part) for part in text.replace(";", ",").split(",") if part.strip()]
-        except ValueError:
-            raise forms.ValidationError("Write hours as numbers separated by commas, e.g. 0, 24.") from None
+            self.options = run_options_parse(values | {name: data.get(name) for name in others})
+        except OptionError as exc:
+            self.add_error(self.OPTION_FIELDS.get(exc.field, exc.field), str(exc))
+        return data

@@ -17,12 +17,11 @@ from recoworld_app.services.reports import (
     export_json,
     run_results,
 )
+from recoworld_app.services.run_options import run_submit
 from recoworld_app.services.runs import (
     HORIZON_CHOICES,
     brain_choices,
     run_cancel,
-    run_create,
-    run_create_variants,
     run_delete,
     run_for_owner,
     run_progress,
@@ -66,32 +65,15 @@ def run_new(request):
         strategies=strategy_choices(),
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        common = {
-            "owner": request.user,
-            "audience_id": int(data["audience"]),
-            "population": data["population"],
-            "horizon_hours": data["horizon_hours"],
-            "reruns": data["reruns"],
-            "brain": data["brain"],
-            "seed": data["seed"],
-        }
-        draft_ids = [int(d) for d in data["drafts"]]
         try:
-            if data["mode"] == "variants":
-                runs = run_create_variants(draft_ids=draft_ids, **common)
-                query = "&".join(f"run={r.pk}" for r in runs)
-                return redirect(f"{reverse('run_compare')}?{query}")
-            run = run_create(
-                draft_ids=draft_ids,
-                at_hours=data["at_hours"],
-                strategy=data["strategy"],
-                name=data["name"],
-                **common,
-            )
-            return redirect("run_detail", run_id=run.pk)
+            runs = run_submit(owner=request.user, options=form.options)
         except ServiceError as exc:
             form.add_error(None, str(exc))
+        else:
+            if form.options.variants:
+                query = "&".join(f"run={r.pk}" for r in runs)
+                return redirect(f"{reverse('run_compare')}?{query}")
+            return redirect("run_detail", run_id=runs[0].pk)
     context = {"form": form, "has_drafts": drafts.exists(), "has_audiences": audiences.exists()}
     return render(request, "runs/new.html", context, status=400 if form.errors else 200)
 
