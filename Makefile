@@ -29,7 +29,10 @@ run: install
 	@$(PY) manage.py seed_demo
 	@echo "RecoWorld Studio: http://$(HOST):$(PORT)/  demo login: demo / $$($(PY) manage.py seed_demo --print-password)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(VENV)/bin/celery -A recoworld_app worker -Q default,gpu --concurrency 2 --loglevel INFO & \
+	  if [ -n "$$SIM_LLM_ENGINE" ]; then \
+	    $(VENV)/bin/celery -A recoworld_app worker -Q gpu --pool solo -n gpu@%h --loglevel INFO & \
+	    $(VENV)/bin/celery -A recoworld_app worker -Q default --concurrency 2 -n cpu@%h --loglevel INFO & \
+	  else $(VENV)/bin/celery -A recoworld_app worker -Q default,gpu --concurrency 2 --loglevel INFO & fi; \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install data

@@ -109,6 +109,8 @@ class SimulationRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # An LLM run's panel verdict (simulator.world_panel.WorldCalibration), set once before its shards run.
+    panel = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -211,6 +213,7 @@ class RunSample(models.Model):
     reasoning = models.TextField(blank=True)
     comment = models.TextField(blank=True)
     instruction = models.TextField(blank=True)
+    brain = models.CharField(max_length=20, default="persona")  # who decided: persona, llm or fallback
 
     class Meta:
         ordering = ["position"]

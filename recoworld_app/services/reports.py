@@ -226,6 +226,7 @@ def export_json(run: SimulationRun) -> dict:
                 "reasoning": s.reasoning,
                 "comment": s.comment,
                 "instruction": s.instruction,
+                "brain": s.brain,
             }
             for s in RunSample.objects.filter(run=run)
         ],
@@ -323,21 +324,32 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
     last = charts.horizons_in(cells)[-1]
     funnel = {label: cells[(m, last, "all")][0] for m, label in FUNNEL if (m, last, "all") in cells}
     titles = {p.item_id: p.title for p in run.posts.all()}
+    panel = _panel(run)
+    extra = {
+        "tightening": summary.tightening,
+        "totals": summary.totals,
+        "curves": summary.curves,
+        "segment_users": _segment_users(reruns[0]),
+    }
+    brain_usage = dict(summary.brain_usage)
+    samples = summary.samples[:SAMPLES_KEPT]
+    if panel is not None:
+        extra["panel"] = panel.report(users=run.population)
+        usage = panel.usage
+        brain_usage.update({"llm panel": usage.decisions - usage.fallbacks, "llm fallback": usage.fallbacks})
+        # the panel's reactions in the LLM's own words first, then the world's
+        samples = (panel.samples[: SAMPLES_KEPT // 2] + samples)[:SAMPLES_KEPT]
+        for item_id, title in list(titles.items()):
+            titles.setdefault(item_id.split("#")[0], title)
     RunReport.objects.create(
         run=run,
         summary=list(summary.summary),
         funnel=funnel,
         watch_histogram=_watch_histogram(reruns),
-        brain_usage=dict(summary.brain_usage),
+        brain_usage=brain_usage,
         per_post=_per_post(summary, titles),
-        extra={
-            "tightening": summary.tightening,
-            "totals": summary.totals,
-            "curves": summary.curves,
-            "segment_users": _segment_users(reruns[0]),
-        },
+        extra=extra,
     )
-    samples = summary.samples[:SAMPLES_KEPT]
     RunSample.objects.bulk_create(
         RunSample(
             run=run,
@@ -349,9 +361,16 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
             reasoning=x.get("reasoning") or "",
             comment=x.get("comment") or "",
             instruction=x.get("instruction") or "",
+            brain=x.get("brain") or "persona",
         )
         for i, x in enumerate(samples)
     )
+
+
+def _panel(run: SimulationRun):
+    from simulator.world_panel import WorldCalibration
+
+    return None if run.panel is None else WorldCalibration.from_dict(run.panel)
 
 
 def _segment_users(rerun) -> dict[str, int]:

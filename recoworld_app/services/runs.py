@@ -27,6 +27,7 @@ from recoworld_app.models import (
     SimulationRun,
 )
 from recoworld_app.services.errors import InvalidInput, NotFound, QueueUnavailable, QuotaExceeded
+from recoworld_app.services.panels import panel_size_for
 from recoworld_app.services.reports import report_store
 from recoworld_app.services.text import clean_text
 
@@ -222,6 +223,7 @@ def run_create_many(
                 horizon_hours=horizon_hours,
                 seed=seed,
                 brain=brain,
+                panel_size=panel_size_for(population) if brain == SimulationRun.Brain.LLM else 0,
                 creator_id=f"creator-{owner.pk}",
             )
             problems = config.validate()
@@ -339,22 +341,31 @@ def _make_shards(run: SimulationRun) -> None:
 
 
 def _publish(run_id: int) -> None:
-    """Send the run's pending shards to the workers; if the broker is down, fail the run with the reason."""
-    from recoworld_app.tasks import shard_task
+    """Queue what the run needs next: an LLM run's panel first (its task then queues the shards), or
+    the shards; if the broker is down, fail the run with the reason."""
+    from recoworld_app.tasks import calibrate_panel_gpu
 
-    run = SimulationRun.objects.get(pk=run_id)
-    task = shard_task(run.brain)
-    pending = list(
-        RunShard.objects.filter(run_id=run_id, status=RunShard.Status.PENDING).values_list("pk", "task_id")
-    )
+    if SimulationRun.objects.filter(pk=run_id, brain=SimulationRun.Brain.LLM, panel__isnull=True).exists():
+        _send(run_id, [(calibrate_panel_gpu, run_id, f"panel-{run_id}-{uuid.uuid4().hex[:12]}")])
+    else:
+        publish_shards(run_id)
+
+
+def publish_shards(run_id: int) -> None:
+    """Send an active run's pending shards to the CPU workers."""
+    from recoworld_app.tasks import simulate_shard
+
+    pending = RunShard.objects.filter(
+        run_id=run_id, run__status__in=SimulationRun.ACTIVE, status=RunShard.Status.PENDING
+    ).values_list("pk", "task_id")
+    _send(run_id, [(simulate_shard, shard_id, task_id) for shard_id, task_id in pending])
+
+
+def _send(run_id: int, messages) -> None:
+    """apply_async each (task, argument, task id); an unreachable broker fails the run with the reason."""
     try:
-        for shard_id, task_id in pending:
-            task.apply_async(
-                args=[shard_id],
-                task_id=task_id,
-                retry=True,
-                retry_policy=PUBLISH_RETRY,
-            )
+        for task, argument, task_id in messages:
+            task.apply_async(args=[argument], task_id=task_id, retry=True, retry_policy=PUBLISH_RETRY)
     except Exception as exc:  # kombu raises several types for an unreachable broker
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         message = (
@@ -441,23 +452,33 @@ def shards_recover(*, include_pending: bool) -> int:
     (the filesystem broker deletes a message when a worker fetches it). Duplicates are harmless: the
     claim in shard_execute lets one delivery work and turns the others into no-ops.
 
+    An LLM run still waiting for its panel is queued again at start too (its panel task queues the
+    shards), under a fresh task id.
+
     Returns how many messages were sent.
     """
+    from recoworld_app.tasks import calibrate_panel_gpu, simulate_shard
+
     claimable = _claimable(timezone.now())
     if not include_pending:
         claimable &= Q(status=RunShard.Status.RUNNING)
-    shards = list(
-        RunShard.objects.filter(claimable, run__status__in=SimulationRun.ACTIVE).values_list(
-            "pk", "task_id", "run__brain"
-        )
+    waiting = SimulationRun.objects.filter(
+        status__in=SimulationRun.ACTIVE, brain=SimulationRun.Brain.LLM, panel__isnull=True
     )
-    from recoworld_app.tasks import shard_task
-
-    for shard_id, task_id, brain in shards:
-        shard_task(brain).apply_async(
-            args=[shard_id], task_id=task_id, retry=True, retry_policy=PUBLISH_RETRY
-        )
-    return len(shards)
+    messages = [
+        (simulate_shard, shard_id, task_id)
+        for shard_id, task_id in RunShard.objects.filter(claimable, run__status__in=SimulationRun.ACTIVE)
+        .exclude(run__in=waiting)
+        .values_list("pk", "task_id")
+    ]
+    if include_pending:
+        messages += [
+            (calibrate_panel_gpu, run_id, f"panel-{run_id}-{uuid.uuid4().hex[:12]}")
+            for run_id in waiting.values_list("pk", flat=True)
+        ]
+    for task, argument, task_id in messages:
+        task.apply_async(args=[argument], task_id=task_id, retry=True, retry_policy=PUBLISH_RETRY)
+    return len(messages)
 
 
 def shard_execute(*, shard_id: int) -> bool:
@@ -467,6 +488,7 @@ def shard_execute(*, shard_id: int) -> bool:
     finalizes the run when it finds every shard done, which a redelivered message also does.
     """
     from simulator.world import WorldConfig, run_world_shard
+    from simulator.world_panel import WorldCalibration
 
     now = timezone.now()
     claimed = RunShard.objects.filter(
@@ -494,6 +516,7 @@ def shard_execute(*, shard_id: int) -> bool:
         shard_index=shard.shard,
         shard_count=_shards_per_rerun(run),
         on_progress=ShardProgress(shard.pk, run.pk),
+        calibration=None if run.panel is None else WorldCalibration.from_dict(run.panel),
     )
     with transaction.atomic():
         wrote = (
@@ -599,7 +622,9 @@ def run_progress(run: SimulationRun) -> dict:
     end = run.finished_at or timezone.now()
     elapsed = (end - run.started_at).total_seconds() if run.started_at else 0.0
     eta = elapsed * (1 - fraction) / fraction if run.status == Status.RUNNING and fraction > 0.01 else None
+    waiting_for_panel = run.brain == SimulationRun.Brain.LLM and run.panel is None
     return {
+        "phase": "panel" if waiting_for_panel and run.is_active else "world",
         "fraction": fraction,
         "percent": round(fraction * 100),
         "simulated": simulated,

@@ -85,19 +85,17 @@ class LLMBrain:
         answers = self._ask(
             prompts, [lambda text, r=r: parse_reaction(text, max_watch_s(r.item)) for r in requests], rng
         )
-        missing = [i for i, a in enumerate(answers) if a is None]
-        backup = iter(self.fallback.react([requests[i] for i in missing], rng))
-        reactions = []
-        for r, fields in zip(requests, answers, strict=True):
-            if fields is None:
-                reaction = next(backup)
-                reaction.brain = "fallback"
-            else:
-                reaction = Reaction(user_id=r.persona.id, item_id=r.item.id, brain=self.name, **fields)
-            reactions.append(reaction)
-            if self.representation == "semantic_id" and r.item.semantic_id is not None:
-                history = self._codes.setdefault(r.persona.id, deque(maxlen=_HISTORY))
-                history.append((_strongest_act(reaction), r.item.semantic_id))
+        reactions = _with_fallback(
+            requests,
+            answers,
+            lambda missing: self.fallback.react(missing, rng),
+            lambda r, fields: Reaction(user_id=r.persona.id, item_id=r.item.id, brain=self.name, **fields),
+        )
+        if self.representation == "semantic_id":
+            for r, reaction in zip(requests, reactions, strict=True):
+                if r.item.semantic_id is not None:
+                    history = self._codes.setdefault(r.persona.id, deque(maxlen=_HISTORY))
+                    history.append((_strongest_act(reaction), r.item.semantic_id))
         return reactions
 
     def reflect(self, requests: list[ReflectionRequest], rng: np.random.Generator) -> list[Reflection]:
@@ -107,20 +105,14 @@ class LLMBrain:
             ChatPrompt(REFLECTION.messages(**reflection_values(r)), REFLECTION_SCHEMA) for r in requests
         ]
         answers = self._ask(prompts, [parse_reflection] * len(requests), rng)
-        missing = [i for i, a in enumerate(answers) if a is None]
-        backup = iter(self.fallback.reflect([requests[i] for i in missing], rng))
-        out = []
-        for r, answer in zip(requests, answers, strict=True):
-            if answer is None:
-                reflection = next(backup)
-                reflection.brain = "fallback"
-            else:
-                reasons, instruction = answer
-                reflection = Reflection(
-                    user_id=r.persona.id, reasons=reasons, instruction=instruction, brain=self.name
-                )
-            out.append(reflection)
-        return out
+        return _with_fallback(
+            requests,
+            answers,
+            lambda missing: self.fallback.reflect(missing, rng),
+            lambda r, answer: Reflection(
+                user_id=r.persona.id, reasons=answer[0], instruction=answer[1], brain=self.name
+            ),
+        )
 
     # Asking, validating, retrying
 
@@ -170,6 +162,21 @@ def llm_brain_from_env(env: Mapping[str, str], fallback: Brain, **options) -> LL
     if not config.engine or not config.model:
         raise ValueError("the llm brain needs SIM_LLM_ENGINE (vllm or openai) and SIM_LLM_MODEL")
     return LLMBrain(engine_for(config), fallback, **options)
+
+
+def _with_fallback(requests: list, answers: list, decide: Callable[[list], list], build: Callable) -> list:
+    """build(request, answer) for every valid answer; the rest decided by the fallback brain in one batch
+    (`decide`) and marked "fallback"."""
+    backup = iter(decide([r for r, a in zip(requests, answers, strict=True) if a is None]))
+    out = []
+    for r, answer in zip(requests, answers, strict=True):
+        if answer is None:
+            record = next(backup)
+            record.brain = "fallback"
+        else:
+            record = build(r, answer)
+        out.append(record)
+    return out
 
 
 def _reason_kind(message: str, g: Generation) -> str:

@@ -60,6 +60,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--followers-csv", type=Path, help="followers from a CSV (age_band,gender,country,interests,activity)"
     )
+    p.add_argument(
+        "--brain",
+        choices=("persona", "llm"),
+        default="persona",
+        help="llm: a panel answers the LLM (SIM_LLM_ENGINE, else the CPU model of `make llm-cpu`) and "
+        "calibrates the persona brain for everyone",
+    )
+    p.add_argument("--panel", type=_positive_int, default=200, help="LLM panel members (default 200)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -127,12 +135,30 @@ def run(args: argparse.Namespace) -> int:
         posts = schedule(args.schedule, [item], 168.0, utc_offset_h=audience_utc_offset(spec, args.seed))
     else:
         posts = [PostSpec(item=item, at_hours=args.at)]
-    config = WorldConfig(audience=spec, posts=posts, horizon_hours=horizon_h, seed=args.seed)
+    config = WorldConfig(
+        audience=spec,
+        posts=posts,
+        horizon_hours=horizon_h,
+        seed=args.seed,
+        brain=args.brain,
+        panel_size=min(args.panel, spec.size) if args.brain == "llm" else 0,
+    )
     problems = config.validate()
     if problems:
         return _fail("; ".join(problems))
     started = time.perf_counter()
-    reruns = [run_world(config, rerun=r, shard_count=args.shards) for r in range(args.runs)]
+    calibration = None
+    if args.brain == "llm":
+        from simulator.evaluation.llm import llm_brain_from_env
+        from simulator.world_panel import calibrate_world
+
+        try:
+            calibration = calibrate_world(config, llm_brain_from_env())
+        except LookupError as exc:
+            return _fail(str(exc))
+    reruns = [
+        run_world(config, rerun=r, shard_count=args.shards, calibration=calibration) for r in range(args.runs)
+    ]
     seconds = time.perf_counter() - started
     summary = summarise_reruns(reruns)
     shown = [h for h, hours in zip(HORIZONS, HORIZON_HOURS, strict=True) if hours <= horizon_h]
@@ -156,6 +182,7 @@ def run(args: argparse.Namespace) -> int:
             "summary": summary.summary,
             "samples": summary.samples[:10],
             "brain_usage": summary.brain_usage,
+            "panel": calibration.report(summary.users) if calibration else None,
         }
         print(json.dumps(out))
         return 0
@@ -178,4 +205,11 @@ def run(args: argparse.Namespace) -> int:
     print()
     for line in summary.summary:
         print(f"- {line}")
+    if calibration:
+        u = calibration.usage
+        print(
+            f"- LLM panel: {calibration.panel_size} members asked by {calibration.model} "
+            f"({u.decisions} prompts, {u.fallbacks} fallbacks, {calibration.seconds:.1f} s); every user ran "
+            "on the persona brain calibrated to it."
+        )
     return 0

@@ -194,8 +194,9 @@ NOTES = [
     "clicked plays are a smoke test, not a fit.",
     "- The LLM brain answers the taste, engagement and re-ordering protocols through the same commands "
     "(`--brain llm`: the engine from SIM_LLM_ENGINE / SIM_LLM_MODEL, else the CPU model of `make "
-    "llm-cpu`); the world, and so the curves, run the persona brain only. No LLM figures are in "
-    "this table yet.",
+    "llm-cpu`). In the world an LLM only calibrates the persona brain through a panel "
+    "(simulator/world_panel.py), so the curves are the persona brain's. No LLM figures are in this "
+    "table yet.",
     "- Re-ordering: instructions are about topics, and films differ little by topic, so re-ordering "
     "after instructions does not raise recall on MovieLens; the figures are reported as measured.",
 ]

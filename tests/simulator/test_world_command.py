@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -59,3 +60,25 @@ def test_bad_input_gets_a_clear_message_and_exit_code_2(tmp_path):
     assert result.returncode == 2 and "row 1: age_band '12-99'" in result.stderr
     result = _run("--audience", "slice", "--filter", "age_band", "--size", "100")
     assert result.returncode == 2 and "should look like" in result.stderr
+
+
+def test_an_llm_panel_calibrates_the_command_line_run():
+    from tests.simulator.llm_support import ScriptedServer, completion
+    from tests.simulator.test_world_panel import _answer
+
+    answer = completion(json.dumps(_answer(True, seconds=20)))
+    with ScriptedServer(lambda body, n: (200, answer, 0)) as server:
+        env = {"SIM_LLM_ENGINE": "openai", "SIM_LLM_MODEL": "taste", "SIM_LLM_BASE_URL": server.base_url}
+        result = subprocess.run(
+            [sys.executable, "-m", "simulator", "world", "--size", "400", "--runs", "1", "--horizon", "24h"]
+            + ["--brain", "llm", "--panel", "10", "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, **env},
+        )
+    assert result.returncode == 0, result.stderr
+    panel = json.loads(result.stdout)["panel"]
+    assert len(server.requests) == 10 and panel["usage"]["decisions"] == 10
+    assert panel["users_by_brain"] == {"llm panel": 10, "calibrated persona": 400}

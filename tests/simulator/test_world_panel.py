@@ -25,10 +25,10 @@ WIDTH = len(TOPICS) + 4  # archetype features: interests, age band, three propen
 AUDIENCE = AudienceSpec(kind="followers", size=3000, profile={"niche": "food", "follower_count": 20_000})
 
 
-def _answer(watch: bool) -> dict:
+def _answer(watch: bool, seconds: int = 30) -> dict:
     return {
         "reasoning": "Love it." if watch else "Not for me.",
-        "watch_seconds": 30 if watch else 0,
+        "watch_seconds": seconds if watch else 0,
         "click": watch,
         "like": watch,
         "comment": "",
