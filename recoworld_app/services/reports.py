@@ -38,27 +38,34 @@ def index_rows(rows: list[tuple]) -> dict:
 
 def comparison(runs: list[SimulationRun], horizon: str | None = None) -> dict:
     """Each run against the first: per metric the difference and its 90% interval, paired rerun by rerun
-    when the two runs share seed and rerun count (their draws then match), independent otherwise."""
+    when the two runs share seed and rerun count (their draws then match), independent otherwise.
+
+    Reads the whole-audience rows only, all runs in one query: a comparison shows no segment, and a
+    run's segment rows outnumber them forty to one.
+    """
     from simulator.reruns import interval
 
-    indexes = [index_rows(report_rows(run)) for run in runs]
+    by_run: dict[int, dict] = {run.pk: {} for run in runs}
+    values: dict[tuple[int, str, str], list[float]] = {}
+    rows = RunMetric.objects.filter(run__in=runs, segment="all").values_list(
+        "run_id", "metric", "horizon", "mean", "lo", "hi", "values"
+    )
+    for run_id, metric, h, mean, lo, hi, vals in rows:
+        by_run[run_id][(metric, h, "all")] = (mean, lo, hi)
+        values[(run_id, metric, h)] = vals
+    indexes = [by_run[run.pk] for run in runs]
     horizons = charts.horizons_in(indexes[0])
     horizon = horizon if horizon in horizons else (horizons[-1] if horizons else "")
-    values: dict[tuple[int, str], list[float]] = {
-        (run_id, metric): vals
-        for run_id, metric, vals in RunMetric.objects.filter(
-            run__in=runs, horizon=horizon, segment="all"
-        ).values_list("run_id", "metric", "values")
-    }
     base = runs[0]
     out = []
     for run, index in zip(runs[1:], indexes[1:], strict=True):
         paired = None
         if run.seed == base.seed and run.reruns == base.reruns > 1:
             paired = {}
-            for (run_id, metric), vals in values.items():
-                base_vals = values.get((base.pk, metric))
-                if run_id == run.pk and base_vals and len(base_vals) == len(vals):
+            for metric in {m for m, h, _ in indexes[0] if h == horizon}:
+                base_vals = values.get((base.pk, metric, horizon))
+                vals = values.get((run.pk, metric, horizon))
+                if base_vals and vals and len(base_vals) == len(vals):
                     mean, lo, hi, _ = interval(np.subtract(vals, base_vals))
                     paired[metric] = (float(mean), float(lo), float(hi))
         out.append((run, charts.differences(indexes[0], index, horizon, paired=paired)))
