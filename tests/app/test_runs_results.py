@@ -136,6 +136,25 @@ def test_compare_two_drafts(alice_client, alice_api, alice, video_draft, image_d
     assert views["diff"] == pytest.approx(vb - va) and views["lo"] <= views["diff"] <= views["hi"]
 
 
+def test_compare_reads_the_same_few_queries_however_many_runs(alice_client, alice, video_draft, audience):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    runs = [simulate(alice, [video_draft], audience, reruns=2, seed=s).pk for s in (1, 2, 3)]
+    counts = []
+    for ids in (runs[:2], runs):
+        with CaptureQueriesContext(connection) as queries:
+            html = alice_client.get(reverse("run_compare") + "?" + "&".join(f"run={i}" for i in ids))
+        assert (
+            html.status_code == 200
+            and html.content.decode().count('<table class="differences"') == len(ids) - 1
+        )
+        metric_reads = [q["sql"] for q in queries.captured_queries if "runmetric" in q["sql"]]
+        assert len(metric_reads) == 1 and "\"segment\" = 'all'" in metric_reads[0], "whole-audience rows only"
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+
+
 def test_compare_waits_for_unfinished_runs(alice_client, alice, video_draft, image_draft, audience):
     a = simulate(alice, [video_draft], audience, reruns=1)
     b = run_create(
