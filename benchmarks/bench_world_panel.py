@@ -26,7 +26,9 @@ def config(size, brain, panel=0):
                        brain=brain, panel_size=panel)
 """
 
-PANEL = CONFIG + """
+PANEL = (
+    CONFIG
+    + """
 import json, os, time
 from simulator.evaluation.llm import llm_brain_from_env
 from simulator.world_panel import calibrate_world
@@ -40,8 +42,11 @@ n = u.decisions
 print(json.dumps({"seconds": seconds, "prompts": n, "fallbacks": u.fallbacks,
                   "prompt_tokens": u.prompt_tokens / n, "output_tokens": u.output_tokens / n}))
 """
+)
 
-WORLD = CONFIG + """
+WORLD = (
+    CONFIG
+    + """
 import json, resource, time
 from simulator.world import run_world
 from simulator.world_panel import FACTORS, WorldCalibration
@@ -59,6 +64,7 @@ run_world(c, calibration=verdict)
 print(json.dumps({"seconds": time.perf_counter() - t0,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+)
 
 
 def _run(code: str) -> dict | None:
