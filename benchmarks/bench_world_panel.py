@@ -26,7 +26,9 @@ def config(size, brain, panel=0):
                        brain=brain, panel_size=panel)
 """
 
-PANEL = CONFIG + """
+PANEL = (
+    CONFIG
+    + """
 import json, os, time
 from simulator.evaluation.llm import llm_brain_from_env
 from simulator.world_panel import calibrate_world
@@ -40,24 +42,29 @@ n = u.decisions
 print(json.dumps({"seconds": seconds, "prompts": n, "fallbacks": u.fallbacks,
                   "prompt_tokens": u.prompt_tokens / n, "output_tokens": u.output_tokens / n}))
 """
+)
 
-WORLD = CONFIG + """
+WORLD = (
+    CONFIG
+    + """
 import json, resource, time
 from simulator.world import run_world
 from simulator.world_panel import FACTORS, WorldCalibration
 from simulator.taxonomy import TOPICS
-calibrated = {calibrated}
+calibrated = CALIBRATED
 c = config(100_000, "llm" if calibrated else "persona", 200)
-verdict = WorldCalibration.from_dict({{
-    "panel_size": 200, "centroids": [[0.0] * (len(TOPICS) + 4), [0.1] * (len(TOPICS) + 4)], "usage": {{}},
-    "by_item": {{"draft": {{"factors": {{
-        "0": dict.fromkeys(FACTORS, 1.5), "1": dict.fromkeys(FACTORS, 0.7)}}}}}},
-}}) if calibrated else None
+width = len(TOPICS) + 4
+factors = {"0": dict.fromkeys(FACTORS, 1.5), "1": dict.fromkeys(FACTORS, 0.7)}
+verdict = WorldCalibration.from_dict({
+    "panel_size": 200, "centroids": [[0.0] * width, [0.1] * width], "usage": {},
+    "by_item": {"draft": {"factors": factors}},
+}) if calibrated else None
 t0 = time.perf_counter()
 run_world(c, calibration=verdict)
-print(json.dumps({{"seconds": time.perf_counter() - t0,
-                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+print(json.dumps({"seconds": time.perf_counter() - t0,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+)
 
 
 def _run(code: str) -> dict | None:
@@ -84,7 +91,7 @@ def main() -> None:
             )
     print("World, 100,000 users x 1 week (median of 3, fresh process each)")
     for label, calibrated in (("persona brain", False), ("panel-calibrated", True)):
-        runs = [r for r in (_run(WORLD.format(calibrated=calibrated)) for _ in range(3)) if r]
+        runs = [r for r in (_run(WORLD.replace("CALIBRATED", str(calibrated))) for _ in range(3)) if r]
         if runs:
             seconds = statistics.median(r["seconds"] for r in runs)
             peak = statistics.median(r["peak_mb"] for r in runs)

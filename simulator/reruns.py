@@ -82,6 +82,7 @@ class RunSummary(JsonRecord):
     summary: list[str]
     samples: list[dict[str, Any]] = field(default_factory=list)
     brain_usage: dict[str, int] = field(default_factory=dict)
+    simulated_views: float = 0.0  # views per rerun among the simulated users (no weights), all posts
 
     def figure(self, metric: str, horizon: str = "1w", segment: str = "all") -> dict[str, float]:
         return self.figures[metric][horizon][segment]
@@ -181,6 +182,7 @@ def summarise_reruns(
         summary=[],
         samples=[dict(s, rerun=r.rerun) for r in reruns for s in r.samples][:sample_limit],
         brain_usage=usage,
+        simulated_views=float(np.mean([r.counted("views") for r in reruns])),
     )
     segment_users = first.segment_users.sum(axis=1)
     summary.summary = _sentences(summary, segment_users)
@@ -206,6 +208,13 @@ def _tightening(values: np.ndarray, runs: int) -> dict[str, Any]:
     }
 
 
+MIN_VIEWS_FOR_RATES = 30  # simulated views per run below which a rate per view is mostly noise
+_MORE = (
+    "Simulate more users, or pick the followers audience: a sample of the public rarely meets a post "
+    "from an account it does not follow."
+)
+
+
 def _n(x: float) -> str:
     """A count the way a person says it: 12,300 / 840 / 3.4."""
     if abs(x) >= 1000:
@@ -220,12 +229,18 @@ def _sentences(s: RunSummary, segment_users: np.ndarray) -> list[str]:
     reach = s.totals["reached"]
     ran = f"Over {s.runs} run{'s' if s.runs > 1 else ''}"
     if v1w["mean"] <= 0:
-        return [f"{ran}, nobody in this audience watched the post: it reached almost no one's feed."]
+        return [f"{ran}, nobody in this audience watched the post: it reached almost no one's feed. {_MORE}"]
     band = f" (90% interval {_n(v24['lo'])} to {_n(v24['hi'])})" if s.runs > 1 else ""
     out.append(
         f"{ran}, the post is watched {_n(v24['mean'])} times in its first 24 hours{band} "
         f"and {_n(v1w['mean'])} times in a week, by {_n(reach['mean'])} {scale}."
     )
+    few = s.simulated_views < MIN_VIEWS_FOR_RATES
+    if few:
+        out.append(
+            f"Only {_n(s.simulated_views)} of the {s.users:,} simulated users watched it per run: too few "
+            f"to read rates (likes per view, best segments). {_MORE}"
+        )
     early = s.figure("views", "6h")["mean"] / v1w["mean"]
     out.append(f"Most of it happens early: {early:.0%} of the week's views come within 6 hours of posting.")
     imp = s.figures["impressions"]["1w"]
@@ -240,17 +255,15 @@ def _sentences(s: RunSummary, segment_users: np.ndarray) -> list[str]:
             f"Followers watch it {rate['follower:yes']:.0%} of the times they are shown it; "
             f"people who do not follow you, {rate['follower:no']:.0%}."
         )
-    best = _best_segment(s, segment_users)
+    best = None if few else _best_segment(s, segment_users)
     if best:
         out.append(best)
     shared = s.figures["from_shares"]["1w"]["follower:no"]["mean"]
     if shared > 0:
         out.append(f"Shares put it in front of {_n(shared)} people who do not follow you.")
     likes, comments = s.figure("likes")["mean"], s.figure("comments")["mean"]
-    out.append(
-        f"It collects {_n(likes)} likes and {_n(comments)} comments in a week "
-        f"({likes / v1w['mean']:.1%} of views liked)."
-    )
+    liked = "" if few else f" ({likes / v1w['mean']:.1%} of views liked)"
+    out.append(f"It collects {_n(likes)} likes and {_n(comments)} comments in a week{liked}.")
     net = s.totals["net_followers"]["mean"]
     out.append(
         f"Net followers: {'+' if net >= 0 else ''}{_n(net)} "

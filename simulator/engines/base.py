@@ -21,6 +21,10 @@ class EngineConfig:
     enforce_eager: bool = False  # skips CUDA-graph / compile warm-up: slower steps, faster start (CPU, tests)
     max_images: int = 0  # images per prompt for a vision-language model; 0 = text only
     env: tuple[tuple[str, str], ...] = ()  # set (unless already set) before vLLM is imported
+    # False on CPU: a partly prefilled prompt's sampled token is discarded by rewinding its seeded
+    # generator, which CPU generators cannot do (vLLM 0.32: "CPU Generator does not use offset").
+    chunked_prefill: bool = True
+    max_num_batched_tokens: int | None = None  # tokens per engine step; None: vLLM's default
     # openai
     base_url: str = ""
     api_key: str = ""

@@ -38,6 +38,10 @@ class VllmEngine:
             # Compact JSON: with free whitespace a small model can pad newlines until max_tokens.
             structured_outputs_config={"backend": "xgrammar", "disable_any_whitespace": True},
         )
+        if not c.chunked_prefill:
+            kwargs["enable_chunked_prefill"] = False
+        if c.max_num_batched_tokens:
+            kwargs["max_num_batched_tokens"] = c.max_num_batched_tokens
         if c.max_images:
             kwargs["limit_mm_per_prompt"] = {"image": c.max_images}
         return LLM(**kwargs)

@@ -104,6 +104,8 @@ def cpu_config(**overrides) -> "EngineConfig":
         dtype="bfloat16",
         max_model_len=2048,
         enforce_eager=True,
+        chunked_prefill=False,  # whole prompts per step: seeded sampling cannot rewind on CPU
+        max_num_batched_tokens=8192,
         env=(("VLLM_ENABLE_V1_MULTIPROCESSING", "0"), ("VLLM_CPU_KVCACHE_SPACE", "1")),
         max_tokens=400,
     )
@@ -130,6 +132,9 @@ def server_command(*, host: str = "127.0.0.1", port: int = 8000, name: str = "sm
         "--max-model-len",
         "2048",
         "--enforce-eager",
+        "--no-enable-chunked-prefill",  # as cpu_config: seeded sampling cannot rewind on CPU
+        "--max-num-batched-tokens",
+        "8192",
         "--enable-prompt-tokens-details",
         "--structured-outputs-config",
         json.dumps({"backend": "xgrammar", "disable_any_whitespace": True}),

@@ -97,3 +97,11 @@ def test_a_waiting_panel_shows_in_the_progress(llm_server, alice, alice_client, 
     run = _llm_run(alice, video_draft, audience)
     page = alice_client.get(reverse("run_detail", args=[run.pk])).content.decode()
     assert "Asking the LLM panel (12 audience members)" in page
+
+
+def test_a_worker_that_starts_asks_a_waiting_panel_again(llm_server, alice, video_draft, followers):
+    from recoworld_app.services.runs import shards_recover
+
+    _llm_run(alice, video_draft, followers)  # its panel message was lost with a killed worker
+    assert shards_recover(include_pending=True) == 1  # the panel; its shards wait for the verdict
+    assert shards_recover(include_pending=False) == 0  # later sweeps leave a waiting panel alone

@@ -79,3 +79,13 @@ def test_one_run_gives_a_point_and_says_so(reruns):
 def test_interval_of_constant_values_has_no_width():
     mean, lo, hi, sd = interval(np.array([3.0, 3.0, 3.0]))
     assert mean == lo == hi == 3.0 and sd == 0.0
+
+
+def test_rates_are_read_only_from_enough_simulated_views(reruns):
+    enough = summarise_reruns(reruns)
+    assert enough.simulated_views >= 30 and "of views liked" in " ".join(enough.summary)
+    public = WorldConfig(audience=AudienceSpec(kind="general", size=3000), posts=CONFIG.posts, seed=9)
+    few = summarise_reruns([run_world(public, rerun=r) for r in range(2)])
+    text = " ".join(few.summary)
+    assert few.simulated_views < 30 and "pick the followers audience" in text
+    assert "of views liked" not in text and "does best with" not in text
