@@ -11,7 +11,7 @@ from django.db import transaction
 
 from recoworld_app.models import RunShard
 from recoworld_app.samples import image_bytes, video_bytes
-from recoworld_app.services.audiences import audience_create_general
+from recoworld_app.services.audiences import audience_create_followers_profile, audience_create_general
 from recoworld_app.services.drafts import draft_create
 from recoworld_app.services.runs import run_create, shard_execute
 
@@ -20,10 +20,13 @@ DEMO_PASSWORD = "studio-demo-2026"
 DEMO_POPULATION = 5000
 DEMO_RERUNS = 3
 DEMO_SEED = 2026
+# A food creator's followers: the audience a creator simulates most, and one whose feeds carry the post.
+DEMO_FOLLOWERS = {"niche": "food", "follower_count": 25_000}
 
 
 def demo_seed() -> bool:
-    """Create the demo creator, two drafts, an audience and a finished run once; return whether it did.
+    """Create the demo creator, two drafts, two audiences (their followers and a sample of the public) and
+    a finished run to the followers once; return whether it did.
 
     The run is simulated here, in this process, by the same services the workers call.
     """
@@ -49,7 +52,10 @@ def demo_seed() -> bool:
             topics=["travel", "nature"],
             upload=SimpleUploadedFile("sunset.jpg", image_bytes(width=1080, height=1350)),
         )
-        audience = audience_create_general(owner=user, name="General sample", size=DEMO_POPULATION)
+        audience_create_general(owner=user, name="General sample", size=DEMO_POPULATION)
+        audience = audience_create_followers_profile(
+            owner=user, name="My followers", size=DEMO_POPULATION, profile=DEMO_FOLLOWERS
+        )
         run = run_create(
             owner=user,
             draft_ids=[video.pk],

@@ -12,6 +12,8 @@ def test_demo_creator_has_a_video_an_image_and_a_finished_run_with_charts(client
     assert kinds == ["image", "video"]
     run = SimulationRun.objects.get(owner=user)
     assert run.status == "done" and RunMetric.objects.filter(run=run).exists()
+    # enough simulated views to read rates: the first run a newcomer opens says something
+    assert run.report.summary and not any("too few" in line for line in run.report.summary)
     assert client.login(username=DEMO_USERNAME, password=DEMO_PASSWORD)
     html = client.get(reverse("run_detail", args=[run.pk])).content.decode()
     assert 'id="fig-views"' in html
