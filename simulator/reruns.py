@@ -106,9 +106,10 @@ def _nested(mean, lo, hi, sd) -> dict[str, dict[str, dict[str, dict[str, float]]
 
 
 def summarise_reruns(
-    reruns: list[RerunResult], *, real_scale: bool = True, sample_limit: int = 40
+    reruns: list[RerunResult], *, real_scale: bool = True, sample_limit: int = 40, exposure: str = "organic"
 ) -> RunSummary:
-    """Means and 90% intervals of every (metric, horizon, segment), per-post figures, curves, sentences."""
+    """Means and 90% intervals of every (metric, horizon, segment), per-post figures, curves, sentences
+    (which advise, when too few users watched, as fits the run's `exposure`)."""
     if not reruns:
         raise ValueError("no rerun to summarise")
     first = reruns[0]
@@ -185,7 +186,7 @@ def summarise_reruns(
         simulated_views=float(np.mean([r.counted("views") for r in reruns])),
     )
     segment_users = first.segment_users.sum(axis=1)
-    summary.summary = _sentences(summary, segment_users)
+    summary.summary = _sentences(summary, segment_users, exposure)
     return summary
 
 
@@ -210,8 +211,8 @@ def _tightening(values: np.ndarray, runs: int) -> dict[str, Any]:
 
 MIN_VIEWS_FOR_RATES = 30  # simulated views per run below which a rate per view is mostly noise
 _MORE = (
-    "Simulate more users, or pick the followers audience: a sample of the public rarely meets a post "
-    "from an account it does not follow."
+    "Simulate more users, or screen the post to a sample of the public (a general or slice audience): "
+    "the public rarely meets a post from an account it does not follow."
 )
 
 
@@ -222,14 +223,15 @@ def _n(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.1f}"
 
 
-def _sentences(s: RunSummary, segment_users: np.ndarray) -> list[str]:
+def _sentences(s: RunSummary, segment_users: np.ndarray, exposure: str) -> list[str]:
+    more = _MORE if exposure == "organic" else "Simulate more users."
     out = []
     scale = "people on the platform" if s.real_scale else "simulated users"
     v24, v1w = s.figure("views", "24h"), s.figure("views", "1w")
     reach = s.totals["reached"]
     ran = f"Over {s.runs} run{'s' if s.runs > 1 else ''}"
     if v1w["mean"] <= 0:
-        return [f"{ran}, nobody in this audience watched the post: it reached almost no one's feed. {_MORE}"]
+        return [f"{ran}, nobody in this audience watched the post: it reached almost no one's feed. {more}"]
     band = f" (90% interval {_n(v24['lo'])} to {_n(v24['hi'])})" if s.runs > 1 else ""
     out.append(
         f"{ran}, the post is watched {_n(v24['mean'])} times in its first 24 hours{band} "
@@ -239,7 +241,7 @@ def _sentences(s: RunSummary, segment_users: np.ndarray) -> list[str]:
     if few:
         out.append(
             f"Only {_n(s.simulated_views)} of the {s.users:,} simulated users watched it per run: too few "
-            f"to read rates (likes per view, best segments). {_MORE}"
+            f"to read rates (likes per view, best segments). {more}"
         )
     early = s.figure("views", "6h")["mean"] / v1w["mean"]
     out.append(f"Most of it happens early: {early:.0%} of the week's views come within 6 hours of posting.")

@@ -56,6 +56,7 @@ from simulator.types import Item
 from simulator.world_panel import MAX_PANEL, WorldCalibration, post_factors
 
 HORIZONS = ("6h", "12h", "24h", "2d", "1w")
+EXPOSURES = ("organic", "screening")
 HORIZON_HOURS = (6.0, 12.0, 24.0, 48.0, 168.0)
 METRICS = (
     "impressions", "views", "unique_viewers", "watch_time_s", "avg_watch_s", "completion_rate",
@@ -101,6 +102,10 @@ class WorldConfig(JsonRecord):
     seed: int = 0
     brain: str = "persona"  # or "llm": an LLM panel calibrates the persona brain (simulator.world_panel)
     panel_size: int = 0  # panel members who answer the LLM, for brain "llm"
+    # "organic": the platform's feeds decide who meets the post (follows, exploring, shares).
+    # "screening": every user is also shown it once, in the first session that reaches it after it is
+    # posted, as a test screening would; what follows (reactions, shares, reshows) is organic.
+    exposure: str = "organic"
     creator_id: str = "me"
     sample_limit: int = 40  # sample reactions kept per shard (and per merged rerun)
 
@@ -115,6 +120,8 @@ class WorldConfig(JsonRecord):
                 problems.append(f"post {i}: the item needs a positive duration_s")
         if not 1 <= self.horizon_hours <= 168:
             problems.append("horizon_hours must be from 1 to 168")
+        if self.exposure not in EXPOSURES:
+            problems.append(f"exposure must be one of {', '.join(EXPOSURES)}, not '{self.exposure}'")
         if self.brain not in ("persona", "llm"):
             problems.append(f"the world runs the 'persona' or 'llm' brain, not '{self.brain}'")
         if self.brain == "llm":
@@ -358,6 +365,12 @@ def setup_population(config: WorldConfig) -> Population:
     return _setup_for(config).pop
 
 
+def default_exposure(audience: AudienceSpec) -> str:
+    """Followers meet a post through their feeds; a sample of the public or a slice of it almost never
+    meets a post from an account it does not follow, so asking how it reacts means screening it."""
+    return "organic" if audience.kind == "followers" else "screening"
+
+
 def shard_bounds(n_users: int, shard_index: int, shard_count: int) -> tuple[int, int]:
     """The contiguous block of user ids a shard simulates."""
     edges = np.linspace(0, n_users, shard_count + 1).round().astype(int)
@@ -567,6 +580,8 @@ class _Shard:
         # exploring waits for the first signal from followers: it ramps up over explore_delay_h
         ramp = age / (age + params.explore_delay_h)
         explore = np.minimum(params.explore_max * velocity[p] * self.explore_weight[a, p] * fresh * ramp, 1.0)
+        if self.config.exposure == "screening":  # not yet shown: the screening puts it in this session
+            explore[seen == 0] = 1.0
         share = params.share_open * self.inbox[a, p]  # a share waits for the receiver's next session
         chance = 1.0 - (1.0 - follow) * (1.0 - explore) * (1.0 - share)
         chance *= np.where(seen > 0, params.reshow, 1.0) * np.where(

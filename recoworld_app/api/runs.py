@@ -50,19 +50,6 @@ class RunOut(ModelSchema):
         return run_progress(run)
 
 
-class RunIn(Schema):
-    draft_ids: list[int]
-    audience_id: int
-    population: int = DEFAULTS["population"]
-    horizon_hours: int = DEFAULTS["horizon_hours"]
-    reruns: int = DEFAULTS["reruns"]
-    brain: str = DEFAULTS["brain"]
-    seed: int | None = None
-    at_hours: list[float] | None = None
-    strategy: str = ""
-    name: str = ""
-
-
 class VariantsIn(Schema):
     draft_ids: list[int]
     audience_id: int
@@ -71,6 +58,14 @@ class VariantsIn(Schema):
     reruns: int = DEFAULTS["reruns"]
     brain: str = DEFAULTS["brain"]
     seed: int | None = None
+
+
+class RunIn(VariantsIn):
+    """One run: the variants' fields, plus when each draft is posted (or a strategy) and a name."""
+
+    at_hours: list[float] | None = None
+    strategy: str = ""
+    name: str = ""
 
 
 class CompareQuery(Schema):

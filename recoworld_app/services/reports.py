@@ -162,6 +162,8 @@ def run_results(run: SimulationRun) -> dict:
         "funnel_figure": charts.funnel_figure(report.funnel) if report else None,
         "watch_figure": charts.watch_time_figure(report.watch_histogram) if report else None,
         "samples": list(RunSample.objects.filter(run=run)[:SAMPLES_KEPT]),
+        "exposure": run.config.get("exposure", "organic"),
+        "population": run.population,
     }
 
 

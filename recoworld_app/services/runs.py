@@ -193,7 +193,7 @@ def run_create_many(
     """The runs of `plans` [(draft ids, posting times, name)]; `dispatch=False` queues nothing, for a
     caller that executes the shards itself (the demo seed)."""
     from simulator.audiences import AudienceSpec
-    from simulator.world import WorldConfig
+    from simulator.world import WorldConfig, default_exposure
 
     _check_numbers(population=population, horizon_hours=horizon_hours, reruns=reruns, brain=brain)
     audience = Audience.objects.filter(pk=audience_id, owner=owner).first()
@@ -224,6 +224,7 @@ def run_create_many(
                 seed=seed,
                 brain=brain,
                 panel_size=panel_size_for(population) if brain == SimulationRun.Brain.LLM else 0,
+                exposure=default_exposure(spec),
                 creator_id=f"creator-{owner.pk}",
             )
             problems = config.validate()
@@ -596,7 +597,7 @@ def run_finalize(*, run_id: int) -> bool:
         for rerun, result in shards:
             by_rerun.setdefault(rerun, []).append(ShardResult.from_dict(result))
         reruns = [merge_shards(by_rerun[r]) for r in sorted(by_rerun)]
-        summary = summarise_reruns(reruns)
+        summary = summarise_reruns(reruns, exposure=run.config.get("exposure", "organic"))
         report_store(run=run, summary=summary, reruns=reruns)
         run.status = Status.DONE
         run.finished_at = timezone.now()

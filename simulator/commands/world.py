@@ -10,7 +10,15 @@ from simulator.audiences import CHOICES, AudienceSpec, parse_follower_csv
 from simulator.reruns import summarise_reruns
 from simulator.strategies import SCHEDULES, audience_utc_offset, schedule
 from simulator.types import Item
-from simulator.world import HORIZON_HOURS, HORIZONS, PostSpec, WorldConfig, run_world
+from simulator.world import (
+    EXPOSURES,
+    HORIZON_HOURS,
+    HORIZONS,
+    PostSpec,
+    WorldConfig,
+    default_exposure,
+    run_world,
+)
 
 HELP = "run a draft past a simulated audience for up to a week; print reactions per horizon with intervals"
 TABLE_METRICS = (
@@ -68,6 +76,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "calibrates the persona brain for everyone",
     )
     p.add_argument("--panel", type=_positive_int, default=200, help="LLM panel members (default 200)")
+    p.add_argument(
+        "--exposure",
+        choices=EXPOSURES,
+        help="screening: show the post once to every user; organic: feeds decide "
+        "(default: organic for followers, screening for general and slice audiences)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -142,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         brain=args.brain,
         panel_size=min(args.panel, spec.size) if args.brain == "llm" else 0,
+        exposure=args.exposure or default_exposure(spec),
     )
     problems = config.validate()
     if problems:
@@ -160,7 +175,7 @@ def run(args: argparse.Namespace) -> int:
         run_world(config, rerun=r, shard_count=args.shards, calibration=calibration) for r in range(args.runs)
     ]
     seconds = time.perf_counter() - started
-    summary = summarise_reruns(reruns)
+    summary = summarise_reruns(reruns, exposure=config.exposure)
     shown = [h for h, hours in zip(HORIZONS, HORIZON_HOURS, strict=True) if hours <= horizon_h]
     if args.json:
         out = {

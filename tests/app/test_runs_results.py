@@ -215,3 +215,19 @@ def test_variants_with_the_same_seed_are_compared_rerun_by_rerun(
     other_seed = simulate(alice, [image_draft], audience, reruns=3, seed=22)
     body = alice_api.get(f"/runs/compare?run={a.pk}&run={other_seed.pk}").json()
     assert not any(d["paired"] for d in body["comparisons"][0]["differences"])
+
+
+def test_a_sample_of_the_public_is_screened_and_followers_are_not(alice_client, alice, video_draft, finished):
+    from recoworld_app.services.audiences import audience_create_followers_profile
+
+    assert finished.config["exposure"] == "screening"
+    page = alice_client.get(reverse("run_detail", args=[finished.pk])).content.decode()
+    assert 'id="screening"' in page and "each of the 400 people in this audience was shown the post" in page
+    shown = RunMetric.objects.get(run=finished, metric="impressions", horizon="2d", segment="all")
+    assert shown.mean > 0.8 * 400  # nearly everyone, where organic reach would be a handful
+    fans = audience_create_followers_profile(
+        owner=alice, name="Fans", size=400, profile={"niche": "food", "follower_count": 4000}
+    )
+    organic = simulate(alice, [video_draft], fans)
+    assert organic.config["exposure"] == "organic"
+    assert 'id="screening"' not in alice_client.get(reverse("run_detail", args=[organic.pk])).content.decode()

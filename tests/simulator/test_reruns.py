@@ -87,5 +87,5 @@ def test_rates_are_read_only_from_enough_simulated_views(reruns):
     public = WorldConfig(audience=AudienceSpec(kind="general", size=3000), posts=CONFIG.posts, seed=9)
     few = summarise_reruns([run_world(public, rerun=r) for r in range(2)])
     text = " ".join(few.summary)
-    assert few.simulated_views < 30 and "pick the followers audience" in text
+    assert few.simulated_views < 30 and "screen the post to a sample of the public" in text
     assert "of views liked" not in text and "does best with" not in text

@@ -201,3 +201,17 @@ def test_invalid_configs_explain_themselves():
         assert fragment in problems
     with pytest.raises(ValueError):
         run_world_shard(config)
+
+
+def test_a_screening_shows_the_post_once_to_nearly_everyone_and_organic_reach_does_not():
+    public = AudienceSpec(kind="general", size=3000)
+    organic = run_world(_config(public, topic="food", horizon=48.0))
+    screened = run_world(_config(public, topic="food", horizon=48.0, exposure="screening"))
+    users = 3000
+    assert organic.counted("impressions", horizon="2d") < 0.05 * users
+    # everyone who opens the app within two days and scrolls to it: nearly the whole audience, once
+    assert screened.counted("impressions", horizon="2d") > 0.8 * users
+    assert screened.counted("views", horizon="2d") > 10 * max(organic.counted("views", horizon="2d"), 1)
+    sharded = run_world(_config(public, topic="food", horizon=48.0, exposure="screening"), shard_count=3)
+    np.testing.assert_array_equal(screened.counts, sharded.counts)
+    assert "exposure must be one of" in " ".join(_config(exposure="broadcast").validate())
