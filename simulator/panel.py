@@ -62,6 +62,19 @@ class Calibration(JsonRecord):
     panel_rates: dict[str, dict[str, float]] = field(default_factory=dict)  # what the LLM panel did
     persona_rates: dict[str, dict[str, float]] = field(default_factory=dict)  # what the persona brain expects
     decisions: dict[str, int] = field(default_factory=dict)  # LLM decisions behind each archetype's factors
+    # archetype -> the LLM's decisions, one row each: viewed, like, comment, share, follow, watched share
+    answers: dict[str, list[list[float]]] = field(default_factory=dict)
+    prior_weight: float = 20.0
+
+    def resampled(self, rng: np.random.Generator) -> "Calibration":
+        """The factors again from each archetype's answers drawn with replacement: what another panel
+        of the same size might have said (a bootstrap), so reruns carry the panel's sampling error."""
+        out = replace(self, factors={}, panel_rates={})
+        for a, rows in self.answers.items():
+            drawn = np.asarray(rows)[rng.integers(0, len(rows), len(rows))]
+            out.panel_rates[a] = _answer_rates(drawn)
+            out.factors[a] = _factors(out.panel_rates[a], self.persona_rates[a], len(rows), self.prior_weight)
+        return out
 
 
 class Panel:
@@ -121,40 +134,37 @@ class Panel:
         pairs = [
             (q, by_user[(q.persona.id, q.item.id)]) for q in requests if (q.persona.id, q.item.id) in by_user
         ]
-        calibration = Calibration()
+        calibration = Calibration(prior_weight=prior_weight)
         groups: dict[str, list[int]] = {}
         for i, (q, _) in enumerate(pairs):
             groups.setdefault(self.archetype(q.persona.id), []).append(i)
         features = persona_brain.features([q for q, _ in pairs]) if pairs else None
         for a, rows in sorted(groups.items()):
-            taken = features.take(np.tile(np.array(rows), draws))
-            out = persona_brain.decide_arrays(taken, rng)
+            out = persona_brain.decide_arrays(features.take(np.tile(np.array(rows), draws)), rng)
             lengths = np.array([max(pairs[i][0].item.duration_s, 1.0) for i in rows])
-            llm = _rates(
-                np.array([r.click or r.watch_s > 0 for r in (pairs[i][1] for i in rows)]),
-                {name: np.array([bool(getattr(pairs[i][1], name)) for i in rows]) for name in RATES},
-                np.array([pairs[i][1].watch_s for i in rows]) / lengths,
+            answers = np.array(
+                [
+                    [
+                        r.click or r.watch_s > 0,
+                        *(bool(getattr(r, name)) for name in RATES),
+                        r.watch_s / length,
+                    ]
+                    for r, length in zip((pairs[i][1] for i in rows), lengths, strict=True)
+                ],
+                dtype=np.float64,
             )
             base = _rates(
                 out.click, {name: getattr(out, name) for name in RATES}, out.watch_s / np.tile(lengths, draws)
             )
-            impressions, views = len(rows), llm.pop("views")
             base_views = base.pop("views")
             # a rate none of the draws showed is floored at half a draw, so a rare act can still be scaled
-            floor = {"view": 0.5 / (impressions * draws), "watch": 1e-3}
-            shrunk = {}
-            for name, value in llm.items():
-                n = impressions if name == "view" else views
-                b = max(base[name], floor.get(name, 0.5 / max(base_views, 1.0)))
-                base[name] = b
-                shrunk[name] = (n * value + prior_weight * b) / (n + prior_weight)
-            factors = {name: shrunk[name] / base[name] for name in (*RATES, "watch")}
-            view = min(shrunk["view"], 0.999)
-            factors["view"] = view / (1 - view) / (base["view"] / (1 - base["view"]))
-            calibration.panel_rates[a] = llm
+            floor = {"view": 0.5 / (len(rows) * draws), "watch": 1e-3}
+            base = {k: max(v, floor.get(k, 0.5 / max(base_views, 1.0))) for k, v in base.items()}
+            calibration.answers[a] = answers.round(4).tolist()
+            calibration.panel_rates[a] = _answer_rates(answers)
             calibration.persona_rates[a] = base
-            calibration.decisions[a] = impressions
-            calibration.factors[a] = {k: float(np.clip(v, *FACTOR_RANGE)) for k, v in factors.items()}
+            calibration.decisions[a] = len(rows)
+            calibration.factors[a] = _factors(calibration.panel_rates[a], base, len(rows), prior_weight)
         self.calibration = calibration
         return calibration
 
@@ -168,6 +178,25 @@ class Panel:
         scaled["watch_ratio"] = min(b.watch_ratio * factors["watch"], 1.0)
         scaled["view_bias"] = b.view_bias + float(np.log(factors["view"]))
         return replace(persona, behaviour=replace(b, **scaled))
+
+
+def _answer_rates(answers: np.ndarray) -> dict[str, float]:
+    """The rates of LLM answers given as rows of (viewed, like, comment, share, follow, watched share)."""
+    acts = {name: answers[:, 1 + i] > 0 for i, name in enumerate(RATES)}
+    return _rates(answers[:, 0] > 0, acts, answers[:, -1])
+
+
+def _factors(llm: dict[str, float], base: dict[str, float], impressions: int, prior_weight: float) -> dict:
+    """Each rate shrunk towards the persona brain's by a prior worth `prior_weight` decisions, over it:
+    viewing per impression (as odds), the acts and the watched share per view."""
+    shrunk = {}
+    for name in ("view", *RATES, "watch"):
+        n = impressions if name == "view" else llm["views"]
+        shrunk[name] = (n * llm[name] + prior_weight * base[name]) / (n + prior_weight)
+    factors = {name: shrunk[name] / base[name] for name in (*RATES, "watch")}
+    view = min(shrunk["view"], 0.999)
+    factors["view"] = view / (1 - view) / (base["view"] / (1 - base["view"]))
+    return {k: float(np.clip(v, *FACTOR_RANGE)) for k, v in factors.items()}
 
 
 def _rates(viewed: np.ndarray, acts: dict[str, np.ndarray], watched: np.ndarray) -> dict[str, float]:

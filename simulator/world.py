@@ -438,7 +438,9 @@ class _Shard:
         self.factors = (
             None
             if calibration is None
-            else post_factors(calibration, pop, lo, hi, [p.item.id for p in config.posts])
+            else post_factors(
+                calibration, pop, lo, hi, [p.item.id for p in config.posts], seed=config.seed, rerun=rerun
+            )
         )
         local = slice(lo, hi)
         self.base_interests = pop.interests[local]

@@ -8,8 +8,10 @@ batch. Per post and archetype, the LLM's rates over the persona brain's for the 
 archetype for that post (`post_factors`). The shards then run the persona brain on those
 propensities: a 100k audience costs panel x posts prompts, not 100k sessions of them.
 
-The calibration is data (JSON): every shard and rerun of a run applies the same one, so the run's
-users are all simulated by the calibrated persona brain and the panel's members answered the LLM.
+The calibration is data (JSON): every shard of a rerun applies the same one, so the run's users are
+all simulated by the calibrated persona brain and the panel's members answered the LLM. Reruns after
+the first apply a bootstrap of it (`Calibration.resampled`): the bands carry the panel's sampling
+error.
 """
 
 import os
@@ -179,16 +181,31 @@ def _samples(pop: Population, requests: list[ReactionRequest], reactions: list[R
 
 
 def post_factors(
-    calibration: WorldCalibration, pop: Population, lo: int, hi: int, item_ids: list[str]
+    calibration: WorldCalibration,
+    pop: Population,
+    lo: int,
+    hi: int,
+    item_ids: list[str],
+    *,
+    seed: int = 0,
+    rerun: int = 0,
 ) -> dict[str, np.ndarray]:
-    """name -> (users lo..hi, posts) multipliers of FACTORS ('view' as a multiplier of the odds)."""
+    """name -> (users lo..hi, posts) multipliers of FACTORS ('view' as a multiplier of the odds).
+
+    Rerun 0 applies the panel's verdict; every later rerun a bootstrap of it (its answers redrawn per
+    archetype, the same in every shard), so the reruns' bands include the panel's sampling error.
+    """
     centroids = np.asarray(calibration.centroids)
     archetype = nearest(population_features(pop)[lo:hi], centroids)
     out = {name: np.ones((hi - lo, len(item_ids)), dtype=np.float32) for name in FACTORS}
+    drafts = sorted(calibration.by_item)
     for k, item_id in enumerate(item_ids):
-        found = calibration.by_item.get(base_item_id(item_id))
-        if found is None:
+        key = base_item_id(item_id)
+        if key not in calibration.by_item:
             raise ValueError(f"the panel calibration has no verdict on post {item_id!r}")
+        found = calibration.by_item[key]
+        if rerun:
+            found = found.resampled(np.random.default_rng([seed, rerun, drafts.index(key), _PANEL_STREAM]))
         for name in FACTORS:
             table = np.array([found.factors.get(str(a), {}).get(name, 1.0) for a in range(len(centroids))])
             out[name][:, k] = table[archetype]

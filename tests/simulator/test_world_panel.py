@@ -15,6 +15,7 @@ from simulator.brains.llm import LLMBrain
 from simulator.brains.persona import PersonaBrain
 from simulator.engines import EngineConfig
 from simulator.engines.openai_http import OpenAIEngine
+from simulator.panel import Calibration
 from simulator.taxonomy import TOPICS
 from simulator.types import Item
 from simulator.world import PostSpec, WorldConfig, run_world
@@ -128,3 +129,31 @@ def test_llm_configs_need_a_panel_and_its_calibration(persona_run):
         run_world(_config())
     with pytest.raises(ValueError, match="panel calibration"):
         run_world(_config(brain="persona"), calibration=_neutral(_config()))
+
+
+def _answers(n: int) -> Calibration:
+    """One archetype whose n LLM answers watched one post in four and liked one watch in five."""
+    rows = [[i % 4 == 0, i % 20 == 0, 0, 0, 0, 0.5 if i % 4 == 0 else 0.0] for i in range(n)]
+    base = {"view": 0.2, "like": 0.15, "comment": 0.01, "share": 0.01, "follow": 0.01, "watch": 0.5}
+    return Calibration(answers={"0": rows}, persona_rates={"0": base}, decisions={"0": n})
+
+
+def test_reruns_redraw_the_panels_answers_so_a_small_panel_gives_wide_bands():
+    spread = {}
+    for n in (12, 240):
+        draws = [_answers(n).resampled(np.random.default_rng(i)).factors["0"] for i in range(200)]
+        spread[n] = np.std([np.log(f["view"]) for f in draws])
+        assert np.mean([f["view"] for f in draws]) == pytest.approx(1.3, rel=0.25)  # 0.25 odds over 0.2's
+    # shrinkage towards the persona brain (a prior worth 20 answers) damps the small panel: not sqrt(20)x
+    assert spread[12] > 1.5 * spread[240] > 0, spread
+
+
+def test_every_shard_of_a_rerun_draws_the_same_bootstrap():
+    server, engine = _llm(True)
+    with server:
+        calibration = calibrate_world(_config(panel_size=20), LLMBrain(engine, PersonaBrain()))
+    engine.close()
+    config = _config(panel_size=20)
+    whole = run_world(config, rerun=1, calibration=calibration)
+    sharded = run_world(config, rerun=1, calibration=calibration, shard_count=3)
+    np.testing.assert_array_equal(whole.counts, sharded.counts)
