@@ -58,6 +58,7 @@ class VariantsIn(Schema):
     reruns: int = DEFAULTS["reruns"]
     brain: str = DEFAULTS["brain"]
     seed: int | None = None
+    exposure: str = ""  # "organic", "screening", or blank: followers organic, a public sample screened
 
 
 class RunIn(VariantsIn):

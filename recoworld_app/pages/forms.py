@@ -145,6 +145,15 @@ class RunForm(forms.Form):
         help_text="Cycles through the ticked drafts at the audience's local time; leave posting times empty.",
     )
     audience = forms.ChoiceField()
+    exposure = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "As fits the audience: followers organically, a sample of the public screened"),
+            ("organic", "Organic: the feeds, exploring and shares decide who meets it"),
+            ("screening", "Screening: shown once to every member of the audience, then organic"),
+        ],
+        label="Who meets the post",
+    )
     # Numbers arrive as text and are read by run_options_parse; the widgets still offer number inputs.
     population = forms.CharField(
         label="Simulated users",
@@ -188,6 +197,7 @@ class RunForm(forms.Form):
         values = {option: data.get(field) for option, field in self.OPTION_FIELDS.items()}
         values["variants"] = values["variants"] == "variants"
         others = ("at_hours", "strategy", "population", "horizon_hours", "reruns", "brain", "seed", "name")
+        others += ("exposure",)
         try:
             self.options = run_options_parse(values | {name: data.get(name) for name in others})
         except OptionError as exc:

@@ -252,6 +252,7 @@ def run_summary_dict(run: SimulationRun) -> dict:
         "horizon_hours": run.horizon_hours,
         "reruns": run.reruns,
         "brain": run.brain,
+        "exposure": run.config.get("exposure", "organic"),
         "seed": run.seed,
         "shards_total": run.shards_total,
         "shards_done": run.shards_done,

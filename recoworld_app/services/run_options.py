@@ -42,6 +42,7 @@ class RunOptions:
     strategy: str
     name: str
     variants: bool  # one run per draft, same audience and seed, instead of one run of them all
+    exposure: str = ""  # "organic" or "screening"; blank: as fits the audience (world.default_exposure)
 
 
 def run_options_parse(data: Mapping[str, Any]) -> RunOptions:
@@ -63,6 +64,7 @@ def run_options_parse(data: Mapping[str, Any]) -> RunOptions:
         strategy=_text(data, "strategy"),
         name=_text(data, "name"),
         variants=bool(data.get("variants")),
+        exposure=_text(data, "exposure"),
     )
     if options.variants:
         # Refused rather than dropped: the creator would otherwise get runs unlike the ones asked for.
@@ -88,6 +90,7 @@ def run_submit(*, owner, options: RunOptions) -> list[SimulationRun]:
         "reruns": options.reruns,
         "brain": options.brain,
         "seed": options.seed,
+        "exposure": options.exposure,
     }
     if options.variants:
         return run_create_variants(**common)

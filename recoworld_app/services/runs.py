@@ -129,10 +129,13 @@ def run_create(
     at_hours: list[float] | None = None,
     strategy: str = "",
     name: str = "",
+    exposure: str = "",
     dispatch: bool = True,
 ) -> SimulationRun:
     """Queue one run of the drafts, posted at `at_hours` (default: all at the start) or on a named
     posting `strategy` (simulator.strategies.SCHEDULES, at the audience's local times), to the audience.
+
+    `exposure` "organic" or "screening" (simulator.world.WorldConfig); blank: as fits the audience.
 
     Raises InvalidInput, NotFound, QuotaExceeded, or QueueUnavailable (the run is then marked failed
     with the reason; drafts and audience are untouched).
@@ -141,6 +144,7 @@ def run_create(
         owner=owner,
         plans=[(draft_ids, at_hours, name)],
         strategy=strategy,
+        exposure=exposure,
         audience_id=audience_id,
         population=population,
         horizon_hours=horizon_hours,
@@ -161,6 +165,7 @@ def run_create_variants(
     reruns: int,
     brain: str = "persona",
     seed: int | None = None,
+    exposure: str = "",
 ) -> list[SimulationRun]:
     """One run per draft, same audience and seed: an A/B test with common random numbers."""
     if len(set(draft_ids)) < 2:
@@ -174,6 +179,7 @@ def run_create_variants(
         reruns=reruns,
         brain=brain,
         seed=seed,
+        exposure=exposure,
     )
 
 
@@ -188,6 +194,7 @@ def run_create_many(
     brain: str,
     seed,
     strategy: str = "",
+    exposure: str = "",
     dispatch: bool = True,
 ) -> list[SimulationRun]:
     """The runs of `plans` [(draft ids, posting times, name)]; `dispatch=False` queues nothing, for a
@@ -224,7 +231,7 @@ def run_create_many(
                 seed=seed,
                 brain=brain,
                 panel_size=panel_size_for(population) if brain == SimulationRun.Brain.LLM else 0,
-                exposure=default_exposure(spec),
+                exposure=exposure or default_exposure(spec),
                 creator_id=f"creator-{owner.pk}",
             )
             problems = config.validate()

@@ -98,3 +98,25 @@ def test_the_page_and_the_api_give_the_same_message(alice_client, alice_api, ima
     assert api.json()["detail"] == "Seed must be a non-negative whole number."
     assert api.json()["detail"] in page.content.decode()
     assert not SimulationRun.objects.exists()
+
+
+def test_a_creator_can_screen_a_post_to_their_followers_or_leave_a_public_sample_organic(
+    alice, alice_client, alice_api, video_draft, audience, settings
+):
+    from recoworld_app.services.audiences import audience_create_followers_profile
+
+    settings.RUNS_MAX_ACTIVE = 10
+    fans = audience_create_followers_profile(
+        owner=alice, name="Fans", size=300, profile={"niche": "food", "follower_count": 3000}
+    )
+
+    def api(**extra):
+        body = {"draft_ids": [video_draft.pk], "audience_id": audience.pk, **extra}
+        return alice_api.post("/runs", body, content_type="application/json")
+
+    alice_client.post(reverse("run_new"), run_form([video_draft.pk], fans, exposure="screening"))
+    assert api(exposure="organic").status_code == 201 and api().status_code == 201
+    exposures = [r.config["exposure"] for r in SimulationRun.objects.order_by("pk")]
+    assert exposures == ["screening", "organic", "screening"]  # the last: a public sample, by default
+    wrong = api(exposure="broadcast")
+    assert wrong.status_code == 400 and "Exposure must be one of organic, screening" in wrong.json()["detail"]

@@ -221,6 +221,8 @@ def test_a_sample_of_the_public_is_screened_and_followers_are_not(alice_client, 
     from recoworld_app.services.audiences import audience_create_followers_profile
 
     assert finished.config["exposure"] == "screening"
+    exported = alice_client.get(reverse("run_export", args=[finished.pk, "json"])).json()
+    assert exported["run"]["exposure"] == "screening"
     page = alice_client.get(reverse("run_detail", args=[finished.pk])).content.decode()
     assert 'id="screening"' in page and "each of the 400 people in this audience was shown the post" in page
     shown = RunMetric.objects.get(run=finished, metric="impressions", horizon="2d", segment="all")
