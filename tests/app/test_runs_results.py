@@ -129,6 +129,7 @@ def test_compare_two_drafts(alice_client, alice_api, alice, video_draft, image_d
     html = alice_client.get(reverse("run_compare") + f"?run={a.pk}&run={b.pk}").content.decode()
     assert "Differences 2 days after posting" in html and 'data-metric="views"' in html
     assert 'id="fig-views"' in html and "hx-trigger" not in html
+    assert html.count("(screened: each shown the post once)") == 2  # a public sample: both screened
     body = alice_api.get(f"/runs/compare?run={a.pk}&run={b.pk}&horizon=24h").json()
     views = next(d for d in body["comparisons"][0]["differences"] if d["metric"] == "views")
     va = RunMetric.objects.get(run=a, metric="views", horizon="24h", segment="all").mean
