@@ -123,6 +123,11 @@ class SimulationRun(models.Model):
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
 
+    @property
+    def exposure(self) -> str:
+        """Who meets the posts (simulator.world.EXPOSURES); runs from before the choice were organic."""
+        return self.config.get("exposure", "organic")
+
 
 class RunPost(models.Model):
     """A draft in a run's posting schedule: which draft, posted how many hours after the start."""

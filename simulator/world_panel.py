@@ -199,14 +199,21 @@ def post_factors(
     archetype = nearest(population_features(pop)[lo:hi], centroids)
     out = {name: np.ones((hi - lo, len(item_ids)), dtype=np.float32) for name in FACTORS}
     drafts = sorted(calibration.by_item)
+    per_draft: dict[str, dict[str, np.ndarray]] = {}  # a strategy posts one draft many times: draw once
     for k, item_id in enumerate(item_ids):
         key = base_item_id(item_id)
-        if key not in calibration.by_item:
-            raise ValueError(f"the panel calibration has no verdict on post {item_id!r}")
-        found = calibration.by_item[key]
-        if rerun:
-            found = found.resampled(np.random.default_rng([seed, rerun, drafts.index(key), _PANEL_STREAM]))
+        if key not in per_draft:
+            if key not in calibration.by_item:
+                raise ValueError(f"the panel calibration has no verdict on post {item_id!r}")
+            found = calibration.by_item[key]
+            if rerun:
+                found = found.resampled(
+                    np.random.default_rng([seed, rerun, drafts.index(key), _PANEL_STREAM])
+                )
+            per_draft[key] = {
+                name: np.array([found.factors.get(str(a), {}).get(name, 1.0) for a in range(len(centroids))])
+                for name in FACTORS
+            }
         for name in FACTORS:
-            table = np.array([found.factors.get(str(a), {}).get(name, 1.0) for a in range(len(centroids))])
-            out[name][:, k] = table[archetype]
+            out[name][:, k] = per_draft[key][name][archetype]
     return out

@@ -26,6 +26,13 @@ def llm_brain():
     return llm_brain_from_env(env, PersonaBrain(), representation=settings.SIM_LLM_REPRESENTATION)
 
 
+def run_calibration(run: SimulationRun):
+    """The run's panel verdict (simulator.world_panel.WorldCalibration), or None before it or without one."""
+    from simulator.world_panel import WorldCalibration
+
+    return None if run.panel is None else WorldCalibration.from_dict(run.panel)
+
+
 def panel_size_for(population: int) -> int:
     return max(1, min(settings.SIM_PANEL_SIZE, population))
 

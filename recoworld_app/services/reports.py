@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from recoworld_app import charts
 from recoworld_app.models import RunMetric, RunReport, RunSample, SimulationRun
+from recoworld_app.services.panels import run_calibration
 from recoworld_app.staticfinders import PLOTLY_DIR
 
 KPI_METRICS = ("views", "likes", "comments", "shares", "follows", "avg_watch_s", "completion_rate")
@@ -162,7 +163,7 @@ def run_results(run: SimulationRun) -> dict:
         "funnel_figure": charts.funnel_figure(report.funnel) if report else None,
         "watch_figure": charts.watch_time_figure(report.watch_histogram) if report else None,
         "samples": list(RunSample.objects.filter(run=run)[:SAMPLES_KEPT]),
-        "exposure": run.config.get("exposure", "organic"),
+        "exposure": run.exposure,
         "population": run.population,
     }
 
@@ -252,7 +253,7 @@ def run_summary_dict(run: SimulationRun) -> dict:
         "horizon_hours": run.horizon_hours,
         "reruns": run.reruns,
         "brain": run.brain,
-        "exposure": run.config.get("exposure", "organic"),
+        "exposure": run.exposure,
         "seed": run.seed,
         "shards_total": run.shards_total,
         "shards_done": run.shards_done,
@@ -301,6 +302,8 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
 
     Segments nobody in the audience belongs to are left out, so a page reads only what can be shown.
     """
+    from simulator.world_panel import base_item_id
+
     RunMetric.objects.filter(run=run).delete()
     RunReport.objects.filter(run=run).delete()
     RunSample.objects.filter(run=run).delete()
@@ -334,7 +337,7 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
     last = charts.horizons_in(cells)[-1]
     funnel = {label: cells[(m, last, "all")][0] for m, label in FUNNEL if (m, last, "all") in cells}
     titles = {p.item_id: p.title for p in run.posts.all()}
-    panel = _panel(run)
+    panel = run_calibration(run)
     extra = {
         "tightening": summary.tightening,
         "totals": summary.totals,
@@ -350,7 +353,7 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
         # the panel's reactions in the LLM's own words first, then the world's
         samples = (panel.samples[: SAMPLES_KEPT // 2] + samples)[:SAMPLES_KEPT]
         for item_id, title in list(titles.items()):
-            titles.setdefault(item_id.split("#")[0], title)
+            titles.setdefault(base_item_id(item_id), title)
     RunReport.objects.create(
         run=run,
         summary=list(summary.summary),
@@ -375,12 +378,6 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
         )
         for i, x in enumerate(samples)
     )
-
-
-def _panel(run: SimulationRun):
-    from simulator.world_panel import WorldCalibration
-
-    return None if run.panel is None else WorldCalibration.from_dict(run.panel)
 
 
 def _segment_users(rerun) -> dict[str, int]:

@@ -27,7 +27,7 @@ from recoworld_app.models import (
     SimulationRun,
 )
 from recoworld_app.services.errors import InvalidInput, NotFound, QueueUnavailable, QuotaExceeded
-from recoworld_app.services.panels import panel_size_for
+from recoworld_app.services.panels import panel_size_for, run_calibration
 from recoworld_app.services.reports import report_store
 from recoworld_app.services.text import clean_text
 
@@ -39,6 +39,7 @@ SHARD_ATTEMPTS = 3
 # Fail fast when the broker is down: the creator is waiting on the submit.
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 Status = SimulationRun.Status
+AWAITING_PANEL = Q(brain=SimulationRun.Brain.LLM, panel__isnull=True)  # an LLM run not yet calibrated
 
 
 class RunStopped(Exception):
@@ -351,10 +352,8 @@ def _make_shards(run: SimulationRun) -> None:
 def _publish(run_id: int) -> None:
     """Queue what the run needs next: an LLM run's panel first (its task then queues the shards), or
     the shards; if the broker is down, fail the run with the reason."""
-    from recoworld_app.tasks import calibrate_panel_gpu
-
-    if SimulationRun.objects.filter(pk=run_id, brain=SimulationRun.Brain.LLM, panel__isnull=True).exists():
-        _send(run_id, [(calibrate_panel_gpu, run_id, f"panel-{run_id}-{uuid.uuid4().hex[:12]}")])
+    if SimulationRun.objects.filter(AWAITING_PANEL, pk=run_id).exists():
+        _send(run_id, [_panel_message(run_id)])
     else:
         publish_shards(run_id)
 
@@ -369,11 +368,23 @@ def publish_shards(run_id: int) -> None:
     _send(run_id, [(simulate_shard, shard_id, task_id) for shard_id, task_id in pending])
 
 
+def _panel_message(run_id: int) -> tuple:
+    """The panel task of a run, under a fresh task id (a revoked id stays revoked in the workers)."""
+    from recoworld_app.tasks import calibrate_panel_gpu
+
+    return calibrate_panel_gpu, run_id, f"panel-{run_id}-{uuid.uuid4().hex[:12]}"
+
+
+def _apply(messages) -> None:
+    """apply_async each (task, argument, task id)."""
+    for task, argument, task_id in messages:
+        task.apply_async(args=[argument], task_id=task_id, retry=True, retry_policy=PUBLISH_RETRY)
+
+
 def _send(run_id: int, messages) -> None:
-    """apply_async each (task, argument, task id); an unreachable broker fails the run with the reason."""
+    """_apply for one run; an unreachable broker fails the run with the reason."""
     try:
-        for task, argument, task_id in messages:
-            task.apply_async(args=[argument], task_id=task_id, retry=True, retry_policy=PUBLISH_RETRY)
+        _apply(messages)
     except Exception as exc:  # kombu raises several types for an unreachable broker
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         message = (
@@ -465,14 +476,12 @@ def shards_recover(*, include_pending: bool) -> int:
 
     Returns how many messages were sent.
     """
-    from recoworld_app.tasks import calibrate_panel_gpu, simulate_shard
+    from recoworld_app.tasks import simulate_shard
 
     claimable = _claimable(timezone.now())
     if not include_pending:
         claimable &= Q(status=RunShard.Status.RUNNING)
-    waiting = SimulationRun.objects.filter(
-        status__in=SimulationRun.ACTIVE, brain=SimulationRun.Brain.LLM, panel__isnull=True
-    )
+    waiting = SimulationRun.objects.filter(AWAITING_PANEL, status__in=SimulationRun.ACTIVE)
     messages = [
         (simulate_shard, shard_id, task_id)
         for shard_id, task_id in RunShard.objects.filter(claimable, run__status__in=SimulationRun.ACTIVE)
@@ -480,12 +489,8 @@ def shards_recover(*, include_pending: bool) -> int:
         .values_list("pk", "task_id")
     ]
     if include_pending:
-        messages += [
-            (calibrate_panel_gpu, run_id, f"panel-{run_id}-{uuid.uuid4().hex[:12]}")
-            for run_id in waiting.values_list("pk", flat=True)
-        ]
-    for task, argument, task_id in messages:
-        task.apply_async(args=[argument], task_id=task_id, retry=True, retry_policy=PUBLISH_RETRY)
+        messages += [_panel_message(run_id) for run_id in waiting.values_list("pk", flat=True)]
+    _apply(messages)
     return len(messages)
 
 
@@ -496,7 +501,6 @@ def shard_execute(*, shard_id: int) -> bool:
     finalizes the run when it finds every shard done, which a redelivered message also does.
     """
     from simulator.world import WorldConfig, run_world_shard
-    from simulator.world_panel import WorldCalibration
 
     now = timezone.now()
     claimed = RunShard.objects.filter(
@@ -524,7 +528,7 @@ def shard_execute(*, shard_id: int) -> bool:
         shard_index=shard.shard,
         shard_count=_shards_per_rerun(run),
         on_progress=ShardProgress(shard.pk, run.pk),
-        calibration=None if run.panel is None else WorldCalibration.from_dict(run.panel),
+        calibration=run_calibration(run),
     )
     with transaction.atomic():
         wrote = (
@@ -604,7 +608,7 @@ def run_finalize(*, run_id: int) -> bool:
         for rerun, result in shards:
             by_rerun.setdefault(rerun, []).append(ShardResult.from_dict(result))
         reruns = [merge_shards(by_rerun[r]) for r in sorted(by_rerun)]
-        summary = summarise_reruns(reruns, exposure=run.config.get("exposure", "organic"))
+        summary = summarise_reruns(reruns, exposure=run.exposure)
         report_store(run=run, summary=summary, reruns=reruns)
         run.status = Status.DONE
         run.finished_at = timezone.now()
