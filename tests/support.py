@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -102,6 +103,30 @@ class WorkerProcess:
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def broker_unreachable():
+    """Publishing goes to a port where nothing listens until the block ends, then to the real broker."""
+    from kombu import pools
+
+    from recoworld_app.celery import app
+
+    saved = app.conf.broker_write_url, app.conf.broker_transport_options
+
+    def use(url, options):
+        # broker_write_url wins over the URL read from Django's settings, for publishing
+        app.conf.broker_write_url, app.conf.broker_transport_options = url, options
+        app.pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+        pools.reset()  # kombu's process-wide producer pools still hold the closed connections
+
+    use("redis://127.0.0.1:9/0", {"max_retries": 0})
+    try:
+        yield
+    finally:
+        use(*saved)
 
 
 def purge_broker() -> None:

@@ -2,29 +2,17 @@
 
 import pytest
 from django.urls import reverse
-from kombu import pools
 
-from recoworld_app.celery import app
 from recoworld_app.models import Audience, Draft, SimulationRun
 from tests.app.conftest import run_form
+from tests.support import broker_unreachable
 
 
 @pytest.fixture
 def broker_down():
     """Point the Celery app at a port where nothing listens, then put the real broker back."""
-    saved = app.conf.broker_write_url, app.conf.broker_transport_options
-
-    def use(url, options):
-        # broker_write_url wins over the URL read from Django's settings, for publishing
-        app.conf.broker_write_url, app.conf.broker_transport_options = url, options
-        app.pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-        pools.reset()  # kombu's process-wide producer pools still hold the closed connections
-
-    use("redis://127.0.0.1:9/0", {"max_retries": 0})
-    yield
-    use(*saved)
+    with broker_unreachable():
+        yield
 
 
 def test_submit_with_the_broker_down_fails_the_run_with_the_reason(

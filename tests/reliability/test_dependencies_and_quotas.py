@@ -4,40 +4,18 @@ down keeps everything and leaves no run queued, and quotas hold even under simul
 import subprocess
 import sys
 import threading
-from contextlib import contextmanager
 
 import pytest
 from django.db import connection
 from django.urls import reverse
-from kombu import pools
 
-from recoworld_app.celery import app
 from recoworld_app.models import Audience, Draft, RunShard, SimulationRun
 from recoworld_app.services.errors import QueueUnavailable, QuotaExceeded
 from recoworld_app.services.runs import run_create, run_create_variants, run_retry
 from tests.app.test_runs_broker import broker_down  # noqa: F401
-from tests.support import ROOT, worker_env
+from tests.support import ROOT, broker_unreachable, worker_env
 
 RUN = {"population": 100, "horizon_hours": 24, "reruns": 1}
-
-
-@contextmanager
-def broker_unreachable():
-    """Publishing goes to a port where nothing listens until the block ends (as the broker_down fixture)."""
-    saved = app.conf.broker_write_url, app.conf.broker_transport_options
-
-    def use(url, options):
-        app.conf.broker_write_url, app.conf.broker_transport_options = url, options
-        app.pool.force_close_all()
-        app._pool = None
-        app.amqp._producer_pool = None
-        pools.reset()
-
-    use("redis://127.0.0.1:9/0", {"max_retries": 0})
-    try:
-        yield
-    finally:
-        use(*saved)
 
 
 def test_health_says_all_is_well(client, db):
