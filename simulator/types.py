@@ -65,6 +65,28 @@ class Engagement(JsonRecord):
 
 
 @dataclass
+class ItemEffects(JsonRecord):
+    """Multipliers of the persona brain's propensities for one item: what it shows and says, and who
+    posted it. `view` multiplies the odds of viewing an impression; like, comment, share and follow
+    their rates per view; `watch` the share of the length watched. 1.0 everywhere leaves the item as the
+    platform model sees it; the sources are named where the multipliers are made (content, account)."""
+
+    view: float = 1.0
+    like: float = 1.0
+    comment: float = 1.0
+    share: float = 1.0
+    follow: float = 1.0
+    watch: float = 1.0
+
+    def combined(self, other: "ItemEffects") -> "ItemEffects":
+        """Both effects at once (independent multipliers compose by product)."""
+        return ItemEffects(**{k: getattr(self, k) * getattr(other, k) for k in EFFECT_NAMES})
+
+
+EFFECT_NAMES = ("view", "like", "comment", "share", "follow", "watch")
+
+
+@dataclass
 class Item(JsonRecord):
     id: str
     creator_id: str
@@ -79,6 +101,7 @@ class Item(JsonRecord):
     frames: list[str] = field(default_factory=list)  # paths of keyframes / the image
     embedding: list[float] | None = None
     semantic_id: list[int] | None = None
+    effects: ItemEffects = field(default_factory=ItemEffects)
 
 
 @dataclass

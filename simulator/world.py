@@ -52,7 +52,7 @@ from simulator.randomness import RowGenerator, hashed, run_key, uniform
 from simulator.serial import JsonRecord
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 from simulator.timing import WorldParams, world_params
-from simulator.types import Item
+from simulator.types import EFFECT_NAMES, Item
 from simulator.world_panel import MAX_PANEL, WorldCalibration, post_factors
 
 HORIZONS = ("6h", "12h", "24h", "2d", "1w")
@@ -434,6 +434,10 @@ class _Shard:
         self.at_h = np.array([p.at_hours for p in config.posts])
         self.topics = np.array([topic_vector(p.item.topics) for p in config.posts], dtype=np.float32)
         self.length = np.array([p.item.duration_s for p in config.posts])
+        # per post multipliers of the propensities from what the post is and who posts it (Item.effects)
+        self.effects = {
+            name: np.array([getattr(p.item.effects, name) for p in config.posts]) for name in EFFECT_NAMES
+        }
         # per (user, post) multipliers of the persona propensities from the LLM panel; None: no panel
         self.factors = (
             None
@@ -649,7 +653,7 @@ class _Shard:
             from_share=from_share,
             position=position,
             novelty_seeking=pop.novelty_seeking[users].astype(np.float64),
-            view_bias=None if self.factors is None else np.log(self.factors["view"][a, p].astype(np.float64)),
+            view_bias=np.log(self._factor("view", a, p)),
         )
         row_keys = hashed(self.key, users, p, step, _S_BRAIN)
         out = self.brain.decide_arrays(features, RowGenerator(row_keys))
@@ -705,10 +709,14 @@ class _Shard:
         self._keep_samples(step, now, a, p, users, age, features, out)
         self.decisions += len(a)
 
+    def _factor(self, name: str, a, p) -> np.ndarray:
+        """The post's effect on a propensity, times the LLM panel's factor for the user's archetype."""
+        effect = self.effects[name][p]
+        return effect if self.factors is None else effect * self.factors[name][a, p].astype(np.float64)
+
     def _calibrated(self, name: str, values: np.ndarray, a, p, cap: float = 0.95) -> np.ndarray:
-        """A persona propensity of the deciding users, scaled by the LLM panel's factor for the post."""
-        values = values.astype(np.float64)
-        return values if self.factors is None else np.minimum(values * self.factors[name][a, p], cap)
+        """A persona propensity of the deciding users, scaled by the post's effects and panel factor."""
+        return np.minimum(values.astype(np.float64) * self._factor(name, a, p), cap)
 
     def _count(self, users, p, age, wc, values) -> None:
         """Add the events to counts[post, horizon bin, segment, weight class] and the hourly timeline."""

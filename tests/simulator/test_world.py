@@ -215,3 +215,14 @@ def test_a_screening_shows_the_post_once_to_nearly_everyone_and_organic_reach_do
     sharded = run_world(_config(public, topic="food", horizon=48.0, exposure="screening"), shard_count=3)
     np.testing.assert_array_equal(screened.counts, sharded.counts)
     assert "exposure must be one of" in " ".join(_config(exposure="broadcast").validate())
+
+
+def test_an_items_effects_move_its_reactions_in_their_direction(followers_run):
+    from simulator.types import ItemEffects
+
+    config = _config()
+    config.posts[0].item.effects = ItemEffects(like=2.0, view=1.5)
+    boosted = run_world(config)
+    assert boosted.counted("views") > followers_run.counted("views")
+    like_rate = lambda r: r.counted("likes") / r.counted("views")  # noqa: E731
+    assert like_rate(boosted) > 1.5 * like_rate(followers_run)
