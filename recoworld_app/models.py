@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.db import models
 
+# Every table's key is a BigAutoField: 1 to 2**63 - 1 on SQLite and PostgreSQL alike. An id outside
+# that range names no row (SQLite cannot even bind one in an IN list); the API's schema says so.
+ID_MAX = 2**63 - 1
+
 
 class WorkerPing(models.Model):
     """A round trip through the broker to a worker process: proves the queue is served."""

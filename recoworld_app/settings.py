@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "recoworld_app.api.middleware.JsonApiErrors",
 ]
 
 ROOT_URLCONF = "recoworld_app.urls"
@@ -222,6 +223,27 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", "true")
     CSRF_COOKIE_SECURE = envbool("SECURE_COOKIES", "true")
+# HTTPS, for a site served only over it (`manage.py check --deploy` asks for these). Off by default:
+# HSTS cannot be taken back from browsers that saw it, so a deployment turns it on knowingly.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "false")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "false")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+
+
+def proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto: https` (the header a TLS-terminating proxy sets, and its value) as Django's
+    ("HTTP_X_FORWARDED_PROTO", "https"); None when unset."""
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return None
+    header, sep, value = text.partition(":")
+    if not sep or not header.strip() or not value.strip():
+        raise ImproperlyConfigured(f"{name} must look like 'X-Forwarded-Proto: https', got {text!r}")
+    return "HTTP_" + header.strip().upper().replace("-", "_"), value.strip()
+
+
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header("SECURE_PROXY_SSL_HEADER")
 FILE_UPLOAD_HANDLERS = [
     "recoworld_app.uploads.SizeCapUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

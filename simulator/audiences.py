@@ -30,6 +30,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "activity": ACTIVITY_LEVELS,
 }
 MAX_SIZE = 1_000_000
+# A bound, not a fit: no account has more followers than a platform has users, and the largest account
+# anywhere (Instagram's own) had about 690 million in 2025. Past it a profile's weights mean nothing.
+MAX_FOLLOWER_COUNT = 2_000_000_000
 # In a followers audience, the share of simulated users who follow the creator; the rest are the
 # people around them (same places, the niche's interests) whom shares can reach.
 FOLLOWER_SHARE = 0.6
@@ -44,13 +47,15 @@ class AudienceSpec(JsonRecord):
     follower_rows: list[dict[str, str]] = field(default_factory=list)  # followers from a CSV
     profile: dict[str, Any] = field(default_factory=dict)  # followers from a creator profile
 
-    def validate(self) -> list[str]:
-        """Human-readable problems; empty when the spec can be built."""
+    def validate(self, *, max_size: int = MAX_SIZE) -> list[str]:
+        """Human-readable problems; empty when the spec can be built. An application that allows
+        fewer users than MAX_SIZE passes its own `max_size`, so its one limit is the one stated."""
         problems: list[str] = []
         if self.kind not in KINDS:
             return [f"audience kind '{self.kind}' is not one of {', '.join(KINDS)}"]
-        if not isinstance(self.size, int) or isinstance(self.size, bool) or not 1 <= self.size <= MAX_SIZE:
-            problems.append(f"size must be a whole number from 1 to {MAX_SIZE:,}, got {self.size!r}")
+        max_size = min(max_size, MAX_SIZE)
+        if not isinstance(self.size, int) or isinstance(self.size, bool) or not 1 <= self.size <= max_size:
+            problems.append(f"size must be a whole number from 1 to {max_size:,}, got {self.size!r}")
         if self.kind == "slice":
             problems += _filter_problems(self.filters)
         if self.kind == "followers":
@@ -104,8 +109,9 @@ def _profile_problems(profile: dict[str, Any]) -> list[str]:
     if not niche or any(n not in TOPIC_INDEX for n in niches):
         problems.append(f"niche {niche!r} is not among the topics: {', '.join(TOPICS)}")
     count = profile.get("follower_count")
-    if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-        problems.append(f"follower_count must be a positive whole number, got {count!r}")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_FOLLOWER_COUNT:
+        limit = f"{MAX_FOLLOWER_COUNT:,}"
+        problems.append(f"follower_count must be a whole number from 1 to {limit}, got {count!r}")
     for name in ("age_band", "gender", "country"):
         if name in profile:
             problems += _shares_problems(name, profile[name])

@@ -4,6 +4,7 @@ Every error is JSON `{"detail": "<message>"}`, turned into HTTP in one place bel
 """
 
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -11,7 +12,7 @@ from recoworld_app.api.audiences import router as audiences_router
 from recoworld_app.api.auth import BearerToken
 from recoworld_app.api.drafts import router as drafts_router
 from recoworld_app.api.runs import router as runs_router
-from recoworld_app.services.errors import NotFound, ServiceError
+from recoworld_app.services.errors import ServiceError
 
 api = NinjaAPI(
     title="RecoWorld Studio API",
@@ -40,11 +41,16 @@ def service_error(request, exc: ServiceError):
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc):
-    # An address that names an object answers 404 to strangers, as the pages do: nothing to learn.
-    match = getattr(request, "resolver_match", None)
-    if match and any(key.endswith("_id") for key in match.kwargs):
-        return _error(request, NotFound().args[0], 404)
-    return _error(request, "Authentication required: send Authorization: Bearer <token>.", 401)
+    # Before anything else, whatever the address: an anonymous caller learns only that it must sign in
+    # (another creator's objects answer 404, as if they did not exist).
+    response = _error(request, "Authentication required: send Authorization: Bearer <token>.", 401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(MultiPartParserError)
+def unreadable_multipart(request, exc):
+    return _error(request, f"The multipart body cannot be read ({exc}).", 400)
 
 
 @api.exception_handler(Http404)

@@ -17,6 +17,9 @@ router = Router(tags=["drafts"])
 
 
 class DraftOut(ModelSchema):
+    hashtags: list[str]  # JSON columns: without these the schema would say "object"
+    topics: list[str]
+
     class Meta:
         model = Draft
         fields = [

@@ -5,7 +5,7 @@ from ninja import ModelSchema, Query, Router, Schema, Status
 
 from recoworld_app.api.schemas import Error
 from recoworld_app.models import SimulationRun
-from recoworld_app.services.errors import InvalidInput, NotFound
+from recoworld_app.services.errors import InvalidInput
 from recoworld_app.services.reports import comparison, export_csv, export_html, export_json
 from recoworld_app.services.run_options import DEFAULTS, run_options_parse, run_submit
 from recoworld_app.services.runs import (
@@ -14,6 +14,7 @@ from recoworld_app.services.runs import (
     run_for_owner,
     run_progress,
     run_retry,
+    runs_for_owner,
 )
 
 router = Router(tags=["runs"])
@@ -98,17 +99,14 @@ def create_variants(request, payload: VariantsIn):
 def compare_runs(request, query: Query[CompareQuery]):
     """Differences of each run against the first, per metric, with 90% intervals (paired rerun by rerun
     when the runs share seed and rerun count)."""
-    ids = list(dict.fromkeys(query.run))
-    runs = {r.pk: r for r in SimulationRun.objects.filter(owner=request.user, pk__in=ids)}
-    if len(runs) != len(ids):
-        raise NotFound()
-    if len(ids) < 2:
+    runs = runs_for_owner(owner=request.user, run_ids=query.run)
+    if len(runs) < 2:
         raise InvalidInput("Give at least two runs: ?run=1&run=2.")
-    if any(r.status != SimulationRun.Status.DONE for r in runs.values()):
+    if any(r.status != SimulationRun.Status.DONE for r in runs):
         raise InvalidInput("Every run must be finished before it can be compared.")
-    result = comparison([runs[i] for i in ids], query.horizon)
+    result = comparison(runs, query.horizon)
     return {
-        "base": ids[0],
+        "base": runs[0].pk,
         "horizon": result["horizon"],
         "comparisons": [{"run": run.pk, "differences": rows} for run, rows in result["differences"]],
     }

@@ -3,7 +3,7 @@
 from django import forms
 
 from recoworld_app.services.run_options import DEFAULTS, OptionError, RunOptions, run_options_parse
-from simulator.audiences import ACTIVITY_LEVELS
+from simulator.audiences import ACTIVITY_LEVELS, MAX_FOLLOWER_COUNT
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 
 TOPIC_CHOICES = [(t, "DIY" if t == "diy" else t.title()) for t in TOPICS]
@@ -80,7 +80,7 @@ class FollowersProfileForm(AudienceBaseForm):
         choices=TOPIC_CHOICES, widget=forms.CheckboxSelectMultiple, help_text="What your account is about."
     )
     follower_count = forms.IntegerField(
-        min_value=1, max_value=2_000_000_000, help_text="Followers you have now."
+        min_value=1, max_value=MAX_FOLLOWER_COUNT, help_text="Followers you have now."
     )
     age_band = forms.CharField(
         required=False,

@@ -9,7 +9,7 @@ from recoworld_app import charts
 from recoworld_app.models import Audience, Draft, SimulationRun
 from recoworld_app.pages.access import object_page
 from recoworld_app.pages.forms import RunForm
-from recoworld_app.services.errors import InvalidInput, ServiceError
+from recoworld_app.services.errors import InvalidInput, NotFound, ServiceError
 from recoworld_app.services.reports import (
     comparison,
     export_csv,
@@ -26,6 +26,7 @@ from recoworld_app.services.runs import (
     run_for_owner,
     run_progress,
     run_retry,
+    runs_for_owner,
     strategy_choices,
 )
 
@@ -162,13 +163,9 @@ def run_export(request, run_id: int, fmt: str):
 def run_compare(request):
     """Two or more finished runs side by side: charts with bands, and differences with intervals."""
     try:
-        ids = list(dict.fromkeys(int(i) for i in request.GET.getlist("run")))
-    except ValueError:
+        ordered = runs_for_owner(owner=request.user, run_ids=[int(i) for i in request.GET.getlist("run")])
+    except (ValueError, NotFound):
         raise Http404() from None
-    runs = {r.pk: r for r in SimulationRun.objects.filter(owner=request.user, pk__in=ids)}
-    if len(runs) != len(ids):
-        raise Http404()
-    ordered = [runs[i] for i in ids]
     context = {"runs": ordered, "enough": len(ordered) >= 2}
     pending = [r for r in ordered if r.status != SimulationRun.Status.DONE]
     context["pending"] = pending

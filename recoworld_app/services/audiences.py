@@ -1,5 +1,7 @@
 """Audiences: general sample, demographic slice, followers (imported CSV or a described profile)."""
 
+from dataclasses import replace
+
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -22,18 +24,18 @@ def audience_for_owner(*, owner, audience_id: int) -> Audience:
     return audience
 
 
-def audience_size_problem(size) -> str | None:
-    if not isinstance(size, int) or isinstance(size, bool) or not 1 <= size <= settings.RUNS_MAX_USERS:
-        return f"Size must be a whole number from 1 to {settings.RUNS_MAX_USERS:,}."
-    return None
+def audience_max_size() -> int:
+    """The most users an audience may have: as many as a run may simulate (and the simulator builds)."""
+    from simulator.audiences import MAX_SIZE
+
+    return min(settings.RUNS_MAX_USERS, MAX_SIZE)
 
 
 def _create(*, owner, name: str, kind: str, spec) -> Audience:
     from simulator.audiences import describe_population
 
     name = clean_text(name, field="Name", max_length=120, required=True)
-    problem = audience_size_problem(spec.size)
-    problems = ([problem] if problem else []) + spec.validate()
+    problems = spec.validate(max_size=audience_max_size())
     if problems:
         raise InvalidInput(_join(problems), problems[:MAX_ERRORS_SHOWN])
     makeup = describe_population(spec, MAKEUP_SEED)
@@ -52,15 +54,14 @@ def audience_preview(
 
     spec = AudienceSpec(
         kind=kind,
-        size=min(size, PREVIEW_SIZE),
+        size=size,
         filters={k: list(v) for k, v in (filters or {}).items() if v},
         profile={k: v for k, v in (profile or {}).items() if v not in (None, "", {}, [])},
     )
-    problem = audience_size_problem(size)
-    problems = ([problem] if problem else []) + spec.validate()
+    problems = spec.validate(max_size=audience_max_size())
     if problems:
         raise InvalidInput(_join(problems), problems[:MAX_ERRORS_SHOWN])
-    return describe_population(spec, MAKEUP_SEED)
+    return describe_population(replace(spec, size=min(size, PREVIEW_SIZE)), MAKEUP_SEED)
 
 
 def _join(problems: list[str]) -> str:

@@ -20,6 +20,7 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from recoworld_app.models import (
+    ID_MAX,
     Audience,
     Draft,
     RunPost,
@@ -51,6 +52,20 @@ def run_for_owner(*, owner, run_id: int) -> SimulationRun:
     if run is None:
         raise NotFound()
     return run
+
+
+def runs_for_owner(*, owner, run_ids) -> list[SimulationRun]:
+    """The creator's runs in the order given, repeats dropped; NotFound if any is not theirs."""
+    ids = list(dict.fromkeys(run_ids))
+    found = _by_id(SimulationRun.objects.filter(owner=owner), ids)
+    if len(found) != len(ids):
+        raise NotFound()
+    return [found[i] for i in ids]
+
+
+def _by_id(queryset, ids) -> dict:
+    """The rows of `ids` in `queryset` by id; an id no key can have is left out before the query."""
+    return {row.pk: row for row in queryset.filter(pk__in=[i for i in ids if 1 <= i <= ID_MAX])}
 
 
 def brain_choices() -> list[tuple[str, str]]:
@@ -275,7 +290,7 @@ def _owned_drafts(owner, draft_ids) -> list[Draft]:
         raise InvalidInput("Pick at least one draft.")
     if len(ids) > MAX_POSTS:
         raise InvalidInput(f"At most {MAX_POSTS} drafts in one run.")
-    found = {d.pk: d for d in Draft.objects.filter(owner=owner, pk__in=ids)}
+    found = _by_id(Draft.objects.filter(owner=owner), ids)
     if len(found) != len(ids):
         raise NotFound("Draft not found.")
     return [found[i] for i in ids]

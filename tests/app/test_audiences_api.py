@@ -53,10 +53,11 @@ def test_template_get_and_delete(alice_api, alice):
     assert alice_api.delete(f"/audiences/{audience.pk}").status_code == 204
 
 
-def test_other_creator_and_anonymous_get_404(bob_api, anon_api, alice):
+def test_other_creator_gets_404_and_anonymous_401(bob_api, anon_api, alice):
     audience = audience_create_general(owner=alice, name="A", size=100)
-    for api in (bob_api, anon_api):
-        assert api.get(f"/audiences/{audience.pk}").status_code == 404
-        assert api.delete(f"/audiences/{audience.pk}").status_code == 404
+    for api, status in ((bob_api, 404), (anon_api, 401)):
+        assert api.get(f"/audiences/{audience.pk}").status_code == status
+        assert api.delete(f"/audiences/{audience.pk}").status_code == status
     assert bob_api.get("/audiences").json() == []
     assert anon_api.get("/audiences").status_code == 401
+    assert Audience.objects.filter(pk=audience.pk).exists()

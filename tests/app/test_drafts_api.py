@@ -71,7 +71,9 @@ def test_other_creator_gets_404(bob_api, video_draft):
     assert Draft.objects.filter(pk=video_draft.pk).exists()
 
 
-def test_anonymous_gets_401_on_lists_and_404_on_objects(anon_api, video_draft):
-    assert anon_api.get("/drafts").status_code == 401
-    assert anon_api.get(f"/drafts/{video_draft.pk}").status_code == 404
-    assert anon_api.get(f"/drafts/{video_draft.pk}/media/thumb").status_code == 404
+def test_anonymous_gets_401_asking_for_a_bearer_token(anon_api, video_draft):
+    draft = f"/drafts/{video_draft.pk}"
+    for path in ("/drafts", draft, f"{draft}/media/thumb", "/drafts/x"):
+        response = anon_api.get(path)
+        assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer", path
+        assert "Bearer" in response.json()["detail"]

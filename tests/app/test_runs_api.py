@@ -60,14 +60,14 @@ def test_results_and_exports_wait_for_the_run(alice_api, alice, image_draft, aud
     assert compare.status_code == 400
 
 
-def test_other_creator_and_anonymous_get_404(bob_api, anon_api, alice, image_draft, audience):
+def test_other_creator_gets_404_and_anonymous_401(bob_api, anon_api, alice, image_draft, audience):
     run = make_run(alice, image_draft, audience)
-    for api in (bob_api, anon_api):
+    for api, status in ((bob_api, 404), (anon_api, 401)):
         for path in ("", "/results", "/export.csv", "/report.html"):
-            assert api.get(f"/runs/{run.pk}{path}").status_code == 404, path
+            assert api.get(f"/runs/{run.pk}{path}").status_code == status, path
         for path in ("/cancel", "/retry"):
-            assert api.post(f"/runs/{run.pk}{path}").status_code == 404, path
-        assert api.delete(f"/runs/{run.pk}").status_code == 404
+            assert api.post(f"/runs/{run.pk}{path}").status_code == status, path
+        assert api.delete(f"/runs/{run.pk}").status_code == status
     assert bob_api.get(f"/runs/compare?run={run.pk}&run={run.pk}").status_code == 404
     assert (
         bob_api.post("/runs", payload(image_draft, audience), content_type="application/json").status_code

@@ -1,7 +1,7 @@
 """Tenant isolation, driven by the URL conf and the OpenAPI schema so that a new page or endpoint is
 covered the day it is added: every address that names an object answers 404 to another creator (bob)
-and to an anonymous visitor, whatever the method, and leaks nothing; collection pages never list
-another creator's things.
+and to an anonymous visitor (the API: 401, asking for a token), whatever the method, and leaks
+nothing; collection pages never list another creator's things.
 
 A new `<..._id>` in a route needs an entry in OBJECT_IDS below; the test says so when one is missing.
 """
@@ -160,7 +160,7 @@ def test_the_owner_reaches_every_page_that_names_her_objects(world):
             assert status in (200, 286, 405), f"alice GET /{url} ({name}) answered {status}"
 
 
-def test_api_endpoints_naming_an_object_answer_404_to_bob_and_to_anonymous(world, bob):
+def test_api_endpoints_naming_an_object_answer_404_to_bob_and_401_to_anonymous(world, bob):
     alice_api = ApiClient(token_create(owner=world.draft.owner, name="alice")[1])
     bob_api = ApiClient(token_create(owner=bob, name="bob")[1])
     checked = 0
@@ -177,10 +177,13 @@ def test_api_endpoints_naming_an_object_answer_404_to_bob_and_to_anonymous(world
                         owner = getattr(alice_api, method)(url, content_type="application/json")
                         assert (owner.status_code, owner.json()) == (422, response.json()), url
                         continue
-                    assert response.status_code == 404, f"{who} {method.upper()} /api{url}"
+                    expected = 404 if who == "bob" else 401
+                    assert response.status_code == expected, f"{who} {method.upper()} /api{url}"
                     assert not _leaks(response), f"{who} {method.upper()} /api{url} shows alice's data"
-                    if response.get("Content-Type", "").startswith("application/json"):
+                    if who == "bob":
                         assert response.json() == {"detail": "Not found."}
+                    else:
+                        assert response["WWW-Authenticate"] == "Bearer"
                     checked += 1
                 _assert_alice_intact(world)
     assert checked >= 20
