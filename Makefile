@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install data run test bench fit fidelity llm-cpu browsers clean
+.PHONY: install data run test contract bench fit fidelity llm-cpu browsers clean
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,14 @@ run: install
 
 test: install data
 	RECOWORLD_VAR_DIR=$${RECOWORLD_VAR_DIR:-$(CURDIR)/var/test} $(PY) -m pytest $(PYTEST_ARGS)
+
+# The API against its OpenAPI document: Schemathesis on a live server of its own (var/contract/).
+contract: $(VENV)/.contract
+	VENV=$(VENV) .ci/schemathesis
+
+$(VENV)/.contract: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev,contract]'
+	touch $@
 
 bench: install
 	$(PY) -m benchmarks

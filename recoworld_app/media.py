@@ -14,6 +14,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 # The FFmpeg demuxers we open videos with: mp4 and mov share one, webm is read by matroska's.
 VIDEO_CONTAINERS = {"mp4": ("video/mp4", "mp4"), "matroska": ("video/webm", "webm")}
+# What an upload may be, as the API's schema lists it: the formats above and QuickTime (read as mp4).
+MEDIA_TYPES = ("video/mp4", "video/quicktime", "video/webm", "image/jpeg", "image/png", "image/webp")
 THUMB_SIZE = (480, 480)
 KEYFRAME_SIZE = (640, 640)
 KEYFRAME_COUNT = 5

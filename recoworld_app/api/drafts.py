@@ -1,10 +1,28 @@
-from django.http import FileResponse
-from ninja import File, Form, ModelSchema, Router, Schema, Status
-from ninja.files import UploadedFile
+from typing import Annotated, Literal
 
-from recoworld_app.api.schemas import Error
+from django.http import FileResponse
+from ninja import File, Form, ModelSchema, Path, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from recoworld_app.api.schemas import (
+    BODY,
+    CONFLICT,
+    OBJECT,
+    UPLOAD,
+    VISIBLE_TEXT,
+    Id,
+    answers,
+    distinct_list,
+    multipart,
+    optional,
+    text,
+)
+from recoworld_app.media import MEDIA_TYPES
 from recoworld_app.models import Draft
 from recoworld_app.services.drafts import (
+    CAPTION_MAX,
+    TITLE_MAX,
     draft_create,
     draft_delete,
     draft_for_owner,
@@ -12,13 +30,23 @@ from recoworld_app.services.drafts import (
     draft_update,
 )
 from recoworld_app.services.errors import InvalidInput
+from recoworld_app.services.text import HASHTAG_PATTERN, MAX_HASHTAGS
+from simulator.taxonomy import TOPICS
 
 router = Router(tags=["drafts"])
+
+Title = text(TITLE_MAX, required=True)
+Caption = text(CAPTION_MAX)
+Topics = distinct_list(Literal[TOPICS], max_items=len(TOPICS))
+# "#a b, c": hashtags with or without '#', separated by spaces or commas (services.text.parse_hashtags)
+TAG = f"#?{HASHTAG_PATTERN}"
+Hashtags = Annotated[str, Field(max_length=2000, pattern=rf"^[\s,]*({TAG}([\s,]+{TAG})*)?[\s,]*$")]
+MediaName = Annotated[str, Field(pattern="^(original|thumb|frame-[1-9][0-9]{0,2})$")]
 
 
 class DraftOut(ModelSchema):
     hashtags: list[str]  # JSON columns: without these the schema would say "object"
-    topics: list[str]
+    topics: list[Literal[TOPICS]]
 
     class Meta:
         model = Draft
@@ -40,24 +68,37 @@ class DraftOut(ModelSchema):
 
 
 class DraftUpdateIn(Schema):
-    title: str
-    caption: str = ""
-    hashtags: list[str] = []
-    topics: list[str] = []
+    title: Title
+    caption: Caption = ""
+    hashtags: distinct_list(Annotated[str, Field(pattern=f"^{TAG}$")], max_items=MAX_HASHTAGS) = []
+    topics: Topics = []
 
 
-@router.get("", response=list[DraftOut])
+@router.get("", response=answers({200: list[DraftOut]}))
 def list_drafts(request):
     return Draft.objects.filter(owner=request.user)
 
 
-@router.post("", response={201: DraftOut, 400: Error, 413: Error})
+# A text post needs a caption: the file or a visible caption.
+_FILE_OR_CAPTION = {
+    "anyOf": [
+        {"required": ["file"]},
+        {"required": ["caption"], "properties": {"caption": {"minLength": 1, "format": VISIBLE_TEXT}}},
+    ]
+}
+
+
+@router.post(
+    "",
+    response=answers({201: DraftOut}, UPLOAD),
+    openapi_extra=multipart(_FILE_OR_CAPTION, file=", ".join(MEDIA_TYPES)),
+)
 def create_draft(
     request,
-    title: Form[str],
-    caption: Form[str] = "",
-    hashtags: Form[str] = "",
-    topics: Form[list[str]] = None,
+    title: Form[Title],
+    caption: Form[optional(Caption, "")],
+    hashtags: Form[optional(Hashtags, "")],
+    topics: Form[list[Literal[TOPICS]]] = None,  # repeats are dropped
     file: File[UploadedFile] = None,
 ):
     """Upload a video or an image (multipart), or leave `file` out for a text post."""
@@ -72,25 +113,25 @@ def create_draft(
     return Status(201, draft)
 
 
-@router.get("/{draft_id}", response=DraftOut)
-def get_draft(request, draft_id: int):
+@router.get("/{draft_id}", response=answers({200: DraftOut}, OBJECT))
+def get_draft(request, draft_id: Path[Id]):
     return draft_for_owner(owner=request.user, draft_id=draft_id)
 
 
-@router.put("/{draft_id}", response={200: DraftOut, 400: Error})
-def update_draft(request, draft_id: int, payload: DraftUpdateIn):
+@router.put("/{draft_id}", response=answers({200: DraftOut}, OBJECT, BODY, CONFLICT))
+def update_draft(request, draft_id: Path[Id], payload: DraftUpdateIn):
     draft = draft_for_owner(owner=request.user, draft_id=draft_id)
     return draft_update(draft=draft, **payload.dict())
 
 
-@router.delete("/{draft_id}", response={204: None})
-def delete_draft(request, draft_id: int):
+@router.delete("/{draft_id}", response=answers({204: None}, OBJECT))
+def delete_draft(request, draft_id: Path[Id]):
     draft_delete(draft=draft_for_owner(owner=request.user, draft_id=draft_id))
     return Status(204, None)
 
 
-@router.get("/{draft_id}/media/{name}", response={200: None})
-def get_draft_media(request, draft_id: int, name: str):
+@router.get("/{draft_id}/media/{name}", response=answers({200: None}, OBJECT))
+def get_draft_media(request, draft_id: Path[Id], name: Path[MediaName]):
     """The original file ("original"), the thumbnail ("thumb") or a keyframe ("frame-1" ...)."""
     draft = draft_for_owner(owner=request.user, draft_id=draft_id)
     path = draft_media_path(draft=draft, name=name)

@@ -1,27 +1,66 @@
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
-from ninja import ModelSchema, Query, Router, Schema, Status
+from ninja import ModelSchema, Path, Query, Router, Schema, Status
+from pydantic import Field
 
-from recoworld_app.api.schemas import Error
-from recoworld_app.models import SimulationRun
-from recoworld_app.services.errors import InvalidInput
+from recoworld_app.api.schemas import (
+    BODY,
+    CONFLICT,
+    OBJECT,
+    QUEUE,
+    BodyId,
+    Id,
+    answers,
+    distinct_list,
+    number,
+    text,
+    whole,
+)
+from recoworld_app.charts import HORIZON_ORDER
+from recoworld_app.models import ID_MAX, SimulationRun
+from recoworld_app.services.errors import Conflict, InvalidInput
 from recoworld_app.services.reports import comparison, export_csv, export_html, export_json
 from recoworld_app.services.run_options import DEFAULTS, run_options_parse, run_submit
 from recoworld_app.services.runs import (
+    HORIZON_CHOICES,
+    MAX_POSTS,
+    MIN_POPULATION,
+    NAME_MAX,
+    brain_choices,
     run_cancel,
     run_delete,
     run_for_owner,
     run_progress,
     run_retry,
     runs_for_owner,
+    strategy_choices,
 )
 
 router = Router(tags=["runs"])
 
+Population = whole(ge=MIN_POPULATION, le=settings.RUNS_MAX_USERS)
+Reruns = whole(ge=1, le=settings.RUNS_MAX_RERUNS)
+Horizon = Literal[tuple(HORIZON_CHOICES)]
+Brain = Literal[tuple(dict(brain_choices()))]  # the LLM brain only where an engine is configured
+Seed = whole(ge=0, le=ID_MAX)
+Hour = number(ge=0, lt=max(HORIZON_CHOICES), description="Hours after the start.")
+
+
+class ProgressOut(Schema):
+    phase: Literal["panel", "world"]
+    fraction: float
+    percent: int
+    simulated: int
+    elapsed_s: float
+    eta_s: float | None
+
 
 class RunOut(ModelSchema):
-    progress: dict[str, Any]
+    status: SimulationRun.Status
+    brain: SimulationRun.Brain
+    progress: ProgressOut
 
     class Meta:
         model = SimulationRun
@@ -52,35 +91,37 @@ class RunOut(ModelSchema):
 
 
 class VariantsIn(Schema):
-    draft_ids: list[int]
-    audience_id: int
-    population: int = DEFAULTS["population"]
-    horizon_hours: int = DEFAULTS["horizon_hours"]
-    reruns: int = DEFAULTS["reruns"]
-    brain: str = DEFAULTS["brain"]
-    seed: int | None = None
-    exposure: str = ""  # "organic", "screening", or blank: followers organic, a public sample screened
+    draft_ids: distinct_list(BodyId, min_items=2, max_items=MAX_POSTS)
+    audience_id: BodyId
+    population: Population = DEFAULTS["population"]
+    horizon_hours: Horizon = DEFAULTS["horizon_hours"]
+    reruns: Reruns = DEFAULTS["reruns"]
+    brain: Brain = DEFAULTS["brain"]
+    seed: Seed | None = None
+    # Blank: followers organic, a public sample screened (simulator.world.default_exposure).
+    exposure: Literal["", "organic", "screening"] = ""
 
 
 class RunIn(VariantsIn):
     """One run: the variants' fields, plus when each draft is posted (or a strategy) and a name."""
 
-    at_hours: list[float] | None = None
-    strategy: str = ""
-    name: str = ""
+    draft_ids: distinct_list(BodyId, min_items=1, max_items=MAX_POSTS)
+    at_hours: Annotated[list[Hour], Field(min_length=1, max_length=MAX_POSTS)] | None = None
+    strategy: Literal["", *dict(strategy_choices())] = ""
+    name: text(NAME_MAX) = ""
 
 
 class CompareQuery(Schema):
-    run: list[int]
-    horizon: str | None = None
+    run: distinct_list(Id, min_items=2)
+    horizon: Literal[HORIZON_ORDER] | None = None
 
 
-@router.get("", response=list[RunOut])
+@router.get("", response=answers({200: list[RunOut]}))
 def list_runs(request):
     return SimulationRun.objects.filter(owner=request.user).defer("config")
 
 
-@router.post("", response={201: RunOut, 400: Error, 404: Error, 429: Error, 503: Error})
+@router.post("", response=answers({201: RunOut}, BODY, OBJECT, QUEUE))
 def create_run(request, payload: RunIn):
     """Queue a run of one or more drafts, posted at `at_hours` (default all at the start) or on a named
     `strategy`: once, daily-18h, 3-a-day or 2-a-week, at the audience's local time."""
@@ -88,14 +129,14 @@ def create_run(request, payload: RunIn):
     return Status(201, run_submit(owner=request.user, options=options)[0])
 
 
-@router.post("/variants", response={201: list[RunOut], 400: Error, 404: Error, 429: Error, 503: Error})
+@router.post("/variants", response=answers({201: list[RunOut]}, BODY, OBJECT, QUEUE))
 def create_variants(request, payload: VariantsIn):
     """One run per draft with the same audience and seed: an A/B test; compare them with /runs/compare."""
     options = run_options_parse(payload.dict() | {"variants": True})
     return Status(201, run_submit(owner=request.user, options=options))
 
 
-@router.get("/compare", response={200: dict[str, Any], 400: Error, 404: Error})
+@router.get("/compare", response=answers({200: dict[str, Any]}, BODY, OBJECT, CONFLICT))
 def compare_runs(request, query: Query[CompareQuery]):
     """Differences of each run against the first, per metric, with 90% intervals (paired rerun by rerun
     when the runs share seed and rerun count)."""
@@ -103,7 +144,7 @@ def compare_runs(request, query: Query[CompareQuery]):
     if len(runs) < 2:
         raise InvalidInput("Give at least two runs: ?run=1&run=2.")
     if any(r.status != SimulationRun.Status.DONE for r in runs):
-        raise InvalidInput("Every run must be finished before it can be compared.")
+        raise Conflict("Every run must be finished before it can be compared.")
     result = comparison(runs, query.horizon)
     return {
         "base": runs[0].pk,
@@ -112,52 +153,52 @@ def compare_runs(request, query: Query[CompareQuery]):
     }
 
 
-@router.get("/{run_id}", response=RunOut)
-def get_run(request, run_id: int):
+@router.get("/{run_id}", response=answers({200: RunOut}, OBJECT))
+def get_run(request, run_id: Path[Id]):
     """The run's status and progress (shards done, users simulated, elapsed and estimated time left)."""
     return run_for_owner(owner=request.user, run_id=run_id)
 
 
-@router.post("/{run_id}/cancel", response=RunOut)
-def cancel_run(request, run_id: int):
+@router.post("/{run_id}/cancel", response=answers({200: RunOut}, OBJECT))
+def cancel_run(request, run_id: Path[Id]):
     return run_cancel(run=run_for_owner(owner=request.user, run_id=run_id))
 
 
-@router.post("/{run_id}/retry", response={200: RunOut, 400: Error, 429: Error, 503: Error})
-def retry_run(request, run_id: int):
+@router.post("/{run_id}/retry", response=answers({200: RunOut}, OBJECT, CONFLICT, QUEUE))
+def retry_run(request, run_id: Path[Id]):
     return run_retry(run=run_for_owner(owner=request.user, run_id=run_id))
 
 
-@router.delete("/{run_id}", response={204: None, 400: Error})
-def delete_run(request, run_id: int):
+@router.delete("/{run_id}", response=answers({204: None}, OBJECT, CONFLICT))
+def delete_run(request, run_id: Path[Id]):
     run_delete(run=run_for_owner(owner=request.user, run_id=run_id))
     return Status(204, None)
 
 
-def _finished(request, run_id: int) -> SimulationRun:
+def _finished(request, run_id) -> SimulationRun:
     run = run_for_owner(owner=request.user, run_id=run_id)
     if run.status != SimulationRun.Status.DONE:
-        raise InvalidInput(f"The run is {run.status}; results come when it is done.")
+        raise Conflict(f"The run is {run.status}; results come when it is done.")
     return run
 
 
-@router.get("/{run_id}/results", response={200: dict[str, Any], 400: Error})
-def run_results(request, run_id: int):
+@router.get("/{run_id}/results", response=answers({200: dict[str, Any]}, OBJECT, CONFLICT))
+def run_results(request, run_id: Path[Id]):
     """Everything: settings, schedule, audience, aggregates with 90% intervals, report, sample reactions."""
     # Plain JSON, already shaped by the service: validating thousands of rows again would only add time.
     return JsonResponse(export_json(_finished(request, run_id)))
 
 
-@router.get("/{run_id}/export.csv", response={200: None, 400: Error})
-def run_export_csv(request, run_id: int):
+@router.get("/{run_id}/export.csv", response=answers({200: None}, OBJECT, CONFLICT))
+def run_export_csv(request, run_id: Path[Id]):
     run = _finished(request, run_id)
     response = HttpResponse(export_csv(run), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="recoworld-run-{run.pk}.csv"'
     return response
 
 
-@router.get("/{run_id}/report.html", response={200: None, 400: Error})
-def run_export_html(request, run_id: int):
+@router.get("/{run_id}/report.html", response=answers({200: None}, OBJECT, CONFLICT))
+def run_export_html(request, run_id: Path[Id]):
     run = _finished(request, run_id)
     response = HttpResponse(export_html(run), content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="recoworld-run-{run.pk}-report.html"'

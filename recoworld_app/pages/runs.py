@@ -127,8 +127,10 @@ def run_retry_view(request, run_id: int):
 def run_delete_view(request, run_id: int):
     try:
         run_delete(run=run_for_owner(owner=request.user, run_id=run_id))
-    except InvalidInput as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    except NotFound:
+        raise
+    except ServiceError as exc:
+        return HttpResponse(str(exc), status=exc.status, content_type="text/plain; charset=utf-8")
     return redirect("run_list")
 
 

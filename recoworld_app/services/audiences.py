@@ -13,6 +13,7 @@ from recoworld_app.services.text import clean_text
 
 MAKEUP_SEED = 0  # the make-up shown before any run; each run draws its own population from its seed
 MAX_ERRORS_SHOWN = 20
+NAME_MAX = 120
 
 
 def audience_for_owner(*, owner, audience_id: int) -> Audience:
@@ -34,7 +35,7 @@ def audience_max_size() -> int:
 def _create(*, owner, name: str, kind: str, spec) -> Audience:
     from simulator.audiences import describe_population
 
-    name = clean_text(name, field="Name", max_length=120, required=True)
+    name = clean_text(name, field="Name", max_length=NAME_MAX, required=True)
     problems = spec.validate(max_size=audience_max_size())
     if problems:
         raise InvalidInput(_join(problems), problems[:MAX_ERRORS_SHOWN])

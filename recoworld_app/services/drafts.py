@@ -10,7 +10,7 @@ from django.db import transaction
 
 from recoworld_app import media
 from recoworld_app.models import Draft
-from recoworld_app.services.errors import InvalidInput, NotFound
+from recoworld_app.services.errors import Conflict, InvalidInput, NotFound
 from recoworld_app.services.text import clean_text, parse_hashtags
 
 TITLE_MAX = 120
@@ -122,7 +122,7 @@ def draft_update(
     draft.title = clean_text(title, field="Title", max_length=TITLE_MAX, required=True)
     draft.caption = clean_text(caption, field="Caption", max_length=CAPTION_MAX, multiline=True)
     if draft.kind == Draft.Kind.TEXT and not draft.caption:
-        raise InvalidInput("A text post needs a caption.")
+        raise Conflict("A text post needs a caption.")  # the draft's kind decides, not the request
     draft.hashtags = parse_hashtags(hashtags, draft.caption)
     draft.topics = draft_topics(topics)
     draft.save(update_fields=["title", "caption", "hashtags", "topics"])

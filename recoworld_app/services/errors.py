@@ -24,6 +24,12 @@ class NotFound(ServiceError):
         super().__init__(message)
 
 
+class Conflict(ServiceError):
+    """Refused in the object's present state (a run still running, or not done yet): later it may pass."""
+
+    status = 409
+
+
 class QuotaExceeded(ServiceError):
     status = 429
 

@@ -27,13 +27,14 @@ from recoworld_app.models import (
     RunShard,
     SimulationRun,
 )
-from recoworld_app.services.errors import InvalidInput, NotFound, QueueUnavailable, QuotaExceeded
+from recoworld_app.services.errors import Conflict, InvalidInput, NotFound, QueueUnavailable, QuotaExceeded
 from recoworld_app.services.panels import panel_size_for, run_calibration
 from recoworld_app.services.reports import report_store
 from recoworld_app.services.text import clean_text
 
 HORIZON_CHOICES = {6: "6 hours", 12: "12 hours", 24: "24 hours", 48: "2 days", 168: "1 week"}
 MAX_POSTS = 10
+NAME_MAX = 160
 STRATEGY_WEEK_H = 168  # a named strategy posts over one week; each post is then followed for the horizon
 MIN_POPULATION = 10
 SHARD_ATTEMPTS = 3
@@ -256,7 +257,7 @@ def run_create_many(
                 raise InvalidInput(text[:1].upper() + text[1:] + ".", problems)
             run = SimulationRun.objects.create(
                 owner=owner,
-                name=clean_text(name, field="Name", max_length=160) or _default_name(drafts, audience),
+                name=clean_text(name, field="Name", max_length=NAME_MAX) or _default_name(drafts, audience),
                 audience=audience,
                 audience_name=audience.name,
                 population=population,
@@ -432,7 +433,7 @@ def run_cancel(*, run: SimulationRun) -> SimulationRun:
 def run_retry(*, run: SimulationRun) -> SimulationRun:
     """Queue a failed or cancelled run again: finished shards are kept, the others start afresh."""
     if run.status not in (Status.FAILED, Status.CANCELLED):
-        raise InvalidInput("Only a failed or cancelled run can be retried.")
+        raise Conflict("Only a failed or cancelled run can be retried.")
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=run.owner_id).first()
         active = SimulationRun.objects.filter(owner_id=run.owner_id, status__in=SimulationRun.ACTIVE).count()
@@ -662,5 +663,5 @@ def run_progress(run: SimulationRun) -> dict:
 
 def run_delete(*, run: SimulationRun) -> None:
     if run.is_active:
-        raise InvalidInput("Cancel the run before deleting it.")
+        raise Conflict("Cancel the run before deleting it.")
     run.delete()

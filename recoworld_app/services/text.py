@@ -5,7 +5,8 @@ import unicodedata
 
 from recoworld_app.services.errors import InvalidInput
 
-HASHTAG = re.compile(r"#?([^\W_][\w]{0,49})", re.UNICODE)
+HASHTAG_PATTERN = r"[^\W_]\w{0,49}"  # a letter or digit, then up to 49 word characters
+HASHTAG = re.compile(rf"#?({HASHTAG_PATTERN})", re.UNICODE)
 HASHTAG_IN_TEXT = re.compile(r"#([^\W_][\w]{0,49})", re.UNICODE)
 MAX_HASHTAGS = 30
 

@@ -67,8 +67,8 @@ def test_an_audience_too_large_gets_one_message_with_the_one_limit(alice_api, se
         "/audiences", {"kind": "general", "name": "G", "size": 5_000_000}, content_type="application/json"
     )
     assert response.status_code in (400, 422)
-    detail = response.json()["detail"]
-    assert f"{settings.RUNS_MAX_USERS:,}" in detail and "1,000,000" not in detail and ";" not in detail
+    detail = response.json()["detail"].replace(",", "")
+    assert str(settings.RUNS_MAX_USERS) in detail and "1000000" not in detail and ";" not in detail
 
 
 def test_a_follower_count_past_any_account_is_refused(alice_api):

@@ -30,7 +30,7 @@ def test_invalid_slice_is_400_with_the_reason(alice_api):
         {"kind": "slice", "name": "S", "size": 300, "filters": {"gender": ["robot"]}},
         content_type="application/json",
     )
-    assert response.status_code == 400 and "robot" in response.json()["detail"]
+    assert response.status_code == 422 and "filters.gender" in response.json()["detail"]
 
 
 def test_followers_csv_upload(alice_api):

@@ -43,7 +43,11 @@ def test_errors_are_json_messages(alice_api, image_draft, audience, settings):
     bad = alice_api.post(
         "/runs", payload(image_draft, audience, horizon_hours=5), content_type="application/json"
     )
-    assert bad.status_code == 400 and "Horizon must be one of" in bad.json()["detail"]
+    assert bad.status_code == 422 and "horizon_hours" in bad.json()["detail"]
+    times = alice_api.post(
+        "/runs", payload(image_draft, audience, at_hours=[30]), content_type="application/json"
+    )
+    assert times.status_code == 400 and "Posting times must be from 0 to 24" in times.json()["detail"]
     missing = alice_api.post(
         "/runs", payload(image_draft, audience, audience_id=999999), content_type="application/json"
     )
@@ -55,9 +59,13 @@ def test_results_and_exports_wait_for_the_run(alice_api, alice, image_draft, aud
     run = make_run(alice, image_draft, audience)
     for path in ("results", "export.csv", "report.html"):
         response = alice_api.get(f"/runs/{run.pk}/{path}")
-        assert response.status_code == 400 and "queued" in response.json()["detail"]
-    compare = alice_api.get(f"/runs/compare?run={run.pk}&run={run.pk}")
-    assert compare.status_code == 400
+        assert response.status_code == 409 and "queued" in response.json()["detail"]
+    other = make_run(alice, image_draft, audience)
+    compare = alice_api.get(f"/runs/compare?run={run.pk}&run={other.pk}")
+    assert compare.status_code == 409 and "finished" in compare.json()["detail"]
+    assert alice_api.get(f"/runs/compare?run={run.pk}&run={run.pk}").status_code == 422
+    assert alice_api.delete(f"/runs/{run.pk}").status_code == 409
+    assert alice_api.post(f"/runs/{run.pk}/retry").status_code == 409
 
 
 def test_other_creator_gets_404_and_anonymous_401(bob_api, anon_api, alice, image_draft, audience):
@@ -68,10 +76,11 @@ def test_other_creator_gets_404_and_anonymous_401(bob_api, anon_api, alice, imag
         for path in ("/cancel", "/retry"):
             assert api.post(f"/runs/{run.pk}{path}").status_code == status, path
         assert api.delete(f"/runs/{run.pk}").status_code == status
-    assert bob_api.get(f"/runs/compare?run={run.pk}&run={run.pk}").status_code == 404
+    other = make_run(alice, image_draft, audience)
+    assert bob_api.get(f"/runs/compare?run={run.pk}&run={other.pk}").status_code == 404
     assert (
         bob_api.post("/runs", payload(image_draft, audience), content_type="application/json").status_code
         == 404
     )
     run.refresh_from_db()
-    assert run.status == "queued" and SimulationRun.objects.count() == 1
+    assert run.status == "queued" and SimulationRun.objects.count() == 2

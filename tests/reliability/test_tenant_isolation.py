@@ -211,7 +211,8 @@ def test_compare_with_another_creators_run_is_404(world, bob, alice):
     bob_client.force_login(bob)
     assert bob_client.get(f"/runs/compare/?run={world.run.pk}&run={world.run.pk}").status_code == 404
     bob_api = ApiClient(token_create(owner=bob, name="bob")[1])
-    response = bob_api.get(f"/runs/compare?run={world.run.pk}&run={world.run.pk}")
+    second = simulate(alice, [world.draft], world.audience, population=60, reruns=1, horizon_hours=24)
+    response = bob_api.get(f"/runs/compare?run={world.run.pk}&run={second.pk}")
     assert response.status_code == 404 and not _leaks(response)
 
 
