@@ -122,7 +122,7 @@ def test_every_info_key_keeps_one_type_across_steps_and_episodes():
 
 def _single_replay(seed: int, actions: list[np.ndarray], n: int):
     """What `n` single envs give for the vector env's seeds and actions, with its next-step autoreset."""
-    envs = [make_env() for _ in range(n)]
+    envs = [make_env(list_size=3) for _ in range(n)]
     obs = [env.reset(seed=seed + i)[0] for i, env in enumerate(envs)]
     ended = [False] * n
     steps = [obs]
@@ -143,7 +143,7 @@ def _single_replay(seed: int, actions: list[np.ndarray], n: int):
 def test_gymnasium_vector_envs_step_a_thousand_times_and_match_the_single_env(mode):
     n, seed = 4, 11
     vec = gymnasium.make_vec(
-        "simulator.env:RecoWorld-v0", num_envs=n, vectorization_mode=mode, users=20
+        "simulator.env:RecoWorld-v0", num_envs=n, vectorization_mode=mode, users=20, list_size=3
     )
     try:
         vec.action_space.seed(3)
