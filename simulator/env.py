@@ -85,7 +85,9 @@ class RecoWorldEnv(_BASE):
                     "share": spaces.MultiBinary(k),
                     "left_at": spaces.Discrete(k + 1),
                     "turn": spaces.Discrete(max_turns + 1),
-                    "instruction": InstructionText(MAX_INSTRUCTION, min_length=0, charset=INSTRUCTION_CHARSET),
+                    "instruction": InstructionText(
+                        MAX_INSTRUCTION, min_length=0, charset=INSTRUCTION_CHARSET
+                    ),
                 }
             )
 

@@ -157,7 +157,10 @@ def test_gymnasium_vector_envs_step_a_thousand_times_and_match_the_single_env(mo
             obs, reward, terminated, truncated, info = vec.step(action)
             for i, (o, r, term, trunc) in enumerate(expected[t]):
                 assert reward[i] == pytest.approx(r) and terminated[i] == term and truncated[i] == trunc
-                assert np.array_equal(obs["watch_s"][i], o["watch_s"]) and obs["instruction"][i] == o["instruction"]
+                assert (
+                    np.array_equal(obs["watch_s"][i], o["watch_s"])
+                    and obs["instruction"][i] == o["instruction"]
+                )
                 assert np.allclose(obs["history"][i], o["history"])
             ends += int(terminated.sum() + truncated.sum())
         assert ends > 100  # many episodes ended and were reset inside the run
