@@ -97,8 +97,10 @@ def test_a_killed_shard_worker_makes_its_rerun_run_again_not_hang(
     try:
         run = run_create(owner=alice, draft_ids=[video_draft.pk], audience_id=audience.pk, **run_spec)
         wait_until(
-            lambda: RerunGang.objects.filter(run=run, state="running").exists()
-            and RunShard.objects.filter(run=run, progress__gt=0.05).exists(),
+            lambda: (
+                RerunGang.objects.filter(run=run, state="running").exists()
+                and RunShard.objects.filter(run=run, progress__gt=0.05).exists()
+            ),
             timeout=180,
             what=f"the gang to be under way; logs:\n{doomed.output()}\n{survivor.output()}",
         )
