@@ -594,7 +594,7 @@ class _Shard:
         p = np.tile(live, len(active))
         now = t + 0.5 * STEP_H
         age = now - self.at_h[p]
-        fresh = params.kernel(age)
+        fresh = params.kernel(age / self.effects["timing"][p])  # (1 + a / (s tau)): tau stretched by s
         seen = self.impressions[a, p]
         follow = np.where(self.follows[a], params.follow_see * fresh, 0.0)
         # exploring waits for the first signal from followers: it ramps up over explore_delay_h
@@ -604,6 +604,7 @@ class _Shard:
             explore[seen == 0] = 1.0
         share = params.share_open * self.inbox[a, p]  # a share waits for the receiver's next session
         chance = 1.0 - (1.0 - follow) * (1.0 - explore) * (1.0 - share)
+        chance = np.minimum(chance * self.effects["reach"][p], 1.0)
         chance *= np.where(seen > 0, params.reshow, 1.0) * np.where(
             self.said_less[a], params.show_less_suppress, 1.0
         )
