@@ -15,6 +15,14 @@ class WorkerPing(models.Model):
         ordering = ["-created_at"]
 
 
+class WorkerBeat(models.Model):
+    """A worker that is up: its pool size, refreshed by its sweeper; what run estimates count on."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slots = models.PositiveIntegerField()
+    seen_at = models.DateTimeField()
+
+
 class Draft(models.Model):
     """A post the creator has not published: a video, an image or text, with what probing found."""
 

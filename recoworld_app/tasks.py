@@ -1,6 +1,7 @@
 """Thin Celery tasks: take ids, call a service."""
 
 import logging
+import os
 import threading
 import time
 
@@ -17,7 +18,7 @@ from recoworld_app.services.runs import (
     shard_retry_later,
     shards_recover,
 )
-from recoworld_app.services.system import worker_ping_answer
+from recoworld_app.services.system import worker_beat, worker_ping_answer
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +62,19 @@ def calibrate_panel_gpu(self, run_id: int) -> None:
 
 @worker_ready.connect
 def _start_shard_sweeper(sender=None, **kwargs) -> None:
-    """A worker that starts picks up what a killed one left: at once, then every RUN_SWEEP_EVERY_S."""
-    threading.Thread(target=_sweep_forever, name="shard-sweeper", daemon=True).start()
+    """A worker that starts picks up what a killed one left: at once, then every RUN_SWEEP_EVERY_S;
+    each sweep also says the worker is up, with its pool size (for run estimates)."""
+    controller = getattr(sender, "controller", None)
+    name = getattr(sender, "hostname", None) or f"worker-{os.getpid()}"
+    slots = int(getattr(controller, "concurrency", 0) or 1)
+    threading.Thread(target=_sweep_forever, args=(name, slots), name="shard-sweeper", daemon=True).start()
 
 
-def _sweep_forever() -> None:
+def _sweep_forever(name: str, slots: int) -> None:
     include_pending = True  # only at start: later, a pending shard is most likely just waiting its turn
     while True:
         try:
+            worker_beat(name=name, slots=slots)
             sent = shards_recover(include_pending=include_pending)
             if sent:
                 log.warning("queued %d shard(s) again that a stopped worker had left", sent)

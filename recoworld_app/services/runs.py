@@ -125,6 +125,11 @@ def _check_numbers(*, population: int, horizon_hours: int, reruns: int, brain: s
         )
 
 
+def run_size_check(*, population: int, horizon_hours: int, reruns: int) -> None:
+    """InvalidInput unless a run of this size is within the limits (RUNS_MAX_USERS and the others)."""
+    _check_numbers(population=population, horizon_hours=horizon_hours, reruns=reruns, brain="persona")
+
+
 def run_create(
     *,
     owner,
