@@ -53,6 +53,7 @@ from simulator.serial import JsonRecord
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 from simulator.timing import WorldParams, world_params
 from simulator.types import EFFECT_NAMES, Item
+from simulator.uncertainty import rerun_parameters
 from simulator.world_panel import MAX_PANEL, WorldCalibration, post_factors
 
 HORIZONS = ("6h", "12h", "24h", "2d", "1w")
@@ -108,6 +109,9 @@ class WorldConfig(JsonRecord):
     exposure: str = "organic"
     creator_id: str = "me"
     sample_limit: int = 40  # sample reactions kept per shard (and per merged rerun)
+    # Reruns after the first draw the uncertain parameters (simulator.uncertainty); False runs the
+    # point values in every rerun (the fits, which search over some of them).
+    parameter_draws: bool = True
 
     def validate(self) -> list[str]:
         problems = list(self.audience.validate())
@@ -313,8 +317,15 @@ class _Setup:
     catalogue_counts: np.ndarray  # (G,) items per group
 
 
+def population_seed(seed: int, rerun: int) -> int:
+    """The seed of a rerun's population and graph: the run's own for rerun 0 (the audience its page
+    charts and its LLM panel is drawn from), a new draw of the same audience for every later one."""
+    return seed if rerun == 0 else int(run_key(seed, rerun, 0x9E7) >> 1)
+
+
 @lru_cache(maxsize=4)
 def _setup(spec_json: str, seed: int) -> _Setup:
+    """Population, graph and segments of an audience for a population seed (`population_seed`)."""
     pop = build_population(AudienceSpec.from_dict(json.loads(spec_json)), seed)
     graph = build_graph(pop, seed)
     weights, weight_class = np.unique(pop.weight, return_inverse=True)
@@ -356,13 +367,13 @@ def _cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (an @ bn.T).astype(np.float32)
 
 
-def _setup_for(config: WorldConfig) -> _Setup:
-    return _setup(json.dumps(config.audience.to_dict(), sort_keys=True), config.seed)
+def _setup_for(config: WorldConfig, rerun: int = 0) -> _Setup:
+    return _setup(json.dumps(config.audience.to_dict(), sort_keys=True), population_seed(config.seed, rerun))
 
 
-def setup_population(config: WorldConfig) -> Population:
-    """The run's population, as every shard builds it."""
-    return _setup_for(config).pop
+def setup_population(config: WorldConfig, rerun: int = 0) -> Population:
+    """A rerun's population, as every shard of it builds it."""
+    return _setup_for(config, rerun).pop
 
 
 def default_exposure(audience: AudienceSpec) -> str:
@@ -422,9 +433,12 @@ class _Shard:
             )
         self.config = config
         self.rerun, self.shard_index, self.shard_count = rerun, shard_index, shard_count
-        self.setup = setup = _setup_for(config)
-        self.params = params or world_params()
-        self.brain = PersonaBrain()
+        self.setup = setup = _setup_for(config, rerun)
+        persona_params, drawn = (
+            rerun_parameters(config.seed, rerun) if config.parameter_draws else (None, world_params())
+        )
+        self.params = params or drawn
+        self.brain = PersonaBrain(persona_params)
         self.key = run_key(config.seed, rerun)
         lo, hi = shard_bounds(len(setup.pop), shard_index, shard_count)
         self.lo, self.hi, self.n = lo, hi, hi - lo
@@ -580,7 +594,7 @@ class _Shard:
         p = np.tile(live, len(active))
         now = t + 0.5 * STEP_H
         age = now - self.at_h[p]
-        fresh = params.kernel(age)
+        fresh = params.kernel(age / self.effects["timing"][p])  # (1 + a / (s tau)): tau stretched by s
         seen = self.impressions[a, p]
         follow = np.where(self.follows[a], params.follow_see * fresh, 0.0)
         # exploring waits for the first signal from followers: it ramps up over explore_delay_h
@@ -590,6 +604,7 @@ class _Shard:
             explore[seen == 0] = 1.0
         share = params.share_open * self.inbox[a, p]  # a share waits for the receiver's next session
         chance = 1.0 - (1.0 - follow) * (1.0 - explore) * (1.0 - share)
+        chance = np.minimum(chance * self.effects["reach"][p], 1.0)
         chance *= np.where(seen > 0, params.reshow, 1.0) * np.where(
             self.said_less[a], params.show_less_suppress, 1.0
         )
@@ -771,6 +786,14 @@ class _Shard:
             "follows": f.follows_creator,
             "match": f.interest_match,
             "creator_fatigue": f.creator_fatigue,
+            # the rest of what the brain weighed, so the row can say what drove the decision
+            "satiation": f.satiation,
+            "fatigue": f.fatigue,
+            "length_s": f.length_s,
+            "preferred_s": f.preferred_s,
+            "social_proof": f.social_proof,
+            "view_bias": f.view_bias,
+            "effect_view": self.effects["view"][p],
         }
         pool = self.sample_pool
         if pool is not None:
@@ -811,6 +834,8 @@ class _Shard:
         )
 
     def _sample_records(self) -> list[dict[str, Any]]:
+        from simulator.sentences import persona_sample_text
+
         pool = self.sample_pool
         if pool is None:
             return []
@@ -828,61 +853,10 @@ class _Shard:
                     "item_id": post.id,
                     "at_hours": round(float(pool["at_h"][i]), 2),
                     "age_hours": round(float(pool["age_h"][i]), 2),
-                    **_sample_text(pool, i, post),
+                    **persona_sample_text({k: v[i].item() for k, v in pool.items()}, post, self.brain.params),
                 }
             )
         return records
-
-
-def _sample_text(pool: dict[str, np.ndarray], i: int, item: Item) -> dict[str, Any]:
-    """The action, its reasons in the user's words, a comment and an instruction, from the decision."""
-    topic = max(item.topics, key=item.topics.get) if item.topics else "this"
-    watch = float(pool["watch_s"][i])
-    share_watched = watch / max(item.duration_s, 1e-9)
-    match = float(pool["match"][i])
-    reasons = []
-    if pool["from_share"][i]:
-        reasons.append("a friend shared it with me")
-    if pool["follows"][i]:
-        reasons.append("I follow this creator")
-    if match >= 0.5:
-        reasons.append(f"{topic} is what I come here for")
-    elif match < 0.2:
-        reasons.append(f"{topic} is not really my thing")
-    if float(pool["creator_fatigue"][i]) >= 2.0:
-        reasons.append("I have seen a lot from this creator lately")
-    if not pool["click"][i]:
-        action = "skipped"
-    else:
-        done = [name for name in ("like", "comment", "share", "follow") if pool[name][i]]
-        action = f"watched {min(share_watched, 9.99):.0%}" + (" and " + ", ".join(done) if done else "")
-    if pool["show_less"][i]:
-        action += ", asked for less"
-    comment = None
-    if pool["comment"][i]:
-        comment = (
-            f"Saving this, more {topic} like this please"
-            if share_watched >= 0.9
-            else f"Nice {topic} post, a bit long"
-        )
-    instruction = None
-    if pool["show_less"][i]:
-        instruction = (
-            "Show me less from this creator"
-            if float(pool["creator_fatigue"][i]) >= 1.0
-            else f"Show me less {topic}"
-        )
-    return {
-        "action": action,
-        "watch_s": round(watch, 1),
-        "reasoning": _sentence("; ".join(reasons) or "it came up in my feed"),
-        "comment": comment,
-        "instruction": instruction,
-    }
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
 
 
 # ---------------------------------------------------------------------------------------------

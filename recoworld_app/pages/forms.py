@@ -4,9 +4,17 @@ from django import forms
 
 from recoworld_app.services.run_options import DEFAULTS, OptionError, RunOptions, run_options_parse
 from simulator.audiences import ACTIVITY_LEVELS
+from simulator.reruns import BAND_RERUNS
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 
 TOPIC_CHOICES = [(t, "DIY" if t == "diy" else t.title()) for t in TOPICS]
+
+
+RERUNS_HELP = (
+    "Each rerun draws a new population, social graph and the uncertain parameters; the band is the "
+    f"middle of their outcomes. {BAND_RERUNS} reruns (the default) make a band that holds 90% of simulated "
+    "outcomes; fewer give their range, which holds less (the results say how much)."
+)
 
 
 class DraftForm(forms.Form):
@@ -165,7 +173,7 @@ class RunForm(forms.Form):
     reruns = forms.CharField(
         initial=DEFAULTS["reruns"],
         widget=forms.NumberInput(attrs={"min": 1}),
-        help_text="Each rerun uses new random draws; they give the 90% bands.",
+        help_text=RERUNS_HELP,
     )
     brain = forms.ChoiceField()
     seed = forms.CharField(

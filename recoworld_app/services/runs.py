@@ -30,6 +30,7 @@ from recoworld_app.services.errors import InvalidInput, NotFound, QueueUnavailab
 from recoworld_app.services.panels import panel_size_for, run_calibration
 from recoworld_app.services.reports import report_store
 from recoworld_app.services.text import clean_text
+from simulator.reruns import BAND_RERUNS
 
 HORIZON_CHOICES = {6: "6 hours", 12: "12 hours", 24: "24 hours", 48: "2 days", 168: "1 week"}
 MAX_POSTS = 10
@@ -109,7 +110,8 @@ def _check_numbers(*, population: int, horizon_hours: int, reruns: int, brain: s
         raise InvalidInput(f"Horizon must be one of {', '.join(HORIZON_CHOICES.values())}.")
     if not isinstance(reruns, int) or not 1 <= reruns <= settings.RUNS_MAX_RERUNS:
         raise InvalidInput(
-            f"Reruns must be from 1 to {settings.RUNS_MAX_RERUNS} (more reruns, narrower bands)."
+            f"Reruns must be from 1 to {settings.RUNS_MAX_RERUNS} ({BAND_RERUNS} make a band that holds 90% "
+            "of simulated outcomes)."
         )
     if brain not in dict(brain_choices()):
         raise InvalidInput(
