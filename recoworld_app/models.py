@@ -171,10 +171,41 @@ class RunShard(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Written when claimed and with each progress report: a stale one means the worker died.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The attempt of its rerun's gang (RerunGang.epoch) that claimed it, and the shard whose task
+    # hosts it in that attempt; blank and null until claimed.
+    epoch = models.CharField(max_length=32, blank=True)
+    host = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["rerun", "shard"]
         constraints = [models.UniqueConstraint(fields=["run", "rerun", "shard"], name="runshard_unique_unit")]
+
+
+class RerunGang(models.Model):
+    """The processes that step one rerun's shards together, one attempt (epoch) at a time.
+
+    The first shard task of a rerun to start forms the gang (idle -> forming), the rerun's other shard
+    tasks that start within RUN_GANG_JOIN_S join it, and then it runs (the shards nobody joined for are
+    hosted by the first); see recoworld_app.services.gangs.
+    """
+
+    class State(models.TextChoices):
+        IDLE = "idle", "Idle"
+        FORMING = "forming", "Forming"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    run = models.ForeignKey(SimulationRun, on_delete=models.CASCADE, related_name="gangs")
+    rerun = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.IDLE)
+    epoch = models.CharField(max_length=32, blank=True)
+    parties = models.JSONField(default=list)  # the hosting shard indexes, in party order
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # a stale one: every party died
+
+    class Meta:
+        ordering = ["rerun"]
+        constraints = [models.UniqueConstraint(fields=["run", "rerun"], name="rerungang_unique_rerun")]
 
 
 class RunMetric(models.Model):
