@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recoworld_app', '0004_llm_panel'),
+        ('recoworld_app', '0005_rerun_gangs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
