@@ -119,6 +119,10 @@ class SimulationRun(models.Model):
     error = models.TextField(blank=True)
     # An LLM run's panel verdict (simulator.world_panel.WorldCalibration), set once before its shards run.
     panel = models.JSONField(null=True, blank=True)
+    # "Calibrated to my account": the fit and the multipliers applied (services.track_record); null: not.
+    account = models.JSONField(null=True, blank=True)
+    # A live update of a post already out: the counts so far and the forecast conditioned on them.
+    live_update = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -277,3 +281,35 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class PastPost(models.Model):
+    """A post the creator has published, imported from a history CSV, with its counts by horizon."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="past_posts")
+    post_id = models.CharField(max_length=120)
+    posted_at = models.CharField(max_length=40, blank=True)  # ISO text, as the file gave it
+    kind = models.CharField(max_length=10, default="video")
+    duration_s = models.FloatField(default=0.0)
+    caption = models.TextField(blank=True)
+    hashtags = models.JSONField(default=list, blank=True)
+    followers = models.PositiveIntegerField(null=True, blank=True)
+    counts = models.JSONField(default=dict)  # {horizon: {metric: count}} (simulator.track_record.history)
+    source = models.CharField(max_length=20)  # the layout it was read from
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["posted_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "post_id"], name="pastpost_unique_id")]
+
+
+class TrackRecord(models.Model):
+    """The account fit and backtest of a creator's history, kept until the history changes."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_record"
+    )
+    fit = models.JSONField()  # simulator.track_record.calibration.AccountFit
+    backtest = models.JSONField()  # simulator.track_record.backtest.run_backtest
+    audience = models.ForeignKey(Audience, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    computed_at = models.DateTimeField(auto_now=True)

@@ -144,12 +144,14 @@ def run_create(
     strategy: str = "",
     name: str = "",
     exposure: str = "",
+    calibrated: bool = False,
     dispatch: bool = True,
 ) -> SimulationRun:
     """Queue one run of the drafts, posted at `at_hours` (default: all at the start) or on a named
     posting `strategy` (simulator.strategies.SCHEDULES, at the audience's local times), to the audience.
 
     `exposure` "organic" or "screening" (simulator.world.WorldConfig); blank: as fits the audience.
+    `calibrated`: the posts carry the account's offsets from its past posts (services.track_record).
 
     Raises InvalidInput, NotFound, QuotaExceeded, or QueueUnavailable (the run is then marked failed
     with the reason; drafts and audience are untouched).
@@ -165,6 +167,7 @@ def run_create(
         reruns=reruns,
         brain=brain,
         seed=seed,
+        calibrated=calibrated,
         dispatch=dispatch,
     )[0]
 
@@ -180,6 +183,7 @@ def run_create_variants(
     brain: str = "persona",
     seed: int | None = None,
     exposure: str = "",
+    calibrated: bool = False,
 ) -> list[SimulationRun]:
     """One run per draft, same audience and seed: an A/B test with common random numbers."""
     if len(set(draft_ids)) < 2:
@@ -194,6 +198,7 @@ def run_create_variants(
         brain=brain,
         seed=seed,
         exposure=exposure,
+        calibrated=calibrated,
     )
 
 
@@ -209,10 +214,12 @@ def run_create_many(
     seed,
     strategy: str = "",
     exposure: str = "",
+    calibrated: bool = False,
     dispatch: bool = True,
 ) -> list[SimulationRun]:
     """The runs of `plans` [(draft ids, posting times, name)]; `dispatch=False` queues nothing, for a
-    caller that executes the shards itself (the demo seed)."""
+    caller that executes the shards itself (the demo seed). A `calibrated` run's posts carry the
+    account's offsets, solved once for the first draft (they are the account's, not the post's)."""
     from simulator.audiences import AudienceSpec
     from simulator.world import WorldConfig, default_exposure
 
@@ -224,6 +231,12 @@ def run_create_many(
     if not 0 <= seed < 2**63:
         raise InvalidInput("Seed must be a non-negative whole number.")
     spec = AudienceSpec.from_dict({**audience.spec, "size": population})
+    account = None
+    if calibrated:
+        from recoworld_app.services.track_record import account_for_run
+
+        first = _owned_drafts(owner, plans[0][0])[0]
+        account = account_for_run(owner=owner, audience=audience, spec=spec, item=draft_item(first))
 
     runs: list[SimulationRun] = []
     with transaction.atomic():
@@ -238,6 +251,12 @@ def run_create_many(
         for draft_ids, at_hours, name in plans:
             drafts = _owned_drafts(owner, draft_ids)
             posts = _posts(drafts, at_hours, strategy, horizon_hours, spec, seed)
+            if account:
+                from simulator.types import ItemEffects
+
+                mine = ItemEffects.from_dict(account["effects"])
+                for _, post in posts:
+                    post.item.effects = post.item.effects.combined(mine)
             config = WorldConfig(
                 audience=spec,
                 posts=[post for _, post in posts],
@@ -263,6 +282,7 @@ def run_create_many(
                 brain=brain,
                 seed=seed,
                 config=config.to_dict(),
+                account=account,
             )
             RunPost.objects.bulk_create(
                 RunPost(
