@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recoworld_app', '0005_rerun_gangs'),
+        ('recoworld_app', '0006_track_record'),
     ]
 
     operations = [
