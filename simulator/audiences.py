@@ -29,7 +29,6 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "interests": TOPICS,
     "activity": ACTIVITY_LEVELS,
 }
-MAX_SIZE = 1_000_000
 # A bound, not a fit: no account has more followers than a platform has users, and the largest account
 # anywhere (Instagram's own) had about 690 million in 2025. Past it a profile's weights mean nothing.
 MAX_FOLLOWER_COUNT = 2_000_000_000
@@ -47,15 +46,14 @@ class AudienceSpec(JsonRecord):
     follower_rows: list[dict[str, str]] = field(default_factory=list)  # followers from a CSV
     profile: dict[str, Any] = field(default_factory=dict)  # followers from a creator profile
 
-    def validate(self, *, max_size: int = MAX_SIZE) -> list[str]:
-        """Human-readable problems; empty when the spec can be built. An application that allows
-        fewer users than MAX_SIZE passes its own `max_size`, so its one limit is the one stated."""
+    def validate(self) -> list[str]:
+        """Human-readable problems; empty when the spec can be built."""
         problems: list[str] = []
         if self.kind not in KINDS:
             return [f"audience kind '{self.kind}' is not one of {', '.join(KINDS)}"]
-        max_size = min(max_size, MAX_SIZE)
-        if not isinstance(self.size, int) or isinstance(self.size, bool) or not 1 <= self.size <= max_size:
-            problems.append(f"size must be a whole number from 1 to {max_size:,}, got {self.size!r}")
+        # no upper bound here: how many users a deployment simulates is its RUNS_MAX_USERS, set once
+        if not isinstance(self.size, int) or isinstance(self.size, bool) or self.size < 1:
+            problems.append(f"size must be a positive whole number, got {self.size!r}")
         if self.kind == "slice":
             problems += _filter_problems(self.filters)
         if self.kind == "followers":

@@ -3,7 +3,7 @@ from typing import Annotated, Any, Literal
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from ninja import ModelSchema, Path, Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from recoworld_app.api.schemas import (
     BODY,
@@ -21,6 +21,7 @@ from recoworld_app.api.schemas import (
 from recoworld_app.charts import HORIZON_ORDER
 from recoworld_app.models import ID_MAX, SimulationRun
 from recoworld_app.services.errors import Conflict, InvalidInput
+from recoworld_app.services.estimates import run_estimate
 from recoworld_app.services.reports import comparison, export_csv, export_html, export_json
 from recoworld_app.services.run_options import DEFAULTS, run_options_parse, run_submit
 from recoworld_app.services.runs import (
@@ -37,6 +38,8 @@ from recoworld_app.services.runs import (
     runs_for_owner,
     strategy_choices,
 )
+from recoworld_app.services.track_record import LIVE_METRICS, run_live_update
+from simulator.track_record.history import HORIZON_HOURS as HISTORY_HORIZONS
 
 router = Router(tags=["runs"])
 
@@ -45,6 +48,15 @@ Reruns = whole(ge=1, le=settings.RUNS_MAX_RERUNS)
 Horizon = Literal[tuple(HORIZON_CHOICES)]
 Brain = Literal[tuple(dict(brain_choices()))]  # the LLM brain only where an engine is configured
 Seed = whole(ge=0, le=ID_MAX)
+HOURS = sorted(HORIZON_CHOICES)
+
+
+def _horizon(hours: int) -> int:
+    if hours not in HORIZON_CHOICES:
+        raise ValueError(f"must be one of {', '.join(map(str, HOURS))}")
+    return hours
+
+
 Hour = number(ge=0, lt=max(HORIZON_CHOICES), description="Hours after the start.")
 
 
@@ -83,6 +95,8 @@ class RunOut(ModelSchema):
             "started_at",
             "finished_at",
             "error",
+            "account",
+            "live_update",
         ]
 
     @staticmethod
@@ -100,6 +114,7 @@ class VariantsIn(Schema):
     seed: Seed | None = None
     # Blank: followers organic, a public sample screened (simulator.world.default_exposure).
     exposure: Literal["", "organic", "screening"] = ""
+    calibrated: bool = False  # apply the account's offsets from its past posts (GET /api/track)
 
 
 class RunIn(VariantsIn):
@@ -109,6 +124,22 @@ class RunIn(VariantsIn):
     at_hours: Annotated[list[Hour], Field(min_length=1, max_length=MAX_POSTS)] | None = None
     strategy: Literal["", *dict(strategy_choices())] = ""
     name: text(NAME_MAX) = ""
+
+
+Count = number(ge=0, le=1e15)
+
+
+class LiveUpdateIn(Schema):
+    """The post's counts `horizon` (1h, 6h, 12h, 24h, 2d, ...) after it went out; at least one count."""
+
+    model_config = {"json_schema_extra": {"anyOf": [{"required": [m]} for m in LIVE_METRICS]}}
+
+    horizon: Literal[tuple(h for h in HISTORY_HORIZONS if h != "1w")]
+    views: Count = None
+    likes: Count = None
+    comments: Count = None
+    shares: Count = None
+    follows: Count = None
 
 
 class CompareQuery(Schema):
@@ -151,6 +182,21 @@ def compare_runs(request, query: Query[CompareQuery]):
         "horizon": result["horizon"],
         "comparisons": [{"run": run.pk, "differences": rows} for run, rows in result["differences"]],
     }
+
+
+class EstimateQuery(Schema):
+    population: Annotated[int, Field(ge=MIN_POPULATION, le=settings.RUNS_MAX_USERS)] = DEFAULTS["population"]
+    horizon_hours: Annotated[int, AfterValidator(_horizon), Field(json_schema_extra={"enum": HOURS})] = (
+        DEFAULTS["horizon_hours"]
+    )
+    reruns: Annotated[int, Field(ge=1, le=settings.RUNS_MAX_RERUNS)] = DEFAULTS["reruns"]
+
+
+@router.get("/estimate", response=answers({200: dict[str, Any]}, BODY))
+def estimate_run(request, query: Query[EstimateQuery]):
+    """How long a run of this size would take on the worker processes up now (`seconds` null when none
+    is), from the median cost of the last finished reruns here, or the benchmark's before any."""
+    return run_estimate(**query.dict()).to_dict()
 
 
 @router.get("/{run_id}", response=answers({200: RunOut}, OBJECT))
@@ -203,3 +249,12 @@ def run_export_html(request, run_id: Path[Id]):
     response = HttpResponse(export_html(run), content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="recoworld-run-{run.pk}-report.html"'
     return response
+
+
+@router.post("/{run_id}/live-update", response=answers({200: dict[str, Any]}, OBJECT, BODY, CONFLICT))
+def live_update_run(request, run_id: Path[Id], payload: LiveUpdateIn):
+    """Condition a finished one-post run on the post's real counts so far: the rest of the week with
+    90% bands, before and after (a posterior update; `method` says how)."""
+    run = run_for_owner(owner=request.user, run_id=run_id)
+    counts = payload.dict(exclude={"horizon"})
+    return run_live_update(run=run, horizon=payload.horizon, counts=counts)

@@ -26,17 +26,24 @@ def audience_for_owner(*, owner, audience_id: int) -> Audience:
 
 
 def audience_max_size() -> int:
-    """The most users an audience may have: as many as a run may simulate (and the simulator builds)."""
-    from simulator.audiences import MAX_SIZE
+    """The most users an audience may have: as many as a run may simulate."""
+    return settings.RUNS_MAX_USERS
 
-    return min(settings.RUNS_MAX_USERS, MAX_SIZE)
+
+def _problems(spec) -> list[str]:
+    """The spec's problems, with the deployment's one size limit (the simulator sets none)."""
+    problems = spec.validate()
+    if isinstance(spec.size, int) and spec.size > audience_max_size():
+        limit = f"{audience_max_size():,}"
+        problems.insert(0, f"size must be a whole number from 1 to {limit}, got {spec.size:,}")
+    return problems
 
 
 def _create(*, owner, name: str, kind: str, spec) -> Audience:
     from simulator.audiences import describe_population
 
     name = clean_text(name, field="Name", max_length=NAME_MAX, required=True)
-    problems = spec.validate(max_size=audience_max_size())
+    problems = _problems(spec)
     if problems:
         raise InvalidInput(_join(problems), problems[:MAX_ERRORS_SHOWN])
     makeup = describe_population(spec, MAKEUP_SEED)
@@ -59,7 +66,7 @@ def audience_preview(
         filters={k: list(v) for k, v in (filters or {}).items() if v},
         profile={k: v for k, v in (profile or {}).items() if v not in (None, "", {}, [])},
     )
-    problems = spec.validate(max_size=audience_max_size())
+    problems = _problems(spec)
     if problems:
         raise InvalidInput(_join(problems), problems[:MAX_ERRORS_SHOWN])
     return describe_population(replace(spec, size=min(size, PREVIEW_SIZE)), MAKEUP_SEED)
@@ -109,10 +116,10 @@ def audience_create_followers_csv(*, owner, name: str, size: int, upload: Upload
     return _create(owner=owner, name=name, kind=Audience.Kind.FOLLOWERS, spec=spec)
 
 
-def follower_csv_text(upload: UploadedFile) -> str:
+def follower_csv_text(upload: UploadedFile, *, missing: str = "Choose a CSV file of your followers.") -> str:
     """The upload as text: UTF-8 (with or without a byte-order mark) within the size cap, or a message."""
     if upload is None:
-        raise InvalidInput("Choose a CSV file of your followers.")
+        raise InvalidInput(missing)
     limit = settings.UPLOAD_MAX_CSV_BYTES
     data = bytearray()
     for chunk in upload.chunks():
