@@ -13,6 +13,7 @@ from recoworld_app.api.auth import BearerToken
 from recoworld_app.api.drafts import router as drafts_router
 from recoworld_app.api.runs import router as runs_router
 from recoworld_app.api.track import router as track_router
+from recoworld_app.pages.errors import BAD_REQUEST
 from recoworld_app.services.errors import ServiceError
 
 api = NinjaAPI(
@@ -52,7 +53,7 @@ def authentication_error(request, exc):
 
 @api.exception_handler(MultiPartParserError)
 def unreadable_multipart(request, exc):
-    return _error(request, f"The multipart body cannot be read ({exc}).", 400)
+    return _error(request, BAD_REQUEST, 400)  # the message Django's handler400 gives the same body
 
 
 @api.exception_handler(Http404)

@@ -12,8 +12,8 @@ from recoworld_app.api.schemas import (
     Id,
     answers,
     distinct_list,
+    json_number,
     multipart,
-    number,
     text,
     whole,
 )
@@ -35,10 +35,12 @@ from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 router = Router(tags=["audiences"])
 
 Name = text(NAME_MAX, required=True)
-SIZE = {"ge": 1, "le": audience_max_size(), "description": "Simulated users by default."}
+SIZE = {"minimum": 1, "maximum": audience_max_size(), "description": "Simulated users by default."}
 Size = whole(**SIZE)
-FormSize = Annotated[int, Field(default=5000, **SIZE)]  # form fields arrive as text
-Share = number(gt=0, le=1e9, description="A share; shares are normalised to sum to 1.")
+FormSize = Annotated[int, Field(default=5000, json_schema_extra=SIZE)]  # form fields arrive as text
+Share = Annotated[
+    float, Field(gt=0, le=1e9, description="A share; shares are normalised to sum 1."), json_number
+]
 
 
 def _choices(values):
@@ -75,7 +77,7 @@ class FollowerProfile(Schema):
     """Followers described by the account's niche and size, and optional shares from its analytics."""
 
     niche: Literal[TOPICS] | _choices(TOPICS)
-    follower_count: whole(ge=1, le=MAX_FOLLOWER_COUNT)
+    follower_count: whole(minimum=1, maximum=MAX_FOLLOWER_COUNT)
     age_band: dict[Literal[AGE_BANDS], Share] = None
     gender: dict[Literal[GENDERS], Share] = None
     country: dict[Literal[COUNTRIES], Share] = None

@@ -16,6 +16,7 @@ from recoworld_app.api.schemas import (
     distinct_list,
     multipart,
     optional,
+    stated,
     text,
 )
 from recoworld_app.media import MEDIA_TYPES
@@ -37,10 +38,12 @@ router = Router(tags=["drafts"])
 
 Title = text(TITLE_MAX, required=True)
 Caption = text(CAPTION_MAX)
-Topics = distinct_list(Literal[TOPICS], max_items=len(TOPICS))
+Topic = Annotated[str, stated(enum=list(TOPICS))]  # services.drafts.draft_topics says which it does not know
+Topics = distinct_list(Topic, max_items=len(TOPICS))
 # "#a b, c": hashtags with or without '#', separated by spaces or commas (services.text.parse_hashtags)
 TAG = f"#?{HASHTAG_PATTERN}"
-Hashtags = Annotated[str, Field(max_length=2000, pattern=rf"^[\s,]*({TAG}([\s,]+{TAG})*)?[\s,]*$")]
+TAGS = rf"^[\s,]*({TAG}([\s,]+{TAG}){{0,{MAX_HASHTAGS - 1}}})?[\s,]*$"
+Hashtags = Annotated[str, stated(maxLength=2000, pattern=TAGS)]  # parse_hashtags checks them
 MediaName = Annotated[str, Field(pattern="^(original|thumb|frame-[1-9][0-9]{0,2})$")]
 
 
@@ -70,7 +73,7 @@ class DraftOut(ModelSchema):
 class DraftUpdateIn(Schema):
     title: Title
     caption: Caption = ""
-    hashtags: distinct_list(Annotated[str, Field(pattern=f"^{TAG}$")], max_items=MAX_HASHTAGS) = []
+    hashtags: Annotated[list[Annotated[str, stated(pattern=f"^{TAG}$")]], stated(maxItems=MAX_HASHTAGS)] = []
     topics: Topics = []
 
 
@@ -98,7 +101,7 @@ def create_draft(
     title: Form[Title],
     caption: Form[optional(Caption, "")],
     hashtags: Form[optional(Hashtags, "")],
-    topics: Form[list[Literal[TOPICS]]] = None,  # repeats are dropped
+    topics: Form[list[Topic]] = None,  # repeats are dropped
     file: File[UploadedFile] = None,
 ):
     """Upload a video or an image (multipart), or leave `file` out for a text post."""

@@ -3,7 +3,7 @@ from typing import Annotated, Any, Literal
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from ninja import ModelSchema, Path, Query, Router, Schema, Status
-from pydantic import AfterValidator, Field
+from pydantic import Field
 
 from recoworld_app.api.schemas import (
     BODY,
@@ -15,6 +15,7 @@ from recoworld_app.api.schemas import (
     answers,
     distinct_list,
     number,
+    stated,
     text,
     whole,
 )
@@ -43,21 +44,16 @@ from simulator.track_record.history import HORIZON_HOURS as HISTORY_HORIZONS
 
 router = Router(tags=["runs"])
 
-Population = whole(ge=MIN_POPULATION, le=settings.RUNS_MAX_USERS)
-Reruns = whole(ge=1, le=settings.RUNS_MAX_RERUNS)
-Horizon = Literal[tuple(HORIZON_CHOICES)]
-Brain = Literal[tuple(dict(brain_choices()))]  # the LLM brain only where an engine is configured
-Seed = whole(ge=0, le=ID_MAX)
+# Stated here, checked by services.runs and services.run_options with the messages the page shows.
+POPULATION = {"minimum": MIN_POPULATION, "maximum": settings.RUNS_MAX_USERS}
+RERUNS = {"minimum": 1, "maximum": settings.RUNS_MAX_RERUNS}
 HOURS = sorted(HORIZON_CHOICES)
-
-
-def _horizon(hours: int) -> int:
-    if hours not in HORIZON_CHOICES:
-        raise ValueError(f"must be one of {', '.join(map(str, HOURS))}")
-    return hours
-
-
-Hour = number(ge=0, lt=max(HORIZON_CHOICES), description="Hours after the start.")
+Population = whole(**POPULATION)
+Reruns = whole(**RERUNS)
+Horizon = whole(enum=HOURS)
+Brain = Annotated[str, stated(enum=list(dict(brain_choices())))]  # LLM only where an engine is set
+Seed = whole(minimum=0, maximum=ID_MAX)
+Hour = number(minimum=0, exclusiveMaximum=max(HORIZON_CHOICES), description="Hours after the start.")
 
 
 class ProgressOut(Schema):
@@ -113,8 +109,9 @@ class VariantsIn(Schema):
     brain: Brain = DEFAULTS["brain"]
     seed: Seed | None = None
     # Blank: followers organic, a public sample screened (simulator.world.default_exposure).
-    exposure: Literal["", "organic", "screening"] = ""
-    calibrated: bool = False  # apply the account's offsets from its past posts (GET /api/track)
+    exposure: Annotated[str, stated(enum=["", "organic", "screening"])] = ""
+    # Apply the account's offsets from its past posts (GET /api/track); true or false, not 0 or 1.
+    calibrated: Annotated[bool, Field(strict=True)] = False
 
 
 class RunIn(VariantsIn):
@@ -122,11 +119,11 @@ class RunIn(VariantsIn):
 
     draft_ids: distinct_list(BodyId, min_items=1, max_items=MAX_POSTS)
     at_hours: Annotated[list[Hour], Field(min_length=1, max_length=MAX_POSTS)] | None = None
-    strategy: Literal["", *dict(strategy_choices())] = ""
+    strategy: Annotated[str, stated(enum=["", *dict(strategy_choices())])] = ""
     name: text(NAME_MAX) = ""
 
 
-Count = number(ge=0, le=1e15)
+Count = number(minimum=0)
 
 
 class LiveUpdateIn(Schema):
@@ -134,7 +131,7 @@ class LiveUpdateIn(Schema):
 
     model_config = {"json_schema_extra": {"anyOf": [{"required": [m]} for m in LIVE_METRICS]}}
 
-    horizon: Literal[tuple(h for h in HISTORY_HORIZONS if h != "1w")]
+    horizon: Annotated[str, stated(enum=[h for h in HISTORY_HORIZONS if h != "1w"])]
     views: Count = None
     likes: Count = None
     comments: Count = None
@@ -152,7 +149,7 @@ def list_runs(request):
     return SimulationRun.objects.filter(owner=request.user).defer("config")
 
 
-@router.post("", response=answers({201: RunOut}, BODY, OBJECT, QUEUE))
+@router.post("", response=answers({201: RunOut}, BODY, OBJECT, CONFLICT, QUEUE))
 def create_run(request, payload: RunIn):
     """Queue a run of one or more drafts, posted at `at_hours` (default all at the start) or on a named
     `strategy`: once, daily-18h, 3-a-day or 2-a-week, at the audience's local time."""
@@ -160,7 +157,7 @@ def create_run(request, payload: RunIn):
     return Status(201, run_submit(owner=request.user, options=options)[0])
 
 
-@router.post("/variants", response=answers({201: list[RunOut]}, BODY, OBJECT, QUEUE))
+@router.post("/variants", response=answers({201: list[RunOut]}, BODY, OBJECT, CONFLICT, QUEUE))
 def create_variants(request, payload: VariantsIn):
     """One run per draft with the same audience and seed: an A/B test; compare them with /runs/compare."""
     options = run_options_parse(payload.dict() | {"variants": True})
@@ -185,11 +182,9 @@ def compare_runs(request, query: Query[CompareQuery]):
 
 
 class EstimateQuery(Schema):
-    population: Annotated[int, Field(ge=MIN_POPULATION, le=settings.RUNS_MAX_USERS)] = DEFAULTS["population"]
-    horizon_hours: Annotated[int, AfterValidator(_horizon), Field(json_schema_extra={"enum": HOURS})] = (
-        DEFAULTS["horizon_hours"]
-    )
-    reruns: Annotated[int, Field(ge=1, le=settings.RUNS_MAX_RERUNS)] = DEFAULTS["reruns"]
+    population: Annotated[int, stated(**POPULATION)] = DEFAULTS["population"]
+    horizon_hours: Annotated[int, stated(enum=HOURS)] = DEFAULTS["horizon_hours"]
+    reruns: Annotated[int, stated(**RERUNS)] = DEFAULTS["reruns"]
 
 
 @router.get("/estimate", response=answers({200: dict[str, Any]}, BODY))

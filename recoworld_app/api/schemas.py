@@ -27,18 +27,30 @@ def _json_number(value):
     return value
 
 
-def whole(**bounds):
-    """A JSON integer (5.0 is 5 too, as JSON Schema says) within pydantic Field `bounds`."""
-    return Annotated[int, Field(**bounds), BeforeValidator(_json_number)]
+json_number = BeforeValidator(
+    _json_number
+)  # after any Field(ge=...) in an Annotated, or pydantic writes "ge"
 
 
-def number(**bounds):
-    return Annotated[float, Field(**bounds), BeforeValidator(_json_number)]
+def stated(**keywords):
+    """JSON Schema keywords (minimum, maxLength, enum ...) that the services check themselves, with
+    their own messages (the page shows the same): stated for clients, not checked twice."""
+    return Field(json_schema_extra=keywords)
+
+
+def whole(**keywords):
+    """A JSON integer (5.0 is 5 too, as JSON Schema says); `keywords` as stated()."""
+    return Annotated[int, json_number, stated(**keywords)]
+
+
+def number(**keywords):
+    """A JSON number; `keywords` as stated()."""
+    return Annotated[float, json_number, stated(**keywords)]
 
 
 _ID = {"ge": 1, "le": ID_MAX, "description": "A row's id: 1 to 2**63 - 1."}
 Id = Annotated[int, Field(**_ID)]  # in a path, a query or a form, where every value arrives as text
-BodyId = whole(**_ID)
+BodyId = Annotated[int, Field(**_ID), json_number]
 
 # Error statuses by kind of operation (every one also answers 401 without a valid token).
 OBJECT = (404, 422)  # names an object: not yours or absent (404), an id out of range (422)
@@ -60,10 +72,10 @@ VISIBLE_TEXT = "visible-text"
 
 
 def text(max_length: int, *, required: bool = False):
-    """Creator-typed text as services.text.clean_text checks it: at most `max_length` characters and,
-    when `required`, VISIBLE_TEXT."""
-    extra = {"format": VISIBLE_TEXT} if required else None
-    return Annotated[str, Field(min_length=int(required), max_length=max_length, json_schema_extra=extra)]
+    """Creator-typed text as services.text.clean_text checks it (with its messages): at most
+    `max_length` characters and, when `required`, VISIBLE_TEXT."""
+    keywords = {"minLength": 1, "format": VISIBLE_TEXT} if required else {}
+    return Annotated[str, stated(maxLength=max_length, **keywords)]
 
 
 def optional(kind, default):

@@ -155,13 +155,13 @@ def account_for_run(*, owner, audience: Audience, spec, item) -> dict:
     """What a run "calibrated to my account" applies: the account's offsets over this audience's world,
     solved into per-item multipliers (simulator.track_record.platform), and how well the fit backtests.
 
-    Raises InvalidInput when the history is too short."""
+    Raises Conflict when the history is too short (importing past posts changes the answer)."""
     from simulator.track_record.calibration import fit_account
     from simulator.track_record.platform import account_effects, platform_from_world
 
     posts = history_posts(owner=owner)
     if len(posts) < MIN_POSTS:
-        raise InvalidInput(
+        raise Conflict(
             f"Calibrating to your account needs at least {MIN_POSTS} past posts with their counts; "
             f"you have {len(posts)}. Import them on the Track record page."
         )
@@ -236,7 +236,7 @@ def run_live_update(*, run: SimulationRun, horizon: str, counts: dict) -> dict:
             "after": {h: [round(x, 2) for x in after.at(h)] for h in later},
         }
     if not forecasts:
-        raise InvalidInput("The run predicted none of these counts, so there is nothing to update.")
+        raise Conflict("The run predicted none of these counts, so there is nothing to update.")
     update = {"horizon": horizon, "observed": observed, "method": LIVE_METHOD, "forecasts": forecasts}
     SimulationRun.objects.filter(pk=run.pk).update(live_update=update)
     run.live_update = update

@@ -4,6 +4,7 @@ the status the schema names, never a 500 or an HTML page."""
 import pytest
 
 from recoworld_app.models import Audience, SimulationRun
+from recoworld_app.pages.errors import BAD_REQUEST
 from tests.app.test_runs_api import payload
 from tests.app.test_runs_views import make_run
 
@@ -39,7 +40,7 @@ def test_compare_page_with_an_id_past_64_bits_is_404(alice_client, alice, image_
 def test_multipart_without_a_boundary_is_400_json(alice_api, path, content_type):
     response = alice_api.post(path, b"name=x", content_type=content_type)
     assert response.status_code == 400 and response["Content-Type"].startswith("application/json")
-    assert "multipart" in response.json()["detail"]
+    assert response.json()["detail"] == BAD_REQUEST
     assert not Audience.objects.exists()
 
 

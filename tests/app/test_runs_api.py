@@ -43,7 +43,7 @@ def test_errors_are_json_messages(alice_api, image_draft, audience, settings):
     bad = alice_api.post(
         "/runs", payload(image_draft, audience, horizon_hours=5), content_type="application/json"
     )
-    assert bad.status_code == 422 and "horizon_hours" in bad.json()["detail"]
+    assert bad.status_code == 400 and "Horizon must be one of" in bad.json()["detail"]
     times = alice_api.post(
         "/runs", payload(image_draft, audience, at_hours=[30]), content_type="application/json"
     )

@@ -120,7 +120,7 @@ def test_exports_wait_for_results(alice_client, alice, image_draft, audience):
 
 def test_active_run_cannot_be_deleted_but_a_cancelled_one_can(alice_client, alice, image_draft, audience):
     run = make_run(alice, image_draft, audience)
-    assert alice_client.post(reverse("run_delete", args=[run.pk])).status_code == 400
+    assert alice_client.post(reverse("run_delete", args=[run.pk])).status_code == 409  # not in this state
     alice_client.post(reverse("run_cancel", args=[run.pk]))
     assert alice_client.post(reverse("run_delete", args=[run.pk])).status_code == 302
     assert not SimulationRun.objects.exists()
