@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install data run test bench fit fidelity llm-cpu browsers clean
+.PHONY: install data run test bench fit fidelity leaderboard llm-cpu browsers clean
 
 install: $(VENV)/.installed
 
@@ -54,6 +54,10 @@ fidelity: install data
 	$(PY) -m simulator evaluate engagement --json > $(FIDELITY_DIR)/engagement.json
 	$(PY) -m simulator evaluate reorder --dataset ml-100k --users 601-943 --json > $(FIDELITY_DIR)/reorder.json
 	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR) docs/fidelity.md
+
+# The recommender policies on the same simulated users, then docs/leaderboard.md and its chart.
+leaderboard: install
+	$(PY) -m simulator leaderboard --users 500 --write docs/leaderboard.md
 
 # Debian's chromium for the browser tests (Playwright drives it by executable_path). Idempotent:
 # refreshes the package lists only when the install from the current ones fails.

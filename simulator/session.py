@@ -111,6 +111,7 @@ class SessionState:
             now_h=self.now_h,
             preferred_s=self.persona.behaviour.preferred_video_s,
             shown_topics=self.shown_topics / self.shown_topics.sum() if self.shown_topics.sum() > 0 else None,
+            engaged=tuple(r.item_id for t in self.trajectory.turns for r in t.reactions if r.click),
         )
 
     @property

@@ -42,9 +42,11 @@ class RecoWorldVectorEnv(VectorEnv):
         self._ended = np.zeros(num_envs, bool)
 
     def reset(self, *, seed: int | list[int | None] | None = None, options: dict | None = None):
-        seeds = [None if seed is None else seed + i for i in range(self.num_envs)] if not isinstance(
-            seed, list
-        ) else seed
+        seeds = (
+            [None if seed is None else seed + i for i in range(self.num_envs)]
+            if not isinstance(seed, list)
+            else seed
+        )
         if len(seeds) != self.num_envs:
             raise ValueError(f"{len(seeds)} seeds for {self.num_envs} sub-envs")
         if seed is not None:

@@ -35,8 +35,12 @@ def paired_interval(diff: np.ndarray, rng: np.random.Generator) -> dict:
     means = diff[rng.integers(0, len(diff), (BOOTSTRAP, len(diff)))].mean(axis=1)
     tail = (1.0 - LEVEL) / 2.0
     low, high = np.quantile(means, [tail, 1.0 - tail])
-    return {"mean": round(float(diff.mean()), 4), "low": round(float(low), 4), "high": round(float(high), 4),
-            "users": int(len(diff))}
+    return {
+        "mean": round(float(diff.mean()), 4),
+        "low": round(float(low), 4),
+        "high": round(float(high), 4),
+        "users": int(len(diff)),
+    }
 
 
 def film_content(ml: MovieLens, embedder=None):

@@ -40,7 +40,9 @@ class ContentIndex:
         self.codes = book.encode(self.vectors)
 
     @classmethod
-    def from_items(cls, items: Sequence[Item], *, embedder=None, cache_name: str | None = None) -> "ContentIndex":
+    def from_items(
+        cls, items: Sequence[Item], *, embedder=None, cache_name: str | None = None
+    ) -> "ContentIndex":
         """Sentence embeddings of the items' text with `embedder` (cached as `cache_name`), else topics."""
         if embedder is None:
             return cls(np.stack([topic_vector(it.topics) for it in items]))

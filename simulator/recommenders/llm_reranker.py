@@ -55,9 +55,8 @@ class LLMReranker:
 
     def __call__(self, instruction: str, items: list[Item]) -> list[str]:
         self.calls += 1
-        lines = "\n".join(
-            f"{k}. <item>{fence_request(item_text(it)[:ITEM_TEXT_MAX])}</item>" for k, it in enumerate(items, 1)
-        )
+        texts = [fence_request(item_text(it)[:ITEM_TEXT_MAX]) for it in items]
+        lines = "\n".join(f"{k}. <item>{text}</item>" for k, text in enumerate(texts, 1))
         prompt = ChatPrompt(
             RERANK.messages(instruction=fence_request(instruction), items=lines), order_schema(len(items))
         )

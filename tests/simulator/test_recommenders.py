@@ -214,7 +214,8 @@ def test_the_llm_reranker_orders_the_top_of_the_list_and_keeps_the_score_order_o
         reranker = LLMReranker(engine)
         rec = InstructionFollowingRecommender(CATALOGUE, reranker=reranker)
         plain = InstructionFollowingRecommender(CATALOGUE)
-        assert rec.rank(q, 8, rec.plan(plan_text, None)) == plain.rank(q, 8, plain.plan(plan_text, None))[::-1]
+        expected = plain.rank(q, 8, plain.plan(plan_text, None))
+        assert rec.rank(q, 8, rec.plan(plan_text, None)) == expected[::-1]
         assert "more tech" in server.requests[0]["messages"][-1]["content"]
     with ScriptedServer(lambda body, n: (200, completion('{"order": [1, 1]}'), 0)) as server:
         engine = OpenAIEngine(EngineConfig(engine="openai", model="m", base_url=server.base_url))
