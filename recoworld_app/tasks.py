@@ -9,14 +9,12 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import connection
 
+from recoworld_app.services.gangs import SHARD_ATTEMPTS, RunStopped
 from recoworld_app.services.panels import PanelUnreliable, panel_calibrate, panel_fail
 from recoworld_app.services.runs import (
-    SHARD_ATTEMPTS,
-    RunStopped,
     shard_execute,
     shard_fail,
     shard_retry_later,
-    shard_stopped,
     shards_recover,
 )
 from recoworld_app.services.system import worker_ping_answer
@@ -33,9 +31,8 @@ def answer_worker_ping(ping_id: int) -> None:
 def simulate_shard(self, shard_id: int) -> None:
     try:
         shard_execute(shard_id=shard_id)
-    except RunStopped:
-        log.info("shard %s stopped: its run was cancelled or failed", shard_id)
-        shard_stopped(shard_id=shard_id)
+    except RunStopped as exc:
+        log.info("shard %s stopped: %s", shard_id, exc)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
         if self.request.retries + 1 < SHARD_ATTEMPTS:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Literal
 
+from simulator.perception.schema import Perception
 from simulator.serial import JsonRecord
 
 ItemKind = Literal["video", "image", "text", "mixed"]
@@ -106,6 +107,7 @@ class Item(JsonRecord):
     embedding: list[float] | None = None
     semantic_id: list[int] | None = None
     effects: ItemEffects = field(default_factory=ItemEffects)
+    perception: Perception | None = None  # what the media shows, measured (simulator.perception)
 
 
 @dataclass

@@ -20,18 +20,19 @@ shard. Shards advance one window (an hour) at a time and then exchange a small m
 made in the window (sender, post) and the window's engagement counts per post. Every shard applies
 the same merged message (shares reach the sender's followers at the window's end; velocity and
 social proof use the totals up to the window's start), so the merged result is the same whatever the
-shard count. `run_world_shard` swaps messages through an `Exchange` (threads in one process, or a
-directory that workers share); without one, a shard of n > 1 also steps the other shards itself.
+shard count. A process may step several shards of a rerun (`run_world_shards`): it merges their
+messages and swaps the result with the rerun's other processes (its "parties") through an
+`Exchange` (simulator.exchange: a shared directory or Redis); without one, it steps all the shards.
 """
 
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +47,7 @@ from simulator.clock import (
     offset_steps,
     session_starts,
 )
+from simulator.exchange import DirectoryExchange, Exchange, RedisExchange  # noqa: F401 (re-exported)
 from simulator.graph import SocialGraph, build_graph
 from simulator.preferences import engagement_signal, topic_vector, update_interests
 from simulator.randomness import RowGenerator, hashed, run_key, uniform
@@ -390,14 +392,6 @@ def shard_bounds(n_users: int, shard_index: int, shard_count: int) -> tuple[int,
 
 # ---------------------------------------------------------------------------------------------
 # Messages between shards
-
-
-class Exchange(Protocol):
-    def swap(
-        self, window: int, shard_index: int, message: dict[str, np.ndarray]
-    ) -> list[dict[str, np.ndarray]]:
-        """Publish this shard's message for the window; return every shard's message for it."""
-        ...
 
 
 def _merge_messages(messages: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -876,30 +870,60 @@ def run_world_shard(
     """Simulate one shard (a contiguous block of users) of one rerun; see the module doc on sharding.
 
     on_progress(fraction) is called after every simulated hour; if it raises, the shard stops and the
-    exception propagates. With shard_count > 1, pass an `exchange` that every shard of the rerun shares
-    (the shards then run at the same time); without one, this call steps all the rerun's shards itself.
+    exception propagates. With shard_count > 1, pass an `exchange` of shard_count parties that every
+    shard of the rerun shares (the shards then run at the same time, this one as party shard_index);
+    without one, this call steps all the rerun's shards itself.
     An "llm" run takes its panel's `calibration` (simulator.world_panel), the same for every shard.
     """
     if not 0 <= shard_index < shard_count:
         raise ValueError(f"shard {shard_index} is not one of 0..{shard_count - 1}")
+    hosted = [shard_index] if shard_count == 1 or exchange is not None else list(range(shard_count))
+    results = run_world_shards(
+        config,
+        rerun=rerun,
+        shard_indexes=hosted,
+        shard_count=shard_count,
+        exchange=exchange if shard_count > 1 else None,
+        party=shard_index,
+        on_progress=on_progress,
+        calibration=calibration,
+    )
+    return results[hosted.index(shard_index)]
+
+
+def run_world_shards(
+    config: WorldConfig,
+    *,
+    rerun: int = 0,
+    shard_indexes: Sequence[int],
+    shard_count: int,
+    exchange: Exchange | None = None,
+    party: int = 0,
+    on_progress: Callable[[float], None] | None = None,
+    calibration: WorldCalibration | None = None,
+) -> list[ShardResult]:
+    """Step some shards of one rerun in this process, as `party` of an `exchange` that the rerun's
+    other processes share (each hosting the rest of the shards); without one, these must be all.
+
+    Returns the shards' results in the order of shard_indexes; on_progress as for run_world_shard.
+    """
+    if exchange is None and sorted(shard_indexes) != list(range(shard_count)):
+        raise ValueError("without an exchange, one process must step every shard of the rerun")
+    if any(not 0 <= i < shard_count for i in shard_indexes) or len(set(shard_indexes)) != len(shard_indexes):
+        raise ValueError(f"shards {list(shard_indexes)} are not distinct shards of 0..{shard_count - 1}")
     windows = config.steps // WINDOW_STEPS
-    if shard_count == 1 or exchange is not None:
-        shard = _Shard(config, rerun, shard_index, shard_count, calibration=calibration)
+    # the alive mark is kept fresh from the start: building the shards is the longest silence
+    with exchange.alive(party) if exchange is not None else nullcontext():
+        shards = [_Shard(config, rerun, i, shard_count, calibration=calibration) for i in shard_indexes]
         for w in range(windows):
-            message = shard.run_window(w)
-            messages = [message] if shard_count == 1 else exchange.swap(w, shard_index, message)
-            shard.receive(_merge_messages(messages))
+            merged = _merge_messages([s.run_window(w) for s in shards])
+            if exchange is not None:
+                merged = _merge_messages(exchange.swap(w, party, merged))
+            for s in shards:
+                s.receive(merged)
             if on_progress:
                 on_progress((w + 1) / windows)
-        return shard.result()
-    shards = [_Shard(config, rerun, i, shard_count, calibration=calibration) for i in range(shard_count)]
-    for w in range(windows):
-        merged = _merge_messages([s.run_window(w) for s in shards])
-        for s in shards:
-            s.receive(merged)
-        if on_progress:
-            on_progress((w + 1) / windows)
-    return shards[shard_index].result()
+        return [s.result() for s in shards]
 
 
 def run_world(
@@ -917,39 +941,3 @@ def run_world(
         for s in shards:
             s.receive(merged)
     return merge_shards([s.result() for s in shards])
-
-
-@dataclass
-class DirectoryExchange:
-    """Shards in separate processes swap messages through files in a directory they all see.
-
-    Every shard of the rerun must be running at the same time; the caller removes the directory after.
-    """
-
-    path: Path
-    shard_count: int
-    timeout_s: float = 600.0
-    poll_s: float = 0.02
-
-    def swap(
-        self, window: int, shard_index: int, message: dict[str, np.ndarray]
-    ) -> list[dict[str, np.ndarray]]:
-        self.path.mkdir(parents=True, exist_ok=True)
-        final = self.path / f"w{window:05d}-s{shard_index:04d}.npz"
-        partial = final.with_suffix(".part.npz")
-        np.savez(partial, **message)
-        partial.replace(final)  # readers never see half a file
-        deadline = time.monotonic() + self.timeout_s
-        names = [self.path / f"w{window:05d}-s{i:04d}.npz" for i in range(self.shard_count)]
-        while not all(n.exists() for n in names):
-            if time.monotonic() > deadline:
-                missing = [i for i, n in enumerate(names) if not n.exists()]
-                raise TimeoutError(
-                    f"window {window}: shards {missing} sent nothing in {self.timeout_s:.0f} s"
-                )
-            time.sleep(self.poll_s)
-        out = []
-        for n in names:
-            with np.load(n) as data:
-                out.append({k: data[k] for k in data.files})
-        return out

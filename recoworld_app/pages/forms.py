@@ -184,6 +184,11 @@ class RunForm(forms.Form):
     name = forms.CharField(
         required=False, max_length=400, help_text="Optional; named after the drafts otherwise."
     )
+    calibrated = forms.BooleanField(
+        required=False,
+        label="Calibrated to my account",
+        help_text="Apply what your past posts did (Track record page) on top of the platform model.",
+    )
 
     def __init__(self, *args, drafts, audiences, brains, horizons, strategies, **kwargs):
         super().__init__(*args, **kwargs)
@@ -205,7 +210,7 @@ class RunForm(forms.Form):
         values = {option: data.get(field) for option, field in self.OPTION_FIELDS.items()}
         values["variants"] = values["variants"] == "variants"
         others = ("at_hours", "strategy", "population", "horizon_hours", "reruns", "brain", "seed", "name")
-        others += ("exposure",)
+        others += ("exposure", "calibrated")
         try:
             self.options = run_options_parse(values | {name: data.get(name) for name in others})
         except OptionError as exc:

@@ -141,7 +141,7 @@ def test_shards_in_separate_workers_swap_messages_through_a_directory(tmp_path):
     results: dict[int, ShardResult] = {}
 
     def work(i: int) -> None:
-        exchange = DirectoryExchange(tmp_path / "exchange", shard_count=2, timeout_s=60)
+        exchange = DirectoryExchange(path=tmp_path / "exchange", parties=2, timeout_s=60)
         results[i] = run_world_shard(config, rerun=0, shard_index=i, shard_count=2, exchange=exchange)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
