@@ -80,8 +80,10 @@ def test_cpu_engine_serves_the_shared_prefix_from_its_cache_when_not_asked_to_re
         cpu_engine.config = reproducible
     assert all(g.cached_tokens and g.cached_tokens >= 64 for g in again)  # whole KV blocks
     assert cpu_engine.stats.cache_hit_rate > 0
-    fresh = cpu_engine.generate(prompts(2, seed0=100))  # reproducible: the earlier calls leave nothing
-    assert all(not g.cached_tokens for g in fresh)
+    # reproducible: the call starts from an empty cache, so its first prompt finds nothing cached (its
+    # later ones may reuse the first one's blocks, the same way every time)
+    fresh = cpu_engine.generate(prompts(2, seed0=100))
+    assert not fresh[0].cached_tokens
 
 
 @pytest.mark.llm
