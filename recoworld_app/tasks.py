@@ -10,6 +10,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import connection
 
+from recoworld_app.services.errors import InvalidInput
 from recoworld_app.services.gangs import SHARD_ATTEMPTS, RunStopped
 from recoworld_app.services.panels import PanelUnreliable, panel_calibrate, panel_fail
 from recoworld_app.services.runs import (
@@ -19,6 +20,7 @@ from recoworld_app.services.runs import (
     shards_recover,
 )
 from recoworld_app.services.system import worker_beat, worker_ping_answer
+from recoworld_app.services.track_record import account_calibrate, account_fail
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,24 @@ def calibrate_panel_gpu(self, run_id: int) -> None:
             raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
         log.exception("panel of run %s failed for good", run_id)
         panel_fail(run_id=run_id, error=error)
+
+
+# Default queue: a few seconds of reference runs of the world (services.track_record.account_solve).
+@shared_task(bind=True, acks_late=True, max_retries=SHARD_ATTEMPTS)
+def calibrate_account(self, run_id: int) -> None:
+    try:
+        account_calibrate(run_id=run_id)
+    except RunStopped as exc:
+        log.info("account of run %s stopped: %s", run_id, exc)
+    except InvalidInput as exc:  # the history changed since the submit: retrying cannot help
+        account_fail(run_id=run_id, error=str(exc))
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if self.request.retries + 1 < SHARD_ATTEMPTS:
+            log.warning("account of run %s failed (%s); retrying", run_id, error)
+            raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
+        log.exception("account of run %s failed for good", run_id)
+        account_fail(run_id=run_id, error=f"Calibrating to your account failed: {error}")
 
 
 @worker_ready.connect
