@@ -29,6 +29,7 @@ urlpatterns = [
     path("audiences/<int:audience_id>/delete/", audiences.audience_remove, name="audience_delete"),
     path("runs/", runs.run_list, name="run_list"),
     path("runs/new/", runs.run_new, name="run_new"),
+    path("runs/estimate/", runs.run_estimate_partial, name="run_estimate"),
     path("runs/compare/", runs.run_compare, name="run_compare"),
     path("runs/<int:run_id>/", runs.run_detail, name="run_detail"),
     path("runs/<int:run_id>/progress/", runs.run_progress_partial, name="run_progress"),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recoworld_app', '0006_track_record'),
+        ('recoworld_app', '0008_account_solve'),
     ]
 
     operations = [
