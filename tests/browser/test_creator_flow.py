@@ -1,6 +1,7 @@
 """The whole creator flow in a real browser on the embedded default, with a real worker: sign up,
-upload a video (made here with PyAV) and see what its audience will see, and an image, build a slice audience, queue two variants, watch
-the progress bar move, see the charts drawn, compare the drafts and download every export."""
+upload a video (made here with PyAV) and see what its audience will see, and an image, build a slice
+audience, queue two variants, watch the progress bar move, see the charts drawn, compare the drafts and
+download every export."""
 
 import csv
 import io
