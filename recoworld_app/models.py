@@ -23,6 +23,13 @@ class WorkerBeat(models.Model):
     seen_at = models.DateTimeField()
 
 
+class PerceptionState(models.TextChoices):
+    PENDING = "pending", "Waiting for a worker"
+    RUNNING = "running", "Looking at the draft"
+    DONE = "done", "Done"
+    FAILED = "failed", "Could not be measured"
+
+
 class Draft(models.Model):
     """A post the creator has not published: a video, an image or text, with what probing found."""
 
@@ -48,6 +55,14 @@ class Draft(models.Model):
     height = models.IntegerField(null=True, blank=True)
     fps = models.FloatField(null=True, blank=True)
     probe = models.JSONField(default=dict, blank=True)
+    # What the audience will see (simulator.perception.Perception as JSON), measured by a task after
+    # the upload and again after a caption or hashtag change (the revision counts those requests).
+    perception = models.JSONField(default=dict, blank=True)
+    perception_state = models.CharField(
+        max_length=10, choices=PerceptionState.choices, default=PerceptionState.PENDING
+    )
+    perception_note = models.CharField(max_length=500, blank=True)
+    perception_revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

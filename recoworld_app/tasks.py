@@ -10,6 +10,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import connection
 
+from recoworld_app.services.drafts import draft_perceive, draft_perception_fail, drafts_perception_recover
 from recoworld_app.services.errors import InvalidInput
 from recoworld_app.services.gangs import SHARD_ATTEMPTS, RunStopped
 from recoworld_app.services.panels import PanelUnreliable, panel_calibrate, panel_fail
@@ -80,6 +81,20 @@ def calibrate_account(self, run_id: int) -> None:
         account_fail(run_id=run_id, error=f"Calibrating to your account failed: {error}")
 
 
+# A few seconds of CPU (simulator.perception); the default queue, like the shards.
+@shared_task(bind=True, acks_late=True, max_retries=2)
+def perceive_draft(self, draft_id: int) -> None:
+    try:
+        draft_perceive(draft_id=draft_id)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if self.request.retries < self.max_retries:
+            log.warning("perception of draft %s failed (%s); retrying", draft_id, error)
+            raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
+        log.exception("perception of draft %s failed for good", draft_id)
+        draft_perception_fail(draft_id=draft_id, error=error)
+
+
 @worker_ready.connect
 def _start_shard_sweeper(sender=None, **kwargs) -> None:
     """A worker that starts picks up what a killed one left: at once, then every RUN_SWEEP_EVERY_S;
@@ -98,6 +113,8 @@ def _sweep_forever(name: str, slots: int) -> None:
             sent = shards_recover(include_pending=include_pending)
             if sent:
                 log.warning("queued %d shard(s) again that a stopped worker had left", sent)
+            if include_pending and (waiting := drafts_perception_recover()):
+                log.warning("queued the perception of %d draft(s) that no worker had measured", waiting)
         except Exception:  # the database or broker may be down for a while; the next sweep tries again
             log.exception("shard sweep failed")
         finally:

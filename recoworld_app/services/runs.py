@@ -89,6 +89,7 @@ def draft_take_in_s(draft: Draft) -> float:
 
 def draft_item(draft: Draft):
     """The draft as the simulator's Item: what the simulated users see."""
+    from simulator.perception import Perception
     from simulator.types import Item
 
     topics = {t: 1 / len(draft.topics) for t in draft.topics} if draft.topics else {}
@@ -102,6 +103,7 @@ def draft_item(draft: Draft):
         duration_s=draft_take_in_s(draft),
         description=draft.title,
         frames=[str(settings.MEDIA_ROOT / k) for k in draft.keyframes],
+        perception=Perception.from_dict(draft.perception) if draft.perception else None,
     )
 
 
