@@ -6,6 +6,7 @@ from ninja import ModelSchema, Query, Router, Schema, Status
 from recoworld_app.api.schemas import Error
 from recoworld_app.models import SimulationRun
 from recoworld_app.services.errors import InvalidInput, NotFound
+from recoworld_app.services.estimates import run_estimate
 from recoworld_app.services.reports import comparison, export_csv, export_html, export_json
 from recoworld_app.services.run_options import DEFAULTS, run_options_parse, run_submit
 from recoworld_app.services.runs import (
@@ -44,6 +45,7 @@ class RunOut(ModelSchema):
             "started_at",
             "finished_at",
             "error",
+            "calibrated",
             "account",
             "live_update",
         ]
@@ -127,6 +129,19 @@ def compare_runs(request, query: Query[CompareQuery]):
         "horizon": result["horizon"],
         "comparisons": [{"run": run.pk, "differences": rows} for run, rows in result["differences"]],
     }
+
+
+class EstimateQuery(Schema):
+    population: int = DEFAULTS["population"]
+    horizon_hours: int = DEFAULTS["horizon_hours"]
+    reruns: int = DEFAULTS["reruns"]
+
+
+@router.get("/estimate", response={200: dict[str, Any], 400: Error})
+def estimate_run(request, query: Query[EstimateQuery]):
+    """How long a run of this size would take on the worker processes up now (`seconds` null when none
+    is), from the median cost of the last finished reruns here, or the benchmark's before any."""
+    return run_estimate(**query.dict()).to_dict()
 
 
 @router.get("/{run_id}", response=RunOut)

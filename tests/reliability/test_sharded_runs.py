@@ -5,7 +5,7 @@ the rerun run again as a whole instead of leaving it hanging."""
 
 import pytest
 
-from recoworld_app.models import RerunGang, RunMetric, RunShard, SimulationRun
+from recoworld_app.models import RerunGang, RunMetric, RunShard, SimulationRun, WorkerBeat
 from recoworld_app.services.runs import run_create, shard_execute
 from tests.support import WorkerProcess, purge_broker, wait_until
 
@@ -60,6 +60,7 @@ def test_a_rerun_in_four_shards_on_two_workers_of_two_slots_gives_the_unsharded_
     finally:
         for w in workers:
             w.stop()
+    assert sorted(WorkerBeat.objects.values_list("slots", flat=True)) == [2, 2], "each worker says it is up"
     parties = [len(g.parties) for g in RerunGang.objects.filter(run=run)]
     assert max(parties) >= 2, f"a rerun ran on several processes at once: {parties}"
     hosts = RunShard.objects.filter(run=run).values_list("rerun", "host")
