@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "fit": "simulator.commands.fit",
     "leaderboard": "simulator.commands.leaderboard",
     "train": "simulator.commands.train",
+    "perceive": "simulator.commands.perceive",
 }
 
 

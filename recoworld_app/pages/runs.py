@@ -10,6 +10,7 @@ from recoworld_app.models import Audience, Draft, SimulationRun
 from recoworld_app.pages.access import object_page
 from recoworld_app.pages.forms import RunForm
 from recoworld_app.services.errors import InvalidInput, ServiceError
+from recoworld_app.services.estimates import run_estimate
 from recoworld_app.services.reports import (
     comparison,
     export_csv,
@@ -28,6 +29,7 @@ from recoworld_app.services.runs import (
     run_retry,
     strategy_choices,
 )
+from recoworld_app.services.track_record import live_update_horizons, live_update_refusal
 
 COMPARE_METRICS = ("views", "likes", "shares", "follows", "watch_time_s", "completion_rate")
 
@@ -78,10 +80,29 @@ def run_new(request):
     return render(request, "runs/new.html", context, status=400 if form.errors else 200)
 
 
+@login_required
+def run_estimate_partial(request):
+    """The new-run form's line on how long a run of the size being typed would take (htmx)."""
+    try:
+        numbers = {f: int(str(request.GET.get(f, "")).replace(",", "")) for f in ESTIMATED}
+        text = run_estimate(**numbers).text
+    except ValueError:
+        text = "Give the simulated users, the horizon and the reruns as whole numbers for an estimate."
+    except InvalidInput as exc:
+        text = str(exc)
+    return render(request, "runs/_estimate.html", {"text": text})
+
+
+ESTIMATED = ("population", "horizon_hours", "reruns")
+
+
 def _run_context(run: SimulationRun) -> dict:
     context = {"run": run, "progress": run_progress(run), "posts": list(run.posts.all())}
     if run.status == SimulationRun.Status.DONE:
         context["results"] = run_results(run)
+        context["live_refused"] = live_update_refusal(run)
+        context["live_from"] = live_update_horizons(run)
+        context["live_to"] = HORIZON_CHOICES[run.horizon_hours]
     return context
 
 

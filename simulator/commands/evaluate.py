@@ -6,6 +6,7 @@ import sys
 
 from simulator.datasets import DatasetMissing, parse_id_range
 from simulator.datasets.cascades import TWITTER15_FILE
+from simulator.reruns import BAND_RERUNS
 
 
 def _ratios(text: str) -> list[int]:
@@ -25,7 +26,9 @@ def _users(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-HELP = "the simulator against real data and published yardsticks (taste, curves, engagement, reorder)"
+HELP = (
+    "the simulator against real data and published yardsticks (taste, curves, engagement, reorder, backtest)"
+)
 
 
 def add_arguments(evaluate: argparse.ArgumentParser) -> None:
@@ -61,6 +64,38 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     reorder.add_argument("--ratio", type=int, default=9, help="never-rated films per held-out liked film")
     common(reorder)
 
+    calibration = protocols.add_parser(
+        "calibration", help="coverage of the 90% band on real cascades and YouTube videos it never saw"
+    )
+    calibration.add_argument(
+        "--runs", type=int, default=BAND_RERUNS, help="reruns per band (the app's default)"
+    )
+    calibration.add_argument("--size", type=int, default=3000, help="simulated followers per run")
+    common(calibration)
+
+    backtest = protocols.add_parser(
+        "backtest", help="an account's past posts, each predicted from the others, and live updates"
+    )
+    backtest.add_argument(
+        "--posts",
+        required=True,
+        help="a history CSV: the template, an analytics export, "
+        "the YouTube trending snapshots or cascade curves",
+    )
+    backtest.add_argument(
+        "--followers",
+        type=int,
+        default=None,
+        help="the account's followers: the platform's level then comes from the world",
+    )
+    backtest.add_argument(
+        "--niche", default=None, help="the account's main topic (simulator.taxonomy), with --followers"
+    )
+    backtest.add_argument(
+        "--points", action="store_true", help="keep every predicted-vs-real point in the JSON"
+    )
+    common(backtest)
+
 
 def _brain(name: str):
     """The brain for protocols that ask it object by object (the LLM); None for persona."""
@@ -78,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         result = _evaluate(args)
-    except (DatasetMissing, LookupError, ValueError, FileNotFoundError) as exc:
+    except (DatasetMissing, LookupError, ValueError, FileNotFoundError) as exc:  # HistoryError is one
         print(f"error: {exc}", file=sys.stderr)
         return 2
     result["command"] = "python -m simulator " + " ".join(sys.argv[1:]) if sys.argv else ""
@@ -120,6 +155,14 @@ def _evaluate(args: argparse.Namespace) -> dict:
             brain=args.brain,
             reading_brain=_brain(args.brain),
         )
+    if args.protocol == "backtest":
+        return _backtest(args)
+    if args.protocol == "calibration":
+        from simulator.evaluation.calibration import evaluate_calibration
+
+        if args.brain != "persona":
+            raise ValueError("the calibration protocol runs the world, whose brain is persona")
+        return evaluate_calibration(reruns=args.runs, seed=args.seed, size=args.size)
     from simulator.datasets.movielens import load_movielens
     from simulator.evaluation.reorder import evaluate_reorder
 
@@ -132,3 +175,30 @@ def _evaluate(args: argparse.Namespace) -> dict:
         seed=args.seed,
         llm_brain=_brain(args.brain),
     )
+
+
+def _backtest(args: argparse.Namespace) -> dict:
+    from pathlib import Path
+
+    from simulator.track_record.backtest import run_backtest
+    from simulator.track_record.history import read_history
+
+    path = Path(args.posts)
+    history = read_history(path.read_text(encoding="utf-8"))
+    platform = None
+    if args.followers:
+        from simulator.audiences import AudienceSpec
+        from simulator.taxonomy import TOPICS
+
+        if args.niche not in TOPICS:
+            raise ValueError(f"--followers needs --niche, one of {', '.join(TOPICS)}")
+        from simulator.track_record.platform import platform_from_world, reference_item
+
+        audience = AudienceSpec(
+            kind="followers", size=3000, profile={"niche": args.niche, "follower_count": args.followers}
+        )
+        platform = platform_from_world(audience, reference_item(history.posts, args.niche), seed=args.seed)
+    result = run_backtest(history, platform=platform, name=path.name)
+    if not args.points:
+        result["points"] = result["points"][:200]
+    return result

@@ -11,7 +11,9 @@ HELP = "fit the persona brain (MovieLens 1-600, YouTube) and the world's timing 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--only", choices=["taste", "engagement", "world"], help="fit one part, keep the rest")
+    p.add_argument(
+        "--only", choices=["taste", "engagement", "world", "uncertainty"], help="fit one part, keep the rest"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
