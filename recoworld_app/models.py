@@ -15,6 +15,14 @@ class WorkerPing(models.Model):
         ordering = ["-created_at"]
 
 
+class WorkerBeat(models.Model):
+    """A worker that is up: its pool size, refreshed by its sweeper; what run estimates count on."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slots = models.PositiveIntegerField()
+    seen_at = models.DateTimeField()
+
+
 class Draft(models.Model):
     """A post the creator has not published: a video, an image or text, with what probing found."""
 
@@ -111,6 +119,10 @@ class SimulationRun(models.Model):
     error = models.TextField(blank=True)
     # An LLM run's panel verdict (simulator.world_panel.WorldCalibration), set once before its shards run.
     panel = models.JSONField(null=True, blank=True)
+    # "Calibrated to my account": the fit and the multipliers applied (services.track_record); null: not.
+    account = models.JSONField(null=True, blank=True)
+    # A live update of a post already out: the counts so far and the forecast conditioned on them.
+    live_update = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -170,10 +182,41 @@ class RunShard(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # Written when claimed and with each progress report: a stale one means the worker died.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The attempt of its rerun's gang (RerunGang.epoch) that claimed it, and the shard whose task
+    # hosts it in that attempt; blank and null until claimed.
+    epoch = models.CharField(max_length=32, blank=True)
+    host = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["rerun", "shard"]
         constraints = [models.UniqueConstraint(fields=["run", "rerun", "shard"], name="runshard_unique_unit")]
+
+
+class RerunGang(models.Model):
+    """The processes that step one rerun's shards together, one attempt (epoch) at a time.
+
+    The first shard task of a rerun to start forms the gang (idle -> forming), the rerun's other shard
+    tasks that start within RUN_GANG_JOIN_S join it, and then it runs (the shards nobody joined for are
+    hosted by the first); see recoworld_app.services.gangs.
+    """
+
+    class State(models.TextChoices):
+        IDLE = "idle", "Idle"
+        FORMING = "forming", "Forming"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+
+    run = models.ForeignKey(SimulationRun, on_delete=models.CASCADE, related_name="gangs")
+    rerun = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.IDLE)
+    epoch = models.CharField(max_length=32, blank=True)
+    parties = models.JSONField(default=list)  # the hosting shard indexes, in party order
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)  # a stale one: every party died
+
+    class Meta:
+        ordering = ["rerun"]
+        constraints = [models.UniqueConstraint(fields=["run", "rerun"], name="rerungang_unique_rerun")]
 
 
 class RunMetric(models.Model):
@@ -241,3 +284,35 @@ class ApiToken(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class PastPost(models.Model):
+    """A post the creator has published, imported from a history CSV, with its counts by horizon."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="past_posts")
+    post_id = models.CharField(max_length=120)
+    posted_at = models.CharField(max_length=40, blank=True)  # ISO text, as the file gave it
+    kind = models.CharField(max_length=10, default="video")
+    duration_s = models.FloatField(default=0.0)
+    caption = models.TextField(blank=True)
+    hashtags = models.JSONField(default=list, blank=True)
+    followers = models.PositiveIntegerField(null=True, blank=True)
+    counts = models.JSONField(default=dict)  # {horizon: {metric: count}} (simulator.track_record.history)
+    source = models.CharField(max_length=20)  # the layout it was read from
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["posted_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "post_id"], name="pastpost_unique_id")]
+
+
+class TrackRecord(models.Model):
+    """The account fit and backtest of a creator's history, kept until the history changes."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_record"
+    )
+    fit = models.JSONField()  # simulator.track_record.calibration.AccountFit
+    backtest = models.JSONField()  # simulator.track_record.backtest.run_backtest
+    audience = models.ForeignKey(Audience, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    computed_at = models.DateTimeField(auto_now=True)

@@ -166,10 +166,15 @@ FILE_UPLOAD_TEMP_DIR = None
 RUNS_MAX_ACTIVE = envint("RUNS_MAX_ACTIVE", "3")
 RUNS_MAX_USERS = envint("RUNS_MAX_USERS", "100000")
 RUNS_MAX_RERUNS = envint("RUNS_MAX_RERUNS", "20")
-# Users per shard task. The world's shards of one rerun exchange messages every simulated hour, and a
-# shard task that runs alone steps its siblings itself: smaller shards give the same results at a
-# higher cost. The default keeps one shard per rerun, so reruns are the unit of parallel work.
+# Users per shard task. A rerun of more users is split into shards that run at the same time on as
+# many worker processes as are free (recoworld_app.services.gangs) and swap a message every simulated
+# hour; the figures are the same whatever the split.
 RUN_SHARD_USERS = envint("RUN_SHARD_USERS", "100000")
+# The first shard task of a rerun waits this long for its siblings to start before it hosts the
+# shards nobody took itself; a party that hears nothing from another for RUN_GANG_LOST_S takes it for
+# dead, and the rerun runs again as a whole.
+RUN_GANG_JOIN_S = float(envstr("RUN_GANG_JOIN_S", "3"))
+RUN_GANG_LOST_S = float(envstr("RUN_GANG_LOST_S", "15"))
 # How often a running shard writes its progress and checks whether its run was cancelled.
 RUN_PROGRESS_EVERY_S = float(envstr("RUN_PROGRESS_EVERY_S", "1.0"))
 # A running shard whose heartbeat is older than this is taken for dead (its worker was killed) and
@@ -191,6 +196,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600")}
+)
+
+# Where the shards of a rerun swap their messages: the broker's Redis when the broker is Redis (keys
+# expire), otherwise a folder every worker sees (set it to a shared mount or a redis:// URL when
+# workers run on several machines with another broker).
+_BROKER_IS_REDIS = CELERY_BROKER_URL.startswith(("redis://", "rediss://"))
+RUN_EXCHANGE_URL = envstr(
+    "RUN_EXCHANGE_URL", CELERY_BROKER_URL if _BROKER_IS_REDIS else str(VAR_DIR / "exchange")
 )
 
 # The simulator's brain and engine.

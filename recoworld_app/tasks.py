@@ -1,6 +1,7 @@
 """Thin Celery tasks: take ids, call a service."""
 
 import logging
+import os
 import threading
 import time
 
@@ -9,17 +10,15 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import connection
 
+from recoworld_app.services.gangs import SHARD_ATTEMPTS, RunStopped
 from recoworld_app.services.panels import PanelUnreliable, panel_calibrate, panel_fail
 from recoworld_app.services.runs import (
-    SHARD_ATTEMPTS,
-    RunStopped,
     shard_execute,
     shard_fail,
     shard_retry_later,
-    shard_stopped,
     shards_recover,
 )
-from recoworld_app.services.system import worker_ping_answer
+from recoworld_app.services.system import worker_beat, worker_ping_answer
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +32,8 @@ def answer_worker_ping(ping_id: int) -> None:
 def simulate_shard(self, shard_id: int) -> None:
     try:
         shard_execute(shard_id=shard_id)
-    except RunStopped:
-        log.info("shard %s stopped: its run was cancelled or failed", shard_id)
-        shard_stopped(shard_id=shard_id)
+    except RunStopped as exc:
+        log.info("shard %s stopped: %s", shard_id, exc)
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"
         if self.request.retries + 1 < SHARD_ATTEMPTS:
@@ -64,14 +62,19 @@ def calibrate_panel_gpu(self, run_id: int) -> None:
 
 @worker_ready.connect
 def _start_shard_sweeper(sender=None, **kwargs) -> None:
-    """A worker that starts picks up what a killed one left: at once, then every RUN_SWEEP_EVERY_S."""
-    threading.Thread(target=_sweep_forever, name="shard-sweeper", daemon=True).start()
+    """A worker that starts picks up what a killed one left: at once, then every RUN_SWEEP_EVERY_S;
+    each sweep also says the worker is up, with its pool size (for run estimates)."""
+    controller = getattr(sender, "controller", None)
+    name = getattr(sender, "hostname", None) or f"worker-{os.getpid()}"
+    slots = int(getattr(controller, "concurrency", 0) or 1)
+    threading.Thread(target=_sweep_forever, args=(name, slots), name="shard-sweeper", daemon=True).start()
 
 
-def _sweep_forever() -> None:
+def _sweep_forever(name: str, slots: int) -> None:
     include_pending = True  # only at start: later, a pending shard is most likely just waiting its turn
     while True:
         try:
+            worker_beat(name=name, slots=slots)
             sent = shards_recover(include_pending=include_pending)
             if sent:
                 log.warning("queued %d shard(s) again that a stopped worker had left", sent)

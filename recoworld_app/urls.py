@@ -4,7 +4,7 @@ from django.urls import path
 
 from recoworld_app import views
 from recoworld_app.api import api
-from recoworld_app.pages import audiences, drafts, runs, tokens
+from recoworld_app.pages import audiences, drafts, runs, tokens, track
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,6 +28,7 @@ urlpatterns = [
     path("audiences/<int:audience_id>/delete/", audiences.audience_remove, name="audience_delete"),
     path("runs/", runs.run_list, name="run_list"),
     path("runs/new/", runs.run_new, name="run_new"),
+    path("runs/estimate/", runs.run_estimate_partial, name="run_estimate"),
     path("runs/compare/", runs.run_compare, name="run_compare"),
     path("runs/<int:run_id>/", runs.run_detail, name="run_detail"),
     path("runs/<int:run_id>/progress/", runs.run_progress_partial, name="run_progress"),
@@ -35,6 +36,11 @@ urlpatterns = [
     path("runs/<int:run_id>/retry/", runs.run_retry_view, name="run_retry"),
     path("runs/<int:run_id>/delete/", runs.run_delete_view, name="run_delete"),
     path("runs/<int:run_id>/export.<slug:fmt>", runs.run_export, name="run_export"),
+    path("runs/<int:run_id>/live-update/", track.run_live_update_view, name="run_live_update"),
+    path("track/", track.track_page, name="track"),
+    path("track/clear/", track.track_clear, name="track_clear"),
+    path("track/template.csv", track.track_template, name="track_template"),
+    path("track/export.<slug:fmt>", track.track_export, name="track_export"),
     path("settings/tokens/", tokens.token_list, name="token_list"),
     path("settings/tokens/<int:token_id>/revoke/", tokens.token_delete, name="token_delete"),
     path("api/", api.urls),

@@ -13,6 +13,7 @@ COMMANDS: dict[str, str] = {
     "world": "simulator.commands.world",
     "evaluate": "simulator.commands.evaluate",
     "fit": "simulator.commands.fit",
+    "perceive": "simulator.commands.perceive",
 }
 
 

@@ -29,7 +29,6 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "interests": TOPICS,
     "activity": ACTIVITY_LEVELS,
 }
-MAX_SIZE = 1_000_000
 # In a followers audience, the share of simulated users who follow the creator; the rest are the
 # people around them (same places, the niche's interests) whom shares can reach.
 FOLLOWER_SHARE = 0.6
@@ -49,8 +48,9 @@ class AudienceSpec(JsonRecord):
         problems: list[str] = []
         if self.kind not in KINDS:
             return [f"audience kind '{self.kind}' is not one of {', '.join(KINDS)}"]
-        if not isinstance(self.size, int) or isinstance(self.size, bool) or not 1 <= self.size <= MAX_SIZE:
-            problems.append(f"size must be a whole number from 1 to {MAX_SIZE:,}, got {self.size!r}")
+        # no upper bound here: how many users a deployment simulates is its RUNS_MAX_USERS, set once
+        if not isinstance(self.size, int) or isinstance(self.size, bool) or self.size < 1:
+            problems.append(f"size must be a positive whole number, got {self.size!r}")
         if self.kind == "slice":
             problems += _filter_problems(self.filters)
         if self.kind == "followers":

@@ -45,7 +45,10 @@ def simulated_median_shares(tau_h: float, alpha: float, *, size: int = 2000, rer
         for at in POST_HOURS:
             for r in range(reruns):
                 config = WorldConfig(
-                    audience=audience, posts=[PostSpec(item=REFERENCE_ITEM, at_hours=at)], seed=r
+                    audience=audience,
+                    posts=[PostSpec(item=REFERENCE_ITEM, at_hours=at)],
+                    seed=r,
+                    parameter_draws=False,  # the fit searches tau and alpha around the point values
                 )
                 curve = run_world(config, rerun=r, params=params).curve("views", real_scale=False)
                 if curve[-1] > 0:

@@ -14,6 +14,7 @@ installed; the simulator does not require it.
 """
 
 import string
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,7 @@ from simulator.types import Context, Persona
 try:
     import gymnasium
     from gymnasium import spaces
+    from gymnasium.vector.utils import shared_memory
 except ImportError:  # the environment works without gymnasium; only the spaces need it
     gymnasium = None
     spaces = None
@@ -83,7 +85,9 @@ class RecoWorldEnv(_BASE):
                     "share": spaces.MultiBinary(k),
                     "left_at": spaces.Discrete(k + 1),
                     "turn": spaces.Discrete(max_turns + 1),
-                    "instruction": spaces.Text(MAX_INSTRUCTION, min_length=0, charset=INSTRUCTION_CHARSET),
+                    "instruction": InstructionText(
+                        MAX_INSTRUCTION, min_length=0, charset=INSTRUCTION_CHARSET
+                    ),
                 }
             )
 
@@ -133,11 +137,11 @@ class RecoWorldEnv(_BASE):
         reward = turn_mix(turn, self.reward_weights) if turn is not None and turn.reactions else 0.0
         terminated = state.done and state.trajectory.end_reason in ("left", "list_exhausted")
         truncated = state.done and not terminated
-        info: dict[str, Any] = {
-            "reactions": [r.to_dict() for r in turn.reactions] if turn else [],
-            "reflection": turn.reflection.to_dict() if turn and turn.reflection else None,
-            "end_reason": state.trajectory.end_reason if state.done else None,
-        }
+        info: dict[str, Any] = {"reactions": [r.to_dict() for r in turn.reactions] if turn else []}
+        if turn is not None and turn.reflection is not None:
+            info["reflection"] = turn.reflection.to_dict()
+        if state.done:
+            info["end_reason"] = state.trajectory.end_reason
         if state.pending_instruction and not state.done:
             # The rule parser's reading, for policies that want it; the words are in the observation.
             info["plan"] = parse_instruction(state.pending_instruction, creators=self._creators).to_dict()
@@ -147,7 +151,7 @@ class RecoWorldEnv(_BASE):
             reward += satisfied * weights["instructions_satisfied"]  # the step rewards sum to the session mix
             info["session_reward"] = session_reward(state.trajectory, self.reward_weights).to_dict()
             info["trajectory"] = state.trajectory.to_dict()
-        return self._observation(), float(reward), bool(terminated), bool(truncated), info
+        return self._observation(), float(reward), bool(terminated), bool(truncated), _present(info)
 
     def _max_watch_s(self) -> float:
         cap = getattr(getattr(self.brain, "params", None), "watch_ratio_cap", 3.0)
@@ -155,9 +159,13 @@ class RecoWorldEnv(_BASE):
 
     def _ids(self, action) -> list[str]:
         values = list(np.asarray(action).ravel()) if not isinstance(action, list | tuple) else list(action)
+        if not values:
+            raise ValueError("the action is an empty list: rank at least one item")
         ids = []
         for v in values:
             if isinstance(v, str | np.str_):
+                if str(v) not in self.catalogue.position:
+                    raise ValueError(f"item id {str(v)!r} is not in the catalogue")
                 ids.append(str(v))
             else:
                 index = int(v)
@@ -194,6 +202,55 @@ class RecoWorldEnv(_BASE):
             "turn": min(len(state.trajectory.turns), self.config.max_turns),
             "instruction": instruction,
         }
+
+
+def _present(info: dict) -> dict:
+    """Drop the keys that have no value, at every level of nested dicts: a key is present only when
+    it has a value, and then always of one type. Gymnasium's vector envs batch each key into one
+    array (with a `_key` mask for the sub-envs that have it), so a key that is None in one sub-env
+    and a dict or a bool in another breaks them or is silently cast."""
+    return {k: _present(v) if isinstance(v, dict) else v for k, v in info.items() if v is not None}
+
+
+if gymnasium is not None:
+
+    class InstructionText(spaces.Text):
+        """The instruction's space: a Text whose AsyncVectorEnv shared memory is read when used.
+
+        Gymnasium (1.4) reads an async vector env's shared observation buffer once, when the env is
+        built, and relies on views for later steps; a Text is decoded into strings at that read, so
+        every later instruction would come back as the first (empty) one. Here the read gives a view
+        that decodes the buffer on access, and a copy of it is a tuple of strings.
+        """
+
+    class SharedInstructions(Sequence):
+        """The sub-envs' instructions, decoded from the shared buffer each time they are read."""
+
+        def __init__(self, space: InstructionText, buffer, n: int):
+            self.space = space
+            self.codes = np.frombuffer(buffer.get_obj(), dtype=np.int32).reshape((n, space.max_length))
+
+        def __len__(self) -> int:
+            return len(self.codes)
+
+        def __getitem__(self, i):
+            if isinstance(i, slice):
+                return tuple(self[j] for j in range(*i.indices(len(self))))
+            chars, size = self.space.character_list, len(self.space.character_set)
+            return "".join(chars[c] for c in self.codes[i] if c < size)
+
+        def __eq__(self, other) -> bool:
+            return tuple(self) == tuple(other)
+
+        def __deepcopy__(self, memo) -> tuple[str, ...]:
+            return tuple(self)
+
+        def __repr__(self) -> str:
+            return repr(tuple(self))
+
+    @shared_memory.read_from_shared_memory.register(InstructionText)
+    def _read_instructions(space: InstructionText, buffer, n: int = 1) -> SharedInstructions:
+        return SharedInstructions(space, buffer, n)
 
 
 if gymnasium is not None and "RecoWorld-v0" not in gymnasium.registry:

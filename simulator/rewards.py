@@ -95,7 +95,7 @@ def session_reward(trajectory: Trajectory, weights: dict[str, float] | None = No
     given, satisfied = instructions_satisfied(trajectory)
     mix = sum(turn_mix(t, w) for t in trajectory.turns) + w["instructions_satisfied"] * satisfied
     return SessionReward(
-        time_spent_s=round(sum(r.watch_s for r in rs), 2),
+        time_spent_s=round(float(sum(r.watch_s for r in rs)), 2),  # a float even with no reactions
         clicks=sum(r.click for r in rs),
         likes=sum(r.like for r in rs),
         comments=sum(r.comment is not None for r in rs),

@@ -51,21 +51,26 @@ def real_curve_shares(path: str | Path) -> np.ndarray:
     return np.array([[int(r[c]) / int(r["w1"]) for c in CURVE_COLUMNS] for r in rows])
 
 
-def fit_freshness(path: str | Path) -> dict[str, Any]:
-    """Least squares of F against the real median shares over a log grid of tau and a grid of alpha."""
-    shares = real_curve_shares(path)
-    median = np.median(shares, axis=0)
+def fit_median_shares(median: np.ndarray) -> tuple[float, float]:
+    """(tau, alpha) whose F is nearest (least squares) the median shares at CURVE_HOURS, on a grid."""
     hours = np.array(CURVE_HOURS)
-    taus = np.geomspace(0.01, 24.0, 300)
     alphas = np.linspace(0.3, 4.0, 371)
     best = (np.inf, 1.0, 1.0)
-    for tau in taus:
+    for tau in np.geomspace(0.01, 24.0, 300):
         curves = np.stack([cumulative_share(hours, tau, a) for a in alphas])
         err = ((curves - median) ** 2).sum(axis=1)
         i = int(err.argmin())
         if err[i] < best[0]:
             best = (float(err[i]), float(tau), float(alphas[i]))
-    _, tau, alpha = best
+    return best[1], best[2]
+
+
+def fit_freshness(path: str | Path) -> dict[str, Any]:
+    """Least squares of F against the real median shares over a log grid of tau and a grid of alpha."""
+    shares = real_curve_shares(path)
+    median = np.median(shares, axis=0)
+    hours = np.array(CURVE_HOURS)
+    tau, alpha = fit_median_shares(median)
     fitted = cumulative_share(hours, tau, alpha)
     return {
         "tau_h": round(tau, 4),
@@ -86,6 +91,9 @@ def fit_freshness(path: str | Path) -> dict[str, Any]:
 def write_params(freshness: dict[str, Any], path: Path = PARAMS_PATH) -> None:
     """Replace the freshness section of the world's parameter file, keeping the rest."""
     data = json.loads(path.read_text())
+    for key in ("bootstrap", "bootstrap_source"):  # kept across a refit: recomputed by the full fit
+        if key in data["freshness"]:
+            freshness.setdefault(key, data["freshness"][key])
     data["freshness"] = freshness
     path.write_text(json.dumps(data, indent=1) + "\n")
     world_params.cache_clear()

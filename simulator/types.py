@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Literal
 
+from simulator.perception.schema import Perception
 from simulator.serial import JsonRecord
 
 ItemKind = Literal["video", "image", "text", "mixed"]
@@ -68,8 +69,10 @@ class Engagement(JsonRecord):
 class ItemEffects(JsonRecord):
     """Multipliers of the persona brain's propensities for one item: what it shows and says, and who
     posted it. `view` multiplies the odds of viewing an impression; like, comment, share and follow
-    their rates per view; `watch` the share of the length watched. 1.0 everywhere leaves the item as the
-    platform model sees it; the sources are named where the multipliers are made (content, account)."""
+    their rates per view; `watch` the share of the length watched. `reach` multiplies the chance the
+    platform puts the item in front of a user (every path); `timing` stretches the freshness kernel's
+    time scale (above 1 the item stays fresh longer). 1.0 everywhere leaves the item as the platform
+    model sees it; the sources are named where the multipliers are made (content, account)."""
 
     view: float = 1.0
     like: float = 1.0
@@ -77,13 +80,15 @@ class ItemEffects(JsonRecord):
     share: float = 1.0
     follow: float = 1.0
     watch: float = 1.0
+    reach: float = 1.0
+    timing: float = 1.0
 
     def combined(self, other: "ItemEffects") -> "ItemEffects":
         """Both effects at once (independent multipliers compose by product)."""
         return ItemEffects(**{k: getattr(self, k) * getattr(other, k) for k in EFFECT_NAMES})
 
 
-EFFECT_NAMES = ("view", "like", "comment", "share", "follow", "watch")
+EFFECT_NAMES = ("view", "like", "comment", "share", "follow", "watch", "reach", "timing")
 
 
 @dataclass
@@ -102,6 +107,7 @@ class Item(JsonRecord):
     embedding: list[float] | None = None
     semantic_id: list[int] | None = None
     effects: ItemEffects = field(default_factory=ItemEffects)
+    perception: Perception | None = None  # what the media shows, measured (simulator.perception)
 
 
 @dataclass

@@ -20,18 +20,19 @@ shard. Shards advance one window (an hour) at a time and then exchange a small m
 made in the window (sender, post) and the window's engagement counts per post. Every shard applies
 the same merged message (shares reach the sender's followers at the window's end; velocity and
 social proof use the totals up to the window's start), so the merged result is the same whatever the
-shard count. `run_world_shard` swaps messages through an `Exchange` (threads in one process, or a
-directory that workers share); without one, a shard of n > 1 also steps the other shards itself.
+shard count. A process may step several shards of a rerun (`run_world_shards`): it merges their
+messages and swaps the result with the rerun's other processes (its "parties") through an
+`Exchange` (simulator.exchange: a shared directory or Redis); without one, it steps all the shards.
 """
 
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -46,6 +47,7 @@ from simulator.clock import (
     offset_steps,
     session_starts,
 )
+from simulator.exchange import DirectoryExchange, Exchange, RedisExchange  # noqa: F401 (re-exported)
 from simulator.graph import SocialGraph, build_graph
 from simulator.preferences import engagement_signal, topic_vector, update_interests
 from simulator.randomness import RowGenerator, hashed, run_key, uniform
@@ -53,6 +55,7 @@ from simulator.serial import JsonRecord
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 from simulator.timing import WorldParams, world_params
 from simulator.types import EFFECT_NAMES, Item
+from simulator.uncertainty import rerun_parameters
 from simulator.world_panel import MAX_PANEL, WorldCalibration, post_factors
 
 HORIZONS = ("6h", "12h", "24h", "2d", "1w")
@@ -108,6 +111,9 @@ class WorldConfig(JsonRecord):
     exposure: str = "organic"
     creator_id: str = "me"
     sample_limit: int = 40  # sample reactions kept per shard (and per merged rerun)
+    # Reruns after the first draw the uncertain parameters (simulator.uncertainty); False runs the
+    # point values in every rerun (the fits, which search over some of them).
+    parameter_draws: bool = True
 
     def validate(self) -> list[str]:
         problems = list(self.audience.validate())
@@ -313,8 +319,15 @@ class _Setup:
     catalogue_counts: np.ndarray  # (G,) items per group
 
 
+def population_seed(seed: int, rerun: int) -> int:
+    """The seed of a rerun's population and graph: the run's own for rerun 0 (the audience its page
+    charts and its LLM panel is drawn from), a new draw of the same audience for every later one."""
+    return seed if rerun == 0 else int(run_key(seed, rerun, 0x9E7) >> 1)
+
+
 @lru_cache(maxsize=4)
 def _setup(spec_json: str, seed: int) -> _Setup:
+    """Population, graph and segments of an audience for a population seed (`population_seed`)."""
     pop = build_population(AudienceSpec.from_dict(json.loads(spec_json)), seed)
     graph = build_graph(pop, seed)
     weights, weight_class = np.unique(pop.weight, return_inverse=True)
@@ -356,13 +369,13 @@ def _cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (an @ bn.T).astype(np.float32)
 
 
-def _setup_for(config: WorldConfig) -> _Setup:
-    return _setup(json.dumps(config.audience.to_dict(), sort_keys=True), config.seed)
+def _setup_for(config: WorldConfig, rerun: int = 0) -> _Setup:
+    return _setup(json.dumps(config.audience.to_dict(), sort_keys=True), population_seed(config.seed, rerun))
 
 
-def setup_population(config: WorldConfig) -> Population:
-    """The run's population, as every shard builds it."""
-    return _setup_for(config).pop
+def setup_population(config: WorldConfig, rerun: int = 0) -> Population:
+    """A rerun's population, as every shard of it builds it."""
+    return _setup_for(config, rerun).pop
 
 
 def default_exposure(audience: AudienceSpec) -> str:
@@ -379,14 +392,6 @@ def shard_bounds(n_users: int, shard_index: int, shard_count: int) -> tuple[int,
 
 # ---------------------------------------------------------------------------------------------
 # Messages between shards
-
-
-class Exchange(Protocol):
-    def swap(
-        self, window: int, shard_index: int, message: dict[str, np.ndarray]
-    ) -> list[dict[str, np.ndarray]]:
-        """Publish this shard's message for the window; return every shard's message for it."""
-        ...
 
 
 def _merge_messages(messages: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
@@ -422,9 +427,12 @@ class _Shard:
             )
         self.config = config
         self.rerun, self.shard_index, self.shard_count = rerun, shard_index, shard_count
-        self.setup = setup = _setup_for(config)
-        self.params = params or world_params()
-        self.brain = PersonaBrain()
+        self.setup = setup = _setup_for(config, rerun)
+        persona_params, drawn = (
+            rerun_parameters(config.seed, rerun) if config.parameter_draws else (None, world_params())
+        )
+        self.params = params or drawn
+        self.brain = PersonaBrain(persona_params)
         self.key = run_key(config.seed, rerun)
         lo, hi = shard_bounds(len(setup.pop), shard_index, shard_count)
         self.lo, self.hi, self.n = lo, hi, hi - lo
@@ -580,7 +588,7 @@ class _Shard:
         p = np.tile(live, len(active))
         now = t + 0.5 * STEP_H
         age = now - self.at_h[p]
-        fresh = params.kernel(age)
+        fresh = params.kernel(age / self.effects["timing"][p])  # (1 + a / (s tau)): tau stretched by s
         seen = self.impressions[a, p]
         follow = np.where(self.follows[a], params.follow_see * fresh, 0.0)
         # exploring waits for the first signal from followers: it ramps up over explore_delay_h
@@ -590,6 +598,7 @@ class _Shard:
             explore[seen == 0] = 1.0
         share = params.share_open * self.inbox[a, p]  # a share waits for the receiver's next session
         chance = 1.0 - (1.0 - follow) * (1.0 - explore) * (1.0 - share)
+        chance = np.minimum(chance * self.effects["reach"][p], 1.0)
         chance *= np.where(seen > 0, params.reshow, 1.0) * np.where(
             self.said_less[a], params.show_less_suppress, 1.0
         )
@@ -771,6 +780,14 @@ class _Shard:
             "follows": f.follows_creator,
             "match": f.interest_match,
             "creator_fatigue": f.creator_fatigue,
+            # the rest of what the brain weighed, so the row can say what drove the decision
+            "satiation": f.satiation,
+            "fatigue": f.fatigue,
+            "length_s": f.length_s,
+            "preferred_s": f.preferred_s,
+            "social_proof": f.social_proof,
+            "view_bias": f.view_bias,
+            "effect_view": self.effects["view"][p],
         }
         pool = self.sample_pool
         if pool is not None:
@@ -811,6 +828,8 @@ class _Shard:
         )
 
     def _sample_records(self) -> list[dict[str, Any]]:
+        from simulator.sentences import persona_sample_text
+
         pool = self.sample_pool
         if pool is None:
             return []
@@ -828,61 +847,10 @@ class _Shard:
                     "item_id": post.id,
                     "at_hours": round(float(pool["at_h"][i]), 2),
                     "age_hours": round(float(pool["age_h"][i]), 2),
-                    **_sample_text(pool, i, post),
+                    **persona_sample_text({k: v[i].item() for k, v in pool.items()}, post, self.brain.params),
                 }
             )
         return records
-
-
-def _sample_text(pool: dict[str, np.ndarray], i: int, item: Item) -> dict[str, Any]:
-    """The action, its reasons in the user's words, a comment and an instruction, from the decision."""
-    topic = max(item.topics, key=item.topics.get) if item.topics else "this"
-    watch = float(pool["watch_s"][i])
-    share_watched = watch / max(item.duration_s, 1e-9)
-    match = float(pool["match"][i])
-    reasons = []
-    if pool["from_share"][i]:
-        reasons.append("a friend shared it with me")
-    if pool["follows"][i]:
-        reasons.append("I follow this creator")
-    if match >= 0.5:
-        reasons.append(f"{topic} is what I come here for")
-    elif match < 0.2:
-        reasons.append(f"{topic} is not really my thing")
-    if float(pool["creator_fatigue"][i]) >= 2.0:
-        reasons.append("I have seen a lot from this creator lately")
-    if not pool["click"][i]:
-        action = "skipped"
-    else:
-        done = [name for name in ("like", "comment", "share", "follow") if pool[name][i]]
-        action = f"watched {min(share_watched, 9.99):.0%}" + (" and " + ", ".join(done) if done else "")
-    if pool["show_less"][i]:
-        action += ", asked for less"
-    comment = None
-    if pool["comment"][i]:
-        comment = (
-            f"Saving this, more {topic} like this please"
-            if share_watched >= 0.9
-            else f"Nice {topic} post, a bit long"
-        )
-    instruction = None
-    if pool["show_less"][i]:
-        instruction = (
-            "Show me less from this creator"
-            if float(pool["creator_fatigue"][i]) >= 1.0
-            else f"Show me less {topic}"
-        )
-    return {
-        "action": action,
-        "watch_s": round(watch, 1),
-        "reasoning": _sentence("; ".join(reasons) or "it came up in my feed"),
-        "comment": comment,
-        "instruction": instruction,
-    }
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + "."
 
 
 # ---------------------------------------------------------------------------------------------
@@ -902,30 +870,60 @@ def run_world_shard(
     """Simulate one shard (a contiguous block of users) of one rerun; see the module doc on sharding.
 
     on_progress(fraction) is called after every simulated hour; if it raises, the shard stops and the
-    exception propagates. With shard_count > 1, pass an `exchange` that every shard of the rerun shares
-    (the shards then run at the same time); without one, this call steps all the rerun's shards itself.
+    exception propagates. With shard_count > 1, pass an `exchange` of shard_count parties that every
+    shard of the rerun shares (the shards then run at the same time, this one as party shard_index);
+    without one, this call steps all the rerun's shards itself.
     An "llm" run takes its panel's `calibration` (simulator.world_panel), the same for every shard.
     """
     if not 0 <= shard_index < shard_count:
         raise ValueError(f"shard {shard_index} is not one of 0..{shard_count - 1}")
+    hosted = [shard_index] if shard_count == 1 or exchange is not None else list(range(shard_count))
+    results = run_world_shards(
+        config,
+        rerun=rerun,
+        shard_indexes=hosted,
+        shard_count=shard_count,
+        exchange=exchange if shard_count > 1 else None,
+        party=shard_index,
+        on_progress=on_progress,
+        calibration=calibration,
+    )
+    return results[hosted.index(shard_index)]
+
+
+def run_world_shards(
+    config: WorldConfig,
+    *,
+    rerun: int = 0,
+    shard_indexes: Sequence[int],
+    shard_count: int,
+    exchange: Exchange | None = None,
+    party: int = 0,
+    on_progress: Callable[[float], None] | None = None,
+    calibration: WorldCalibration | None = None,
+) -> list[ShardResult]:
+    """Step some shards of one rerun in this process, as `party` of an `exchange` that the rerun's
+    other processes share (each hosting the rest of the shards); without one, these must be all.
+
+    Returns the shards' results in the order of shard_indexes; on_progress as for run_world_shard.
+    """
+    if exchange is None and sorted(shard_indexes) != list(range(shard_count)):
+        raise ValueError("without an exchange, one process must step every shard of the rerun")
+    if any(not 0 <= i < shard_count for i in shard_indexes) or len(set(shard_indexes)) != len(shard_indexes):
+        raise ValueError(f"shards {list(shard_indexes)} are not distinct shards of 0..{shard_count - 1}")
     windows = config.steps // WINDOW_STEPS
-    if shard_count == 1 or exchange is not None:
-        shard = _Shard(config, rerun, shard_index, shard_count, calibration=calibration)
+    # the alive mark is kept fresh from the start: building the shards is the longest silence
+    with exchange.alive(party) if exchange is not None else nullcontext():
+        shards = [_Shard(config, rerun, i, shard_count, calibration=calibration) for i in shard_indexes]
         for w in range(windows):
-            message = shard.run_window(w)
-            messages = [message] if shard_count == 1 else exchange.swap(w, shard_index, message)
-            shard.receive(_merge_messages(messages))
+            merged = _merge_messages([s.run_window(w) for s in shards])
+            if exchange is not None:
+                merged = _merge_messages(exchange.swap(w, party, merged))
+            for s in shards:
+                s.receive(merged)
             if on_progress:
                 on_progress((w + 1) / windows)
-        return shard.result()
-    shards = [_Shard(config, rerun, i, shard_count, calibration=calibration) for i in range(shard_count)]
-    for w in range(windows):
-        merged = _merge_messages([s.run_window(w) for s in shards])
-        for s in shards:
-            s.receive(merged)
-        if on_progress:
-            on_progress((w + 1) / windows)
-    return shards[shard_index].result()
+        return [s.result() for s in shards]
 
 
 def run_world(
@@ -943,39 +941,3 @@ def run_world(
         for s in shards:
             s.receive(merged)
     return merge_shards([s.result() for s in shards])
-
-
-@dataclass
-class DirectoryExchange:
-    """Shards in separate processes swap messages through files in a directory they all see.
-
-    Every shard of the rerun must be running at the same time; the caller removes the directory after.
-    """
-
-    path: Path
-    shard_count: int
-    timeout_s: float = 600.0
-    poll_s: float = 0.02
-
-    def swap(
-        self, window: int, shard_index: int, message: dict[str, np.ndarray]
-    ) -> list[dict[str, np.ndarray]]:
-        self.path.mkdir(parents=True, exist_ok=True)
-        final = self.path / f"w{window:05d}-s{shard_index:04d}.npz"
-        partial = final.with_suffix(".part.npz")
-        np.savez(partial, **message)
-        partial.replace(final)  # readers never see half a file
-        deadline = time.monotonic() + self.timeout_s
-        names = [self.path / f"w{window:05d}-s{i:04d}.npz" for i in range(self.shard_count)]
-        while not all(n.exists() for n in names):
-            if time.monotonic() > deadline:
-                missing = [i for i, n in enumerate(names) if not n.exists()]
-                raise TimeoutError(
-                    f"window {window}: shards {missing} sent nothing in {self.timeout_s:.0f} s"
-                )
-            time.sleep(self.poll_s)
-        out = []
-        for n in names:
-            with np.load(n) as data:
-                out.append({k: data[k] for k in data.files})
-        return out

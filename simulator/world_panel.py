@@ -151,6 +151,9 @@ def _model_name(model: str) -> str:
 
 def _samples(pop: Population, requests: list[ReactionRequest], reactions: list[Reaction]) -> list[dict]:
     """The panel's reactions in the LLM's own words (valid answers first)."""
+    from simulator.sentences import STATE_PREFIX  # (simulator.sentences reads the world, which reads this)
+
+    fallback = STATE_PREFIX + "the LLM's answers were invalid, so the persona brain decided this one."
     order = sorted(range(len(reactions)), key=lambda i: reactions[i].brain != "llm")[:SAMPLES_KEPT]
     out = []
     for i in order:
@@ -171,8 +174,9 @@ def _samples(pop: Population, requests: list[ReactionRequest], reactions: list[R
                 "item_id": q.item.id,
                 "action": action,
                 "watch_s": round(float(r.watch_s), 1),
-                "reasoning": r.reasoning,
-                "comment": r.comment or None,
+                # an answer the LLM wrote is quoted; a fallback's would be the persona brain's template
+                "reasoning": r.reasoning if r.brain == "llm" else fallback,
+                "comment": (r.comment or None) if r.brain == "llm" else None,
                 "instruction": None,
                 "brain": r.brain,
             }

@@ -34,6 +34,7 @@ def worker_env(**extra: str) -> dict[str, str]:
         CELERY_BROKER_URL=settings.CELERY_BROKER_URL,
         CELERY_BROKER_DIR=str(settings.BROKER_DIR),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        RUN_EXCHANGE_URL=settings.RUN_EXCHANGE_URL,
         PYTHONPATH=str(ROOT),
     )
     env.update(extra)

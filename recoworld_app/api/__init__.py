@@ -11,6 +11,7 @@ from recoworld_app.api.audiences import router as audiences_router
 from recoworld_app.api.auth import BearerToken
 from recoworld_app.api.drafts import router as drafts_router
 from recoworld_app.api.runs import router as runs_router
+from recoworld_app.api.track import router as track_router
 from recoworld_app.services.errors import NotFound, ServiceError
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
 api.add_router("/drafts", drafts_router)
 api.add_router("/audiences", audiences_router)
 api.add_router("/runs", runs_router)
+api.add_router("/track", track_router)
 
 
 def _error(request, message: str, status: int):

@@ -6,6 +6,7 @@ from ninja import ModelSchema, Query, Router, Schema, Status
 from recoworld_app.api.schemas import Error
 from recoworld_app.models import SimulationRun
 from recoworld_app.services.errors import InvalidInput, NotFound
+from recoworld_app.services.estimates import run_estimate
 from recoworld_app.services.reports import comparison, export_csv, export_html, export_json
 from recoworld_app.services.run_options import DEFAULTS, run_options_parse, run_submit
 from recoworld_app.services.runs import (
@@ -15,6 +16,7 @@ from recoworld_app.services.runs import (
     run_progress,
     run_retry,
 )
+from recoworld_app.services.track_record import run_live_update
 
 router = Router(tags=["runs"])
 
@@ -43,6 +45,8 @@ class RunOut(ModelSchema):
             "started_at",
             "finished_at",
             "error",
+            "account",
+            "live_update",
         ]
 
     @staticmethod
@@ -59,6 +63,7 @@ class VariantsIn(Schema):
     brain: str = DEFAULTS["brain"]
     seed: int | None = None
     exposure: str = ""  # "organic", "screening", or blank: followers organic, a public sample screened
+    calibrated: bool = False  # apply the account's offsets from its past posts (GET /api/track)
 
 
 class RunIn(VariantsIn):
@@ -67,6 +72,17 @@ class RunIn(VariantsIn):
     at_hours: list[float] | None = None
     strategy: str = ""
     name: str = ""
+
+
+class LiveUpdateIn(Schema):
+    """The post's counts `horizon` (1h, 6h, 12h, 24h, 2d, ...) after it went out."""
+
+    horizon: str
+    views: float | None = None
+    likes: float | None = None
+    comments: float | None = None
+    shares: float | None = None
+    follows: float | None = None
 
 
 class CompareQuery(Schema):
@@ -112,6 +128,19 @@ def compare_runs(request, query: Query[CompareQuery]):
         "horizon": result["horizon"],
         "comparisons": [{"run": run.pk, "differences": rows} for run, rows in result["differences"]],
     }
+
+
+class EstimateQuery(Schema):
+    population: int = DEFAULTS["population"]
+    horizon_hours: int = DEFAULTS["horizon_hours"]
+    reruns: int = DEFAULTS["reruns"]
+
+
+@router.get("/estimate", response={200: dict[str, Any], 400: Error})
+def estimate_run(request, query: Query[EstimateQuery]):
+    """How long a run of this size would take on the worker processes up now (`seconds` null when none
+    is), from the median cost of the last finished reruns here, or the benchmark's before any."""
+    return run_estimate(**query.dict()).to_dict()
 
 
 @router.get("/{run_id}", response=RunOut)
@@ -164,3 +193,12 @@ def run_export_html(request, run_id: int):
     response = HttpResponse(export_html(run), content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="recoworld-run-{run.pk}-report.html"'
     return response
+
+
+@router.post("/{run_id}/live-update", response={200: dict[str, Any], 400: Error})
+def live_update_run(request, run_id: int, payload: LiveUpdateIn):
+    """Condition a finished one-post run on the post's real counts so far: the rest of the week with
+    90% bands, before and after (a posterior update; `method` says how)."""
+    run = run_for_owner(owner=request.user, run_id=run_id)
+    counts = payload.dict(exclude={"horizon"})
+    return run_live_update(run=run, horizon=payload.horizon, counts=counts)

@@ -4,9 +4,17 @@ from django import forms
 
 from recoworld_app.services.run_options import DEFAULTS, OptionError, RunOptions, run_options_parse
 from simulator.audiences import ACTIVITY_LEVELS
+from simulator.reruns import BAND_RERUNS
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 
 TOPIC_CHOICES = [(t, "DIY" if t == "diy" else t.title()) for t in TOPICS]
+
+
+RERUNS_HELP = (
+    "Each rerun draws a new population, social graph and the uncertain parameters; the band is the "
+    f"middle of their outcomes. {BAND_RERUNS} reruns (the default) make a band that holds 90% of simulated "
+    "outcomes; fewer give their range, which holds less (the results say how much)."
+)
 
 
 class DraftForm(forms.Form):
@@ -165,7 +173,7 @@ class RunForm(forms.Form):
     reruns = forms.CharField(
         initial=DEFAULTS["reruns"],
         widget=forms.NumberInput(attrs={"min": 1}),
-        help_text="Each rerun uses new random draws; they give the 90% bands.",
+        help_text=RERUNS_HELP,
     )
     brain = forms.ChoiceField()
     seed = forms.CharField(
@@ -175,6 +183,11 @@ class RunForm(forms.Form):
     )
     name = forms.CharField(
         required=False, max_length=400, help_text="Optional; named after the drafts otherwise."
+    )
+    calibrated = forms.BooleanField(
+        required=False,
+        label="Calibrated to my account",
+        help_text="Apply what your past posts did (Track record page) on top of the platform model.",
     )
 
     def __init__(self, *args, drafts, audiences, brains, horizons, strategies, **kwargs):
@@ -197,7 +210,7 @@ class RunForm(forms.Form):
         values = {option: data.get(field) for option, field in self.OPTION_FIELDS.items()}
         values["variants"] = values["variants"] == "variants"
         others = ("at_hours", "strategy", "population", "horizon_hours", "reruns", "brain", "seed", "name")
-        others += ("exposure",)
+        others += ("exposure", "calibrated")
         try:
             self.options = run_options_parse(values | {name: data.get(name) for name in others})
         except OptionError as exc:

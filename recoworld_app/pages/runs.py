@@ -11,6 +11,7 @@ from recoworld_app.pages.access import object_page
 from recoworld_app.pages.forms import RunForm
 from recoworld_app.services.content import runs_content_side_by_side
 from recoworld_app.services.errors import InvalidInput, ServiceError
+from recoworld_app.services.estimates import run_estimate
 from recoworld_app.services.reports import (
     comparison,
     export_csv,
@@ -77,6 +78,22 @@ def run_new(request):
             return redirect("run_detail", run_id=runs[0].pk)
     context = {"form": form, "has_drafts": drafts.exists(), "has_audiences": audiences.exists()}
     return render(request, "runs/new.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def run_estimate_partial(request):
+    """The new-run form's line on how long a run of the size being typed would take (htmx)."""
+    try:
+        numbers = {f: int(str(request.GET.get(f, "")).replace(",", "")) for f in ESTIMATED}
+        text = run_estimate(**numbers).text
+    except ValueError:
+        text = "Give the simulated users, the horizon and the reruns as whole numbers for an estimate."
+    except InvalidInput as exc:
+        text = str(exc)
+    return render(request, "runs/_estimate.html", {"text": text})
+
+
+ESTIMATED = ("population", "horizon_hours", "reruns")
 
 
 def _run_context(run: SimulationRun) -> dict:

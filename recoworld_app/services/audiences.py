@@ -107,10 +107,10 @@ def audience_create_followers_csv(*, owner, name: str, size: int, upload: Upload
     return _create(owner=owner, name=name, kind=Audience.Kind.FOLLOWERS, spec=spec)
 
 
-def follower_csv_text(upload: UploadedFile) -> str:
+def follower_csv_text(upload: UploadedFile, *, missing: str = "Choose a CSV file of your followers.") -> str:
     """The upload as text: UTF-8 (with or without a byte-order mark) within the size cap, or a message."""
     if upload is None:
-        raise InvalidInput("Choose a CSV file of your followers.")
+        raise InvalidInput(missing)
     limit = settings.UPLOAD_MAX_CSV_BYTES
     data = bytearray()
     for chunk in upload.chunks():

@@ -92,8 +92,31 @@ def kpis(index: dict, horizon: str) -> list[dict]:
     return out
 
 
-def headline(index: dict) -> str | None:
-    """'Most likely 1.2k–1.6k views in 24 h' from the stored interval."""
+def band_words(reruns: int) -> dict[str, str]:
+    """How to name a run's band: what share of simulated outcomes it holds (simulator.reruns)."""
+    from simulator.reruns import BAND_RERUNS, band_coverage
+
+    coverage = band_coverage(reruns)
+    if reruns < 2:
+        return {
+            "label": "one rerun: no band",
+            "caption": f"One rerun gives no band; {BAND_RERUNS} reruns give one.",
+        }
+    if coverage >= 0.9:
+        return {
+            "label": "90% of outcomes",
+            "caption": "the shaded band holds 90% of simulated outcomes (each rerun draws a new population, "
+            "graph and the uncertain parameters); it is their spread, not the precision of the mean.",
+        }
+    return {
+        "label": f"range of {reruns} reruns",
+        "caption": f"the shaded band is the range of the {reruns} reruns, which holds about {coverage:.0%} "
+        f"of simulated outcomes; {BAND_RERUNS} reruns make it hold 90%.",
+    }
+
+
+def headline(index: dict, reruns: int) -> str | None:
+    """'In 90% of simulated outcomes, 1.2k–1.6k views in 24 h' from the stored band."""
     for horizon, words in (
         ("24h", "24 h"),
         ("1w", "a week"),
@@ -102,8 +125,14 @@ def headline(index: dict) -> str | None:
         ("6h", "6 h"),
     ):
         cell = index.get(("views", horizon, "all"))
-        if cell:
-            return f"Most likely {_compact(cell[1])}–{_compact(cell[2])} views in {words}."
+        if not cell:
+            continue
+        if reruns < 2:
+            return f"One rerun: {_compact(cell[0])} views in {words}."
+        spread = f"{_compact(cell[1])}–{_compact(cell[2])} views in {words}"
+        if band_words(reruns)["label"].startswith("90%"):
+            return f"In 90% of simulated outcomes, {spread}."
+        return f"Across the {reruns} reruns, {spread}."
     return None
 
 
@@ -144,7 +173,8 @@ def run_results(run: SimulationRun) -> dict:
         "last_horizon_words": charts.HORIZON_WORDS.get(last, last),
         "kpis": kpis(index, last) if last else [],
         "kpis_24h": kpis(index, "24h") if "24h" in horizons and last != "24h" else [],
-        "headline": headline(index),
+        "headline": headline(index, run.reruns),
+        "band": band_words(run.reruns),
         "summary": report.summary if report else [],
         "brain_usage": report.brain_usage if report else {},
         "per_post": [
@@ -198,7 +228,7 @@ def neutralise(value):
 
 
 def export_csv(run: SimulationRun) -> str:
-    """One row per (metric, horizon, segment): the mean and its 90% interval."""
+    """One row per (metric, horizon, segment): the mean and the band of simulated outcomes."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["run", "metric", "horizon", "hours_after_posting", "segment", "mean", "lo_90", "hi_90"])
@@ -417,7 +447,8 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
 
 
 def _segment_users(rerun) -> dict[str, int]:
-    """Simulated users per segment (the same in every rerun: the population depends on the seed only)."""
+    """Simulated users per segment, of the first rerun (the audience as its page charts it; later reruns
+    draw new populations of the same audience, whose segments differ by sampling only)."""
     from simulator.world import SEGMENTS
 
     users = np.asarray(rerun.segment_users).sum(axis=1)

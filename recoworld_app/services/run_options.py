@@ -10,8 +10,10 @@ from typing import Any
 from recoworld_app.models import SimulationRun
 from recoworld_app.services.errors import InvalidInput
 from recoworld_app.services.runs import run_create, run_create_variants
+from simulator.reruns import BAND_RERUNS
 
-DEFAULTS = {"population": 5000, "horizon_hours": 168, "reruns": 5, "brain": "persona"}
+# reruns: the fewest whose band holds 90% of simulated outcomes (simulator.reruns)
+DEFAULTS = {"population": 5000, "horizon_hours": 168, "reruns": BAND_RERUNS, "brain": "persona"}
 LABELS = {
     "draft_ids": "Draft ids",
     "audience_id": "The audience",
@@ -43,6 +45,7 @@ class RunOptions:
     name: str
     variants: bool  # one run per draft, same audience and seed, instead of one run of them all
     exposure: str = ""  # "organic" or "screening"; blank: as fits the audience (world.default_exposure)
+    calibrated: bool = False  # "calibrated to my account": the account's offsets from its past posts
 
 
 def run_options_parse(data: Mapping[str, Any]) -> RunOptions:
@@ -65,6 +68,7 @@ def run_options_parse(data: Mapping[str, Any]) -> RunOptions:
         name=_text(data, "name"),
         variants=bool(data.get("variants")),
         exposure=_text(data, "exposure"),
+        calibrated=_flag(data.get("calibrated")),
     )
     if options.variants:
         # Refused rather than dropped: the creator would otherwise get runs unlike the ones asked for.
@@ -91,11 +95,19 @@ def run_submit(*, owner, options: RunOptions) -> list[SimulationRun]:
         "brain": options.brain,
         "seed": options.seed,
         "exposure": options.exposure,
+        "calibrated": options.calibrated,
     }
     if options.variants:
         return run_create_variants(**common)
     at_hours = list(options.at_hours) if options.at_hours else None
     return [run_create(**common, at_hours=at_hours, strategy=options.strategy, name=options.name)]
+
+
+def _flag(value) -> bool:
+    """A checkbox ("on", "true", "1") or a JSON boolean."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("on", "true", "1", "yes")
+    return bool(value)
 
 
 def _blank(value) -> bool:

@@ -1,6 +1,7 @@
 """Simulation runs: submit (checked against quotas), split into (rerun, shard) units, execute a shard,
 finalize into the result tables, cancel, retry.
 
+The shards of one rerun run together, as one gang of processes (recoworld_app.services.gangs).
 Celery has no result backend here, so a chord cannot gather the shards: the database does. Each shard
 writes its result once under a unique constraint and bumps the run's counters; whichever shard finds
 all of them done finalizes the run, and finalizing is idempotent, so a redelivered message is harmless.
@@ -8,9 +9,7 @@ all of them done finalizes the run, and finalizing is idempotent, so a redeliver
 
 import math
 import secrets
-import time
 import uuid
-from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -28,23 +27,31 @@ from recoworld_app.models import (
 )
 from recoworld_app.services.content import draft_content
 from recoworld_app.services.errors import InvalidInput, NotFound, QueueUnavailable, QuotaExceeded
+from recoworld_app.services.gangs import (
+    GangProgress,
+    RunStopped,
+    exchange_clean,
+    gang_exchange,
+    gang_finished,
+    gang_join,
+    gang_restart,
+    gang_stopped,
+    gangs_recover,
+    gangs_reset,
+)
 from recoworld_app.services.panels import panel_size_for, run_calibration
 from recoworld_app.services.reports import report_store
 from recoworld_app.services.text import clean_text
+from simulator.reruns import BAND_RERUNS
 
 HORIZON_CHOICES = {6: "6 hours", 12: "12 hours", 24: "24 hours", 48: "2 days", 168: "1 week"}
 MAX_POSTS = 10
 STRATEGY_WEEK_H = 168  # a named strategy posts over one week; each post is then followed for the horizon
 MIN_POPULATION = 10
-SHARD_ATTEMPTS = 3
 # Fail fast when the broker is down: the creator is waiting on the submit.
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 Status = SimulationRun.Status
 AWAITING_PANEL = Q(brain=SimulationRun.Brain.LLM, panel__isnull=True)  # an LLM run not yet calibrated
-
-
-class RunStopped(Exception):
-    """Raised inside a shard when its run was cancelled or failed meanwhile: the shard stops at once."""
 
 
 def run_for_owner(*, owner, run_id: int) -> SimulationRun:
@@ -114,12 +121,18 @@ def _check_numbers(*, population: int, horizon_hours: int, reruns: int, brain: s
         raise InvalidInput(f"Horizon must be one of {', '.join(HORIZON_CHOICES.values())}.")
     if not isinstance(reruns, int) or not 1 <= reruns <= settings.RUNS_MAX_RERUNS:
         raise InvalidInput(
-            f"Reruns must be from 1 to {settings.RUNS_MAX_RERUNS} (more reruns, narrower bands)."
+            f"Reruns must be from 1 to {settings.RUNS_MAX_RERUNS} ({BAND_RERUNS} make a band that holds 90% "
+            "of simulated outcomes)."
         )
     if brain not in dict(brain_choices()):
         raise InvalidInput(
             f"Brain {brain!r} is not available here; choose {', '.join(dict(brain_choices()))}."
         )
+
+
+def run_size_check(*, population: int, horizon_hours: int, reruns: int) -> None:
+    """InvalidInput unless a run of this size is within the limits (RUNS_MAX_USERS and the others)."""
+    _check_numbers(population=population, horizon_hours=horizon_hours, reruns=reruns, brain="persona")
 
 
 def run_create(
@@ -136,12 +149,14 @@ def run_create(
     strategy: str = "",
     name: str = "",
     exposure: str = "",
+    calibrated: bool = False,
     dispatch: bool = True,
 ) -> SimulationRun:
     """Queue one run of the drafts, posted at `at_hours` (default: all at the start) or on a named
     posting `strategy` (simulator.strategies.SCHEDULES, at the audience's local times), to the audience.
 
     `exposure` "organic" or "screening" (simulator.world.WorldConfig); blank: as fits the audience.
+    `calibrated`: the posts carry the account's offsets from its past posts (services.track_record).
 
     Raises InvalidInput, NotFound, QuotaExceeded, or QueueUnavailable (the run is then marked failed
     with the reason; drafts and audience are untouched).
@@ -157,6 +172,7 @@ def run_create(
         reruns=reruns,
         brain=brain,
         seed=seed,
+        calibrated=calibrated,
         dispatch=dispatch,
     )[0]
 
@@ -172,6 +188,7 @@ def run_create_variants(
     brain: str = "persona",
     seed: int | None = None,
     exposure: str = "",
+    calibrated: bool = False,
 ) -> list[SimulationRun]:
     """One run per draft, same audience and seed: an A/B test with common random numbers."""
     if len(set(draft_ids)) < 2:
@@ -186,6 +203,7 @@ def run_create_variants(
         brain=brain,
         seed=seed,
         exposure=exposure,
+        calibrated=calibrated,
     )
 
 
@@ -201,10 +219,12 @@ def run_create_many(
     seed,
     strategy: str = "",
     exposure: str = "",
+    calibrated: bool = False,
     dispatch: bool = True,
 ) -> list[SimulationRun]:
     """The runs of `plans` [(draft ids, posting times, name)]; `dispatch=False` queues nothing, for a
-    caller that executes the shards itself (the demo seed)."""
+    caller that executes the shards itself (the demo seed). A `calibrated` run's posts carry the
+    account's offsets, solved once for the first draft (they are the account's, not the post's)."""
     from simulator.audiences import AudienceSpec
     from simulator.world import WorldConfig, default_exposure
 
@@ -216,6 +236,12 @@ def run_create_many(
     if not 0 <= seed < 2**63:
         raise InvalidInput("Seed must be a non-negative whole number.")
     spec = AudienceSpec.from_dict({**audience.spec, "size": population})
+    account = None
+    if calibrated:
+        from recoworld_app.services.track_record import account_for_run
+
+        first = _owned_drafts(owner, plans[0][0])[0]
+        account = account_for_run(owner=owner, audience=audience, spec=spec, item=draft_item(first))
 
     planned = [(_owned_drafts(owner, draft_ids), at_hours, name) for draft_ids, at_hours, name in plans]
     # Read before the creator's rows are locked: embedding a caption takes a moment.
@@ -232,6 +258,12 @@ def run_create_many(
             )
         for drafts, at_hours, name in planned:
             posts = _posts(drafts, analyses, at_hours, strategy, horizon_hours, spec, seed)
+            if account:
+                from simulator.types import ItemEffects
+
+                mine = ItemEffects.from_dict(account["effects"])
+                for _, post in posts:
+                    post.item.effects = post.item.effects.combined(mine)
             config = WorldConfig(
                 audience=spec,
                 posts=[post for _, post in posts],
@@ -257,6 +289,7 @@ def run_create_many(
                 brain=brain,
                 seed=seed,
                 config=config.to_dict(),
+                account=account,
             )
             RunPost.objects.bulk_create(
                 RunPost(
@@ -351,8 +384,10 @@ def _default_name(drafts: list[Draft], audience: Audience) -> str:
 
 def _make_shards(run: SimulationRun) -> None:
     """(rerun, shard) units of at most RUN_SHARD_USERS users each; their task ids are fixed up front."""
+    from simulator.world import shard_bounds
+
     count = max(1, math.ceil(run.population / settings.RUN_SHARD_USERS))
-    sizes = [len(range(i, run.population, count)) for i in range(count)]
+    sizes = [hi - lo for lo, hi in (shard_bounds(run.population, i, count) for i in range(count))]
     RunShard.objects.bulk_create(
         RunShard(run=run, rerun=r, shard=i, users=sizes[i], task_id=uuid.uuid4().hex)
         for r in range(run.reruns)
@@ -430,7 +465,7 @@ def run_cancel(*, run: SimulationRun) -> SimulationRun:
 
 
 def run_retry(*, run: SimulationRun) -> SimulationRun:
-    """Queue a failed or cancelled run again: finished shards are kept, the others start afresh."""
+    """Queue a failed or cancelled run again: finished reruns are kept, the others start afresh."""
     if run.status not in (Status.FAILED, Status.CANCELLED):
         raise InvalidInput("Only a failed or cancelled run can be retried.")
     with transaction.atomic():
@@ -443,6 +478,7 @@ def run_retry(*, run: SimulationRun) -> SimulationRun:
         run.shards.exclude(status=RunShard.Status.DONE).update(
             status=RunShard.Status.PENDING, progress=0.0, attempts=0, error=""
         )
+        gangs_reset(run)
         # Fresh task ids: a revoked id stays revoked in the workers' memory.
         for shard_id in run.shards.exclude(status=RunShard.Status.DONE).values_list("pk", flat=True):
             RunShard.objects.filter(pk=shard_id).update(task_id=uuid.uuid4().hex)
@@ -452,111 +488,99 @@ def run_retry(*, run: SimulationRun) -> SimulationRun:
     return run
 
 
-class ShardProgress:
-    """A shard's on_progress: writes progress now and then; stops the shard if its run has ended."""
-
-    def __init__(self, shard_id: int, run_id: int):
-        self.shard_id, self.run_id = shard_id, run_id
-        self.last = 0.0
-
-    def __call__(self, fraction: float) -> None:
-        now = time.monotonic()
-        if now - self.last < settings.RUN_PROGRESS_EVERY_S:
-            return
-        self.last = now
-        if not SimulationRun.objects.filter(pk=self.run_id, status__in=SimulationRun.ACTIVE).exists():
-            raise RunStopped()
-        RunShard.objects.filter(pk=self.shard_id, status=RunShard.Status.RUNNING).update(
-            progress=max(0.0, min(1.0, float(fraction))), heartbeat_at=timezone.now()
-        )
-
-
-def _claimable(now) -> Q:
-    """A shard a worker may take: pending, or running with a heartbeat so old that its worker died.
-
-    A second delivery of a shard that is alive elsewhere therefore does nothing.
-    """
-    stale = now - timedelta(seconds=settings.RUN_SHARD_STALE_S)
-    return Q(status=RunShard.Status.PENDING) | Q(status=RunShard.Status.RUNNING, heartbeat_at__lt=stale)
-
-
 def shards_recover(*, include_pending: bool) -> int:
-    """Queue again the shards of active runs whose worker died (stale heartbeat); with
-    `include_pending`, also every pending shard, whose message a killed worker may have taken with it
-    (the filesystem broker deletes a message when a worker fetches it). Duplicates are harmless: the
-    claim in shard_execute lets one delivery work and turns the others into no-ops.
+    """Restart the reruns of active runs whose every process died (services.gangs: a stale heartbeat);
+    with `include_pending`, also queue every pending shard again, whose message a killed worker may
+    have taken with it (the filesystem broker deletes a message when a worker fetches it). Duplicates
+    are harmless: a shard task that finds its shard claimed does nothing.
 
     An LLM run still waiting for its panel is queued again at start too (its panel task queues the
     shards), under a fresh task id.
 
-    Returns how many messages were sent.
+    Returns how many reruns were restarted plus how many messages were sent.
     """
     from recoworld_app.tasks import simulate_shard
 
-    claimable = _claimable(timezone.now())
+    restarted = gangs_recover()
     if not include_pending:
-        claimable &= Q(status=RunShard.Status.RUNNING)
+        return restarted
     waiting = SimulationRun.objects.filter(AWAITING_PANEL, status__in=SimulationRun.ACTIVE)
     messages = [
         (simulate_shard, shard_id, task_id)
-        for shard_id, task_id in RunShard.objects.filter(claimable, run__status__in=SimulationRun.ACTIVE)
+        for shard_id, task_id in RunShard.objects.filter(
+            status=RunShard.Status.PENDING, run__status__in=SimulationRun.ACTIVE
+        )
         .exclude(run__in=waiting)
         .values_list("pk", "task_id")
     ]
-    if include_pending:
-        messages += [_panel_message(run_id) for run_id in waiting.values_list("pk", flat=True)]
+    messages += [_panel_message(run_id) for run_id in waiting.values_list("pk", flat=True)]
     _apply(messages)
-    return len(messages)
+    return restarted + len(messages)
 
 
 def shard_execute(*, shard_id: int) -> bool:
-    """Simulate one (rerun, shard) unit and store its result once; True if this call wrote it.
+    """Run the shard's rerun as one party of its gang (services.gangs) and store the results of the
+    shards this process stepped, once each; True if this call wrote any.
 
-    Claims the row with a conditional update (a cancelled run or a finished shard does nothing), and
-    finalizes the run when it finds every shard done, which a redelivered message also does.
+    A shard whose rerun is already hosted, finished or cancelled does nothing, and the call finalizes
+    the run when it finds every shard done, which a redelivered message also does.
     """
-    from simulator.world import WorldConfig, run_world_shard
+    from simulator.world import WorldConfig, run_world_shards
 
-    now = timezone.now()
-    claimed = RunShard.objects.filter(
-        _claimable(now), pk=shard_id, run__status__in=SimulationRun.ACTIVE
-    ).update(
-        status=RunShard.Status.RUNNING,
-        attempts=F("attempts") + 1,
-        started_at=now,
-        heartbeat_at=now,
-        progress=0.0,
-    )
     shard = RunShard.objects.select_related("run").filter(pk=shard_id).first()
-    if shard is None:
+    if shard is None or shard.run.status not in SimulationRun.ACTIVE:
         return False
     run = shard.run
-    if not claimed:
+    membership = gang_join(shard=shard)
+    if membership is None:
         _finalize_if_complete(run.pk)
         return False
     SimulationRun.objects.filter(pk=run.pk, status=Status.QUEUED).update(
-        status=Status.RUNNING, started_at=now
+        status=Status.RUNNING, started_at=timezone.now()
     )
-    result = run_world_shard(
-        WorldConfig.from_dict(run.config),
-        rerun=shard.rerun,
-        shard_index=shard.shard,
-        shard_count=_shards_per_rerun(run),
-        on_progress=ShardProgress(shard.pk, run.pk),
-        calibration=run_calibration(run),
-    )
-    with transaction.atomic():
-        wrote = (
-            RunShard.objects.filter(pk=shard.pk, result__isnull=True)
-            .exclude(status=RunShard.Status.DONE)
-            .update(
-                status=RunShard.Status.DONE, result=result.to_dict(), progress=1.0, finished_at=timezone.now()
-            )
+    try:
+        results = run_world_shards(
+            WorldConfig.from_dict(run.config),
+            rerun=shard.rerun,
+            shard_indexes=membership.shard_indexes,
+            shard_count=_shards_per_rerun(run),
+            exchange=gang_exchange(membership),
+            party=membership.party,
+            on_progress=GangProgress(membership),
+            calibration=run_calibration(run),
         )
-        if wrote:
-            SimulationRun.objects.filter(pk=run.pk).update(
-                shards_done=F("shards_done") + 1, users_simulated=F("users_simulated") + shard.users
+    except RunStopped:
+        gang_stopped(membership)
+        raise
+    except Exception as exc:  # this process, or another of the gang (PartyLost): the rerun runs again
+        gang_restart(
+            run_id=run.pk,
+            rerun=shard.rerun,
+            epoch=membership.epoch,
+            error=f"{type(exc).__name__}: {exc}",
+            where=membership.where,
+        )
+        return False
+    wrote = 0
+    users = dict(RunShard.objects.filter(pk__in=membership.shard_ids).values_list("pk", "users"))
+    for shard_pk, result in zip(membership.shard_ids, results, strict=True):
+        with transaction.atomic():
+            written = (
+                RunShard.objects.filter(pk=shard_pk, result__isnull=True)
+                .exclude(status=RunShard.Status.DONE)
+                .update(
+                    status=RunShard.Status.DONE,
+                    result=result.to_dict(),
+                    progress=1.0,
+                    finished_at=timezone.now(),
+                )
             )
+            if written:
+                SimulationRun.objects.filter(pk=run.pk).update(
+                    shards_done=F("shards_done") + 1, users_simulated=F("users_simulated") + users[shard_pk]
+                )
+        wrote += written
+    gang_finished(membership)
     _finalize_if_complete(run.pk)
     return bool(wrote)
 
@@ -569,13 +593,6 @@ def shard_retry_later(*, shard_id: int, error: str) -> None:
     """A failed attempt that will be retried: back to pending, the error kept for the record."""
     RunShard.objects.filter(pk=shard_id).exclude(status=RunShard.Status.DONE).update(
         status=RunShard.Status.PENDING, error=error[:2000]
-    )
-
-
-def shard_stopped(*, shard_id: int) -> None:
-    """A shard that stopped because its run ended: it is not running any more, and not done."""
-    RunShard.objects.filter(pk=shard_id, status=RunShard.Status.RUNNING).update(
-        status=RunShard.Status.PENDING, progress=0.0
     )
 
 
@@ -630,6 +647,7 @@ def run_finalize(*, run_id: int) -> bool:
         run.users_simulated = run.users_total
         run.shards_done = run.shards_total
         run.save(update_fields=["status", "finished_at", "users_simulated", "shards_done"])
+    exchange_clean(run_id)
     return True
 
 

@@ -6,7 +6,7 @@ import socket
 from django.db import transaction
 from django.utils import timezone
 
-from recoworld_app.models import WorkerPing
+from recoworld_app.models import WorkerBeat, WorkerPing
 
 
 def worker_ping_create(*, user) -> WorkerPing:
@@ -24,3 +24,19 @@ def worker_ping_answer(*, ping_id: int) -> bool:
         answered_at=timezone.now(), worker=socket.gethostname(), worker_pid=os.getpid()
     )
     return changed == 1
+
+
+def worker_beat(*, name: str, slots: int) -> None:
+    """This worker is up with `slots` pool processes (its sweeper calls this every RUN_SWEEP_EVERY_S)."""
+    WorkerBeat.objects.update_or_create(name=name, defaults={"slots": slots, "seen_at": timezone.now()})
+
+
+def worker_slots_up() -> int:
+    """Pool processes of the workers seen in the last three sweeps."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.db.models import Sum
+
+    since = timezone.now() - timedelta(seconds=3 * settings.RUN_SWEEP_EVERY_S + 5)
+    return WorkerBeat.objects.filter(seen_at__gte=since).aggregate(n=Sum("slots"))["n"] or 0

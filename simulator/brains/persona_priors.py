@@ -94,6 +94,81 @@ PRIORS: dict[str, tuple[float, str]] = {
 }
 
 
+# The range each prior is drawn from per rerun (simulator.uncertainty: uniform within it), and why.
+_GAIN = "a logit gain set by judgement, with no data behind it: from half to one and a half times"
+_STATE = "a session-state rate set by judgement: from half to one and a half times"
+PRIOR_RANGES: dict[str, tuple[float, float, str]] = {
+    "share_rate": (0.001, 0.01, "no share counts: a third to three times the comment/view it stands in for"),
+    "follow_rate": (0.0005, 0.006, "no follow counts: a quarter to three times, below likes per view"),
+    "match_ref": (0.2, 0.4, "the cosine of a typical impression falls as profiles hold more topics (2 to 4)"),
+    "view_match": (
+        1.5,
+        5.5,
+        "from the topic-level slope MovieLens gives (fit.taste_ml100k.topic_view_match "
+        "1.55) to as far above the prior",
+    ),
+    "view_satiation": (0.5, 1.5, _GAIN),
+    "view_fatigue": (0.5, 1.5, _GAIN),
+    "view_boredom": (0.5, 1.5, _GAIN),
+    "view_length": (0.15, 0.45, _GAIN),
+    "view_novelty": (0.4, 1.2, _GAIN),
+    "view_boredom_novelty": (1.0, 3.0, _GAIN),
+    "view_creator_fatigue": (0.15, 0.45, _GAIN),
+    "view_social_proof": (
+        0.05,
+        0.25,
+        "per decade of views: from a third to nearly twice (herding effects "
+        "in view counts are small but real)",
+    ),
+    "view_hour": (0.25, 0.75, _GAIN),
+    "view_follows": (0.4, 1.2, _GAIN),
+    "view_from_share": (0.5, 1.5, _GAIN),
+    "watch_match": (0.5, 1.5, _GAIN),
+    "watch_fatigue": (0.25, 0.75, _GAIN),
+    "watch_boredom": (0.25, 0.75, _GAIN),
+    "like_match": (1.0, 3.0, _GAIN),
+    "like_completion": (0.75, 2.25, _GAIN),
+    "like_social_proof": (0.0, 0.2, _GAIN),
+    "like_follows": (0.35, 1.05, _GAIN),
+    "comment_match": (0.75, 2.25, _GAIN),
+    "comment_completion": (0.5, 1.5, _GAIN),
+    "share_match": (1.0, 3.0, _GAIN),
+    "share_completion": (0.5, 1.5, _GAIN),
+    "share_from_share": (0.35, 1.05, _GAIN),
+    "follow_match": (1.0, 3.0, _GAIN),
+    "follow_like": (0.75, 2.25, _GAIN),
+    "show_less_creator_fatigue": (0.4, 1.2, _GAIN),
+    "show_less_mismatch": (1.0, 3.0, _GAIN),
+    "show_less_satiation": (0.75, 2.25, _GAIN),
+    "leave_rate": (0.015, 0.06, "sessions of about 15 to 65 items at rest"),
+    "leave_fatigue": (1.5, 4.5, _GAIN),
+    "leave_boredom": (1.0, 3.0, _GAIN),
+    "leave_satiation": (0.25, 0.75, _GAIN),
+    "leave_engaged": (0.35, 1.05, _GAIN),
+    "leave_hour": (0.25, 0.75, _GAIN),
+    "instruct_rate": (0.3, 0.7, "no data on how often leaving users instruct: anywhere near even odds"),
+    "instruct_fatigue": (1.0, 3.0, _GAIN),
+    "instruct_satisfaction": (0.75, 2.25, _GAIN),
+    "satiation_scale": (3.0, 8.0, "same-topic items to satiate: a judgement, 3 to 8"),
+    "exposure_decay": (0.8, 0.95, _STATE + " of the forgetting (1 - decay)"),
+    "interest_rate": (0.025, 0.075, _STATE),
+    "interest_skip_push": (0.15, 0.45, _STATE),
+    "interest_anchor": (0.005, 0.015, _STATE),
+    "satisfaction_rate": (0.1, 0.3, _STATE),
+    "boredom_skip": (0.02, 0.06, _STATE),
+    "boredom_satiation": (0.02, 0.06, _STATE),
+    "boredom_relief": (0.25, 0.75, _STATE),
+    "curiosity_rate": (0.05, 0.15, _STATE),
+    # a vector: the range scales every hour's deviation from the mean of 1 (how deep the daily rhythm is)
+    "daily_activity": (
+        0.5,
+        1.5,
+        "the depth of the rhythm: each hour's deviation from the mean of 1 from half to one and a half "
+        "times (a judgement: no hourly activity data)",
+    ),
+}
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -103,19 +178,24 @@ def _log_sd_from_iqr(values: np.ndarray) -> float:
     return float((math.log(q75) - math.log(q25)) / 1.349)  # IQR of a normal = 1.349 sd
 
 
-def youtube_rates(path: Path) -> dict[str, float]:
-    """Per-snapshot like/view, comment/view, dislike/view ratios and the typical visible view count."""
-    views, likes, comments, dislikes, last_views = [], [], [], [], {}
+def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            v = float(row["views"])
-            if v <= 0:
-                continue
-            views.append(v)
-            likes.append(float(row["likes"]))
-            comments.append(float(row["comment_total"]))
-            dislikes.append(float(row["dislikes"]))
-            last_views[row["video_id"]] = max(v, last_views.get(row["video_id"], 0.0))
+        return list(csv.DictReader(fh))
+
+
+def youtube_rates(path: Path | list[dict[str, str]]) -> dict[str, float]:
+    """Per-snapshot like/view, comment/view, dislike/view ratios and the typical visible view count
+    (of a file, or of its rows: the bootstrap passes resampled ones)."""
+    views, likes, comments, dislikes, last_views = [], [], [], [], {}
+    for row in read_rows(path) if isinstance(path, Path) else path:
+        v = float(row["views"])
+        if v <= 0:
+            continue
+        views.append(v)
+        likes.append(float(row["likes"]))
+        comments.append(float(row["comment_total"]))
+        dislikes.append(float(row["dislikes"]))
+        last_views[row["video_id"]] = max(v, last_views.get(row["video_id"], 0.0))
     v = np.array(views)
     like = np.array(likes) / v
     comment = np.array(comments) / v
@@ -131,14 +211,13 @@ def youtube_rates(path: Path) -> dict[str, float]:
     }
 
 
-def kuairand_rates(path: Path) -> dict[str, float]:
+def kuairand_rates(path: Path | list[dict[str, str]]) -> dict[str, float]:
     """Click rate, watch ratio of clicked plays, its spread and its slope against video length."""
     rows = []
-    with path.open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            duration = float(row["duration_ms"])
-            if duration > 0:
-                rows.append((int(row["is_click"]), float(row["play_time_ms"]), duration, row["video_id"]))
+    for row in read_rows(path) if isinstance(path, Path) else path:
+        duration = float(row["duration_ms"])
+        if duration > 0:
+            rows.append((int(row["is_click"]), float(row["play_time_ms"]), duration, row["video_id"]))
     clicked = np.array([r[0] for r in rows]) == 1
     play = np.array([r[1] for r in rows])
     duration = np.array([r[2] for r in rows])
@@ -186,6 +265,8 @@ def build_params(data_dir: Path) -> dict:
         "value": [round(v / mean, 4) for v in _DAILY_SHAPE],
         "source": PRIOR + "a mobile-app day: trough 3-5 h, evening peak 20-21 h local, mean 1",
     }
+    for name, (lo, hi, why) in PRIOR_RANGES.items():
+        params[name] |= {"range": [lo, hi], "range_source": why}
     content = {
         "about": "Persona brain parameters (simulator/brains/persona.py). Rates are per view unless "
         "the source says per impression.",

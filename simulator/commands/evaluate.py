@@ -27,7 +27,8 @@ def _users(text: str) -> list[int]:
 
 
 HELP = (
-    "the simulator against real data and published yardsticks (taste, curves, engagement, reorder, content)"
+    "the simulator against real data and published yardsticks (taste, curves, engagement, reorder, content, "
+    "backtest)"
 )
 
 
@@ -69,6 +70,29 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     )
     common(content)
 
+    backtest = protocols.add_parser(
+        "backtest", help="an account's past posts, each predicted from the others, and live updates"
+    )
+    backtest.add_argument(
+        "--posts",
+        required=True,
+        help="a history CSV: the template, an analytics export, "
+        "the YouTube trending snapshots or cascade curves",
+    )
+    backtest.add_argument(
+        "--followers",
+        type=int,
+        default=None,
+        help="the account's followers: the platform's level then comes from the world",
+    )
+    backtest.add_argument(
+        "--niche", default=None, help="the account's main topic (simulator.taxonomy), with --followers"
+    )
+    backtest.add_argument(
+        "--points", action="store_true", help="keep every predicted-vs-real point in the JSON"
+    )
+    common(backtest)
+
 
 def _brain(name: str):
     """The brain for protocols that ask it object by object (the LLM); None for persona."""
@@ -86,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         result = _evaluate(args)
-    except (DatasetMissing, LookupError, ValueError, FileNotFoundError) as exc:
+    except (DatasetMissing, LookupError, ValueError, FileNotFoundError) as exc:  # HistoryError is one
         print(f"error: {exc}", file=sys.stderr)
         return 2
     result["command"] = "python -m simulator " + " ".join(sys.argv[1:]) if sys.argv else ""
@@ -132,6 +156,8 @@ def _evaluate(args: argparse.Namespace) -> dict:
             brain=args.brain,
             reading_brain=_brain(args.brain),
         )
+    if args.protocol == "backtest":
+        return _backtest(args)
     from simulator.datasets.movielens import load_movielens
     from simulator.evaluation.reorder import evaluate_reorder
 
@@ -144,3 +170,30 @@ def _evaluate(args: argparse.Namespace) -> dict:
         seed=args.seed,
         llm_brain=_brain(args.brain),
     )
+
+
+def _backtest(args: argparse.Namespace) -> dict:
+    from pathlib import Path
+
+    from simulator.track_record.backtest import run_backtest
+    from simulator.track_record.history import read_history
+
+    path = Path(args.posts)
+    history = read_history(path.read_text(encoding="utf-8"))
+    platform = None
+    if args.followers:
+        from simulator.audiences import AudienceSpec
+        from simulator.taxonomy import TOPICS
+
+        if args.niche not in TOPICS:
+            raise ValueError(f"--followers needs --niche, one of {', '.join(TOPICS)}")
+        from simulator.track_record.platform import platform_from_world, reference_item
+
+        audience = AudienceSpec(
+            kind="followers", size=3000, profile={"niche": args.niche, "follower_count": args.followers}
+        )
+        platform = platform_from_world(audience, reference_item(history.posts, args.niche), seed=args.seed)
+    result = run_backtest(history, platform=platform, name=path.name)
+    if not args.points:
+        result["points"] = result["points"][:200]
+    return result

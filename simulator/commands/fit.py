@@ -15,7 +15,9 @@ HELP = (
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(
-        "--only", choices=["taste", "engagement", "world", "content"], help="fit one part, keep the rest"
+        "--only",
+        choices=["taste", "engagement", "world", "uncertainty", "content"],
+        help="fit one part, keep the rest",
     )
 
 

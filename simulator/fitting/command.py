@@ -88,6 +88,11 @@ def fit(*, seed: int = 0, only: str | None = None, command: str = "python -m sim
         }
         data[TWITTER15_FILE.name] = _sha256(TWITTER15_FILE)
 
+    if only in (None, "uncertainty"):
+        # what each fitted value could have been (bootstrap) and each prior's range, for the reruns
+        from simulator.fitting.bootstrap import write_uncertainty
+
+        section["uncertainty"] = write_uncertainty(seed=seed)
     section |= {
         "command": command,
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),

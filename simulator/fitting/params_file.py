@@ -26,7 +26,8 @@ def write_fit(updates: dict[str, tuple[float, str]], fit: dict, path: Path = DEF
     for name, (value, source) in updates.items():
         if name not in data["params"]:
             raise KeyError(f"{name!r} is not a persona parameter")
-        data["params"][name] = {"value": round(float(value), 6), "source": source}
+        # the bootstrap factors stay meaningful (they are relative); the fit recomputes them at its end
+        data["params"][name] |= {"value": round(float(value), 6), "source": source}
     data["fit"] = fit
     PersonaParams.from_dict(data)
     tmp = Path(path).with_suffix(".json.tmp")

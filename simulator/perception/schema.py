@@ -30,8 +30,8 @@ class Perception(JsonRecord):
     brightness: float | None = None  # mean luma, [0, 1]
     contrast: float | None = None  # standard deviation of luma, [0, 1]
     colourfulness: float | None = None  # Hasler and Suesstrunk (2003) M, on 0-255 channels
-    sharpness: float | None = None  # variance of the Laplacian of luma on a 0-255 scale, frame scaled to 512 px
-    face_share: float | None = None  # share of sampled frames with at least one face
+    sharpness: float | None = None  # variance of the Laplacian of luma (0-255), frame scaled to 512 px
+    face_share: float | None = None  # share of the time with a face (each sample weighted by its span)
     face_area: float | None = None  # largest face's share of the frame area, over frames with faces
     first_face_s: float | None = None  # first sampled second with a face; None: none seen (or not a video)
     on_screen_text: str = ""  # OCR of the sampled frames, deduplicated

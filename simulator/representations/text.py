@@ -1,5 +1,7 @@
-"""An item in words: kind, length, topics, social proof, and the creator's text fenced as quoted data."""
+"""An item in words: kind, length, topics, social proof, what its media shows (measured), and the
+creator's text (caption, hashtags, words on screen) fenced as quoted data."""
 
+from simulator.perception import describe
 from simulator.prompting import fence_creator_text
 from simulator.types import Item
 
@@ -37,7 +39,12 @@ def item_text(item: Item, now_h: float | None = None) -> tuple[str, list[str]]:
             "caption": item.caption,
             "hashtags": " ".join(f"#{h.lstrip('#')}" for h in item.hashtags),
             "media description": item.description,
+            "text on screen": item.perception.on_screen_text if item.perception else "",
         }
     )
     block = item_facts(item, now_h)
+    # what the frames show, so a text-only model sees the video (semantic IDs stay codes only)
+    seen = describe(item.perception) if item.perception is not None else ""
+    if seen:
+        block += "\nmeasured in the media: " + seen
     return (block + "\n" + quoted if quoted else block), dropped

@@ -37,7 +37,7 @@ def test_shards_finalize_into_the_result_tables(finished):
         "2d",
     }
     report = RunReport.objects.get(run=finished)
-    assert report.summary and report.summary[0].startswith("Over 3 runs")
+    assert report.summary and report.summary[0].startswith("Over 3 reruns")
     assert report.brain_usage.get("persona", 0) > 0
     assert len(report.watch_histogram["counts"]) == len(report.watch_histogram["labels"]) == 11
     assert RunSample.objects.filter(run=finished).exists()
@@ -65,7 +65,11 @@ def test_run_page_shows_charts_summary_and_samples(alice_client, finished):
     html = alice_client.get(reverse("run_detail", args=[finished.pk])).content.decode()
     for chart in ("fig-views", "fig-likes", "fig-curve", "fig-funnel", "fig-watch", "fig-segments"):
         assert f'data-figure-id="{chart}"' in html and f'id="{chart}"' in html, chart
-    assert "Over 3 runs" in html and "What simulated users did and said" in html
+    assert "Over 3 reruns" in html and "What simulated users did and said" in html
+    # three reruns: the band is named for what it holds, and persona rows are labelled as the model's
+    assert "Across the 3 reruns" in html and "holds about 50% of simulated outcomes" in html
+    assert "range of 3 reruns" in html and "Most likely" not in html
+    assert "in their own words" not in html and "From the user&#x27;s state: " in html
     assert 'hx-trigger="every 1s"' not in html, "a finished run does not poll"
     assert reverse("run_export", args=[finished.pk, "html"]) in html
     poll = alice_client.get(reverse("run_progress", args=[finished.pk]), HTTP_HX_REQUEST="true")

@@ -56,7 +56,7 @@ def test_step_rewards_add_up_to_the_session_reward_and_the_episode_ends_properly
             end in ("turn_cap", "time_cap")
         )
         if end == "left":
-            assert info["reflection"]["instruction"] is None and obs["instruction"] == ""
+            assert "instruction" not in info["reflection"] and obs["instruction"] == ""
 
 
 def test_the_observation_carries_reactions_and_the_instruction():
@@ -68,7 +68,7 @@ def test_the_observation_carries_reactions_and_the_instruction():
         reactions = info["reactions"]
         assert list(obs["click"][: len(reactions)]) == [int(r["click"]) for r in reactions]
         assert obs["watch_s"][: len(reactions)] == pytest.approx([r["watch_s"] for r in reactions], abs=1e-3)
-        if info["reflection"] and info["reflection"]["instruction"] and not (terminated or truncated):
+        if info.get("reflection", {}).get("instruction") and not (terminated or truncated):
             assert obs["instruction"] == info["reflection"]["instruction"]
             assert "plan" in info
             return
@@ -80,6 +80,10 @@ def test_actions_may_be_ids_or_catalogue_indices_and_bad_ones_are_refused():
     env.reset(seed=1)
     with pytest.raises(ValueError, match="outside the catalogue"):
         env.step([len(CATALOGUE) + 5])
+    with pytest.raises(ValueError, match="empty list"):
+        env.step([])
+    with pytest.raises(ValueError, match="not in the catalogue"):
+        env.step([CATALOGUE.ids[0], "no-such-video"])
     obs, *_ = env.step(np.array([0, 1, 2]))
     assert obs["turn"] == 1
     fresh = make_env()
@@ -91,3 +95,74 @@ def test_a_chosen_user_can_be_reset_into():
     env = make_env()
     _, info = env.reset(seed=1, options={"user_index": 3, "hour": 8.0})
     assert info["user_id"] == env.population[3].id and info["context"]["hour_of_day"] == 8.0
+
+
+def _leaf_types(info: dict, path: str, seen: dict) -> None:
+    for key, value in info.items():
+        kind = "dict" if isinstance(value, dict) else type(value).__name__
+        seen.setdefault(f"{path}/{key}", set()).add(kind)
+        if isinstance(value, dict):
+            _leaf_types(value, f"{path}/{key}", seen)
+
+
+def test_every_info_key_keeps_one_type_across_steps_and_episodes():
+    """Gymnasium's vector envs batch each info key into one array: None beside a dict breaks them."""
+    env, rng, seen = make_env(), np.random.default_rng(0), {}
+    for seed in range(60):
+        _, info = env.reset(seed=seed)
+        _leaf_types(info, "reset", seen)
+        done = False
+        while not done:
+            _, _, terminated, truncated, info = env.step(rng.integers(0, len(CATALOGUE), 10))
+            _leaf_types(info, "step", seen)
+            done = terminated or truncated
+    mixed = {path: kinds for path, kinds in seen.items() if len(kinds) > 1}
+    assert not mixed and "step/reflection" in seen and "step/session_reward/instruction_satisfied" in seen
+
+
+def _single_replay(seed: int, actions: list[np.ndarray], n: int):
+    """What `n` single envs give for the vector env's seeds and actions, with its next-step autoreset."""
+    envs = [make_env(list_size=3) for _ in range(n)]
+    obs = [env.reset(seed=seed + i)[0] for i, env in enumerate(envs)]
+    ended = [False] * n
+    steps = [obs]
+    for action in actions:
+        row = []
+        for i, env in enumerate(envs):
+            if ended[i]:
+                o, r, term, trunc = env.reset()[0], 0.0, False, False
+            else:
+                o, r, term, trunc, _ = env.step(action[i])
+            ended[i] = term or trunc
+            row.append((o, r, term, trunc))
+        steps.append(row)
+    return steps
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_gymnasium_vector_envs_step_a_thousand_times_and_match_the_single_env(mode):
+    n, seed = 4, 11
+    vec = gymnasium.make_vec(
+        "simulator.env:RecoWorld-v0", num_envs=n, vectorization_mode=mode, users=20, list_size=3
+    )
+    try:
+        vec.action_space.seed(3)
+        actions = [vec.action_space.sample() for _ in range(1000)]
+        obs, _ = vec.reset(seed=seed)
+        expected = _single_replay(seed, actions, n)
+        for i in range(n):
+            assert obs["instruction"][i] == expected[0][i]["instruction"]
+        ends = 0
+        for t, action in enumerate(actions, start=1):
+            obs, reward, terminated, truncated, info = vec.step(action)
+            for i, (o, r, term, trunc) in enumerate(expected[t]):
+                assert reward[i] == pytest.approx(r) and terminated[i] == term and truncated[i] == trunc
+                assert (
+                    np.array_equal(obs["watch_s"][i], o["watch_s"])
+                    and obs["instruction"][i] == o["instruction"]
+                )
+                assert np.allclose(obs["history"][i], o["history"])
+            ends += int(terminated.sum() + truncated.sum())
+        assert ends > 100  # many episodes ended and were reset inside the run
+    finally:
+        vec.close()

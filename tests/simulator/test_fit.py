@@ -54,7 +54,9 @@ def test_write_fit_keeps_the_layout_and_refuses_unknown_parameters(tmp_path):
     shutil.copy(DEFAULT_PATH, path)
     write_fit({"like_rate": (0.01, "a test")}, {"command": "test"}, path)
     data = json.loads(path.read_text())
-    assert data["params"]["like_rate"] == {"value": 0.01, "source": "a test"}
+    entry = data["params"]["like_rate"]
+    assert (entry["value"], entry["source"]) == (0.01, "a test")
+    assert entry["bootstrap"] == json.loads(DEFAULT_PATH.read_text())["params"]["like_rate"]["bootstrap"]
     assert data["fit"] == {"command": "test"}
     assert PersonaParams.load(path).like_rate == 0.01
     before = path.read_text()

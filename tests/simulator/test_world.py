@@ -122,12 +122,26 @@ def test_sharded_result_equals_the_unsharded_one(followers_run):
     assert sharded.users == followers_run.users == 8000
 
 
+def test_a_later_rerun_draws_its_population_and_parameters_the_same_in_every_shard():
+    config = _config(horizon=24.0)
+    whole, sharded = run_world(config, rerun=2), run_world(config, rerun=2, shard_count=3)
+    np.testing.assert_array_equal(sharded.counts, whole.counts)
+    assert sharded.samples == whole.samples
+    assert not np.array_equal(whole.counts, run_world(config, rerun=0).counts)
+
+
+def test_variants_run_the_same_drawn_population_and_parameters_within_a_rerun():
+    a = _Shard(_config(horizon=6.0), 3, 0, 1)
+    b = _Shard(_config(topic="travel", horizon=6.0), 3, 0, 1)  # another draft, same seed and rerun
+    assert a.setup is b.setup and a.params == b.params and a.brain.params == b.brain.params
+
+
 def test_shards_in_separate_workers_swap_messages_through_a_directory(tmp_path):
     config = _config(horizon=24.0)
     results: dict[int, ShardResult] = {}
 
     def work(i: int) -> None:
-        exchange = DirectoryExchange(tmp_path / "exchange", shard_count=2, timeout_s=60)
+        exchange = DirectoryExchange(path=tmp_path / "exchange", parties=2, timeout_s=60)
         results[i] = run_world_shard(config, rerun=0, shard_index=i, shard_count=2, exchange=exchange)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]

@@ -1,0 +1,277 @@
+"""Your account's track record: import past posts, fit the account's offsets, backtest them, calibrate a
+run to them, and update a post already out from its first counts (the science is simulator.track_record).
+"""
+
+import csv
+import io
+import math
+from collections import Counter
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from recoworld_app.models import Audience, PastPost, SimulationRun, TrackRecord
+from recoworld_app.services.audiences import _join, follower_csv_text
+from recoworld_app.services.errors import InvalidInput
+
+MIN_POSTS = 3  # the backtest leaves one out and needs two to predict it from
+MAX_ERRORS_SHOWN = 20
+LIVE_METRICS = ("views", "likes", "comments", "shares", "follows")
+
+
+def history_import(*, owner, upload) -> dict:
+    """Add (or replace, by post id) the posts of a history CSV; any bad row is reported by number and
+    nothing is saved. Returns how many posts, the layout read and what the reading assumed."""
+    from simulator.track_record.history import HistoryError, read_history
+
+    text = follower_csv_text(upload, missing="Choose a CSV file of your past posts.")
+    try:
+        history = read_history(text, max_rows=settings.UPLOAD_MAX_CSV_ROWS)
+    except HistoryError as exc:
+        raise InvalidInput(_join(exc.problems), exc.problems[:MAX_ERRORS_SHOWN]) from None
+    accounts = {p.creator for p in history.posts}
+    if len(accounts) > 1:
+        raise InvalidInput(
+            f"The file holds the posts of {len(accounts):,} accounts; import one account's posts."
+        )
+    with transaction.atomic():
+        for post in history.posts:
+            PastPost.objects.update_or_create(
+                owner=owner,
+                post_id=post.post_id,
+                defaults={
+                    "posted_at": post.posted_at,
+                    "kind": post.kind,
+                    "duration_s": post.duration_s,
+                    "caption": post.caption,
+                    "hashtags": post.hashtags,
+                    "followers": post.followers,
+                    "counts": post.counts,
+                    "source": history.layout,
+                },
+            )
+        TrackRecord.objects.filter(owner=owner).delete()  # the fit was of the old history
+    return {"imported": len(history.posts), "layout": history.layout, "notes": history.notes}
+
+
+def history_clear(*, owner) -> int:
+    with transaction.atomic():
+        TrackRecord.objects.filter(owner=owner).delete()
+        deleted, _ = PastPost.objects.filter(owner=owner).delete()
+    return deleted
+
+
+def history_template() -> str:
+    from simulator.track_record.history import template_csv
+
+    return template_csv()
+
+
+def history_posts(*, owner) -> list:
+    """The creator's past posts as the simulator's records."""
+    from simulator.track_record.history import PastPost as Post
+
+    return [
+        Post(
+            post_id=p.post_id,
+            posted_at=p.posted_at,
+            kind=p.kind,
+            duration_s=p.duration_s,
+            caption=p.caption,
+            hashtags=list(p.hashtags),
+            followers=p.followers,
+            counts=p.counts,
+        )
+        for p in PastPost.objects.filter(owner=owner)
+    ]
+
+
+def _niche(audience: Audience) -> str | None:
+    """The followers' main topic: the profile's niche, or the interest most of the imported rows give."""
+    spec = audience.spec
+    niche = spec.get("profile", {}).get("niche")
+    if niche:
+        return niche[0] if isinstance(niche, list) else niche
+    interests = Counter(
+        t for row in spec.get("follower_rows", []) for t in (row.get("interests") or "").split("|") if t
+    )
+    return interests.most_common(1)[0][0] if interests else None
+
+
+def _platform_for(audience: Audience | None, posts: list):
+    """The uncalibrated world's week for a typical one of these posts shown to the followers audience;
+    None without one (the backtest then takes the median of the other posts as the platform's level)."""
+    from simulator.audiences import AudienceSpec
+    from simulator.track_record.platform import platform_from_world, reference_item
+
+    if audience is None or (niche := _niche(audience)) is None:
+        return None
+    spec = AudienceSpec.from_dict(audience.spec)
+    return platform_from_world(spec, reference_item(posts, niche))
+
+
+def track_record_for(*, owner) -> TrackRecord | None:
+    """The fit and backtest of the creator's history against their newest followers audience (computed
+    once per history: a reference run of the world and the leave-one-out); None under MIN_POSTS posts."""
+    from simulator.track_record.backtest import run_backtest
+    from simulator.track_record.calibration import Platform, fit_account
+    from simulator.track_record.history import History
+
+    record = TrackRecord.objects.filter(owner=owner).first()
+    if record is not None:
+        return record
+    posts = history_posts(owner=owner)
+    if len(posts) < MIN_POSTS:
+        return None
+    audience = (
+        Audience.objects.filter(owner=owner, kind=Audience.Kind.FOLLOWERS).order_by("-created_at").first()
+    )
+    platform = _platform_for(audience, posts)
+    fit = fit_account(posts, platform or Platform(week={}, source="none"))
+    backtest = run_backtest(History(layout="app", posts=posts), platform=platform, name="your posts")
+    record, _ = TrackRecord.objects.update_or_create(
+        owner=owner,
+        defaults={"fit": fit.to_dict(), "backtest": backtest, "audience": audience if platform else None},
+    )
+    return record
+
+
+def headline(backtest: dict) -> dict | None:
+    """The backtest's figure a creator reads first: views (else the first count) at the latest horizon."""
+    horizons = backtest.get("horizons", {})
+    metric = "views" if "views" in horizons else next(iter(horizons), None)
+    if metric is None:
+        return None
+    horizon, entry = list(horizons[metric].items())[-1]
+    out = {"metric": metric, "horizon": horizon, "posts": entry["n"]}
+    for model in ("calibrated", "creator_median", "platform"):
+        if model in entry:
+            out[model] = {k: entry[model][k] for k in ("mdape", "spearman", "coverage90")}
+    return out
+
+
+def account_for_run(*, owner, audience: Audience, spec, item) -> dict:
+    """What a run "calibrated to my account" applies: the account's offsets over this audience's world,
+    solved into per-item multipliers (simulator.track_record.platform), and how well the fit backtests.
+
+    Raises InvalidInput when the history is too short."""
+    from simulator.track_record.calibration import fit_account
+    from simulator.track_record.platform import account_effects, platform_from_world
+
+    posts = history_posts(owner=owner)
+    if len(posts) < MIN_POSTS:
+        raise InvalidInput(
+            f"Calibrating to your account needs at least {MIN_POSTS} past posts with their counts; "
+            f"you have {len(posts)}. Import them on the Track record page."
+        )
+    record = track_record_for(owner=owner)
+    platform = platform_from_world(spec, item)
+    fit = fit_account(posts, platform)
+    notes = list(fit.notes)
+    if audience.kind != Audience.Kind.FOLLOWERS:
+        # Reach is relative to the account's followers; a sample of the public keeps the platform's.
+        fit.offsets.pop("reach", None)
+        notes.append("Reach is not applied: the audience is not your followers.")
+    solved = account_effects(fit, spec, item)
+    return {
+        "posts": fit.posts,
+        "method": fit.method,
+        "offsets": {k: o.to_dict() for k, o in fit.offsets.items()},
+        "effects": solved.effects.to_dict(),
+        "targets": solved.targets,
+        "achieved": solved.achieved,
+        "platform": platform.source,
+        "backtest": headline(record.backtest) if record else None,
+        "notes": notes,
+        "at": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+def run_live_update(*, run: SimulationRun, horizon: str, counts: dict) -> dict:
+    """Condition a finished one-post run on the post's counts so far (a posterior update, simulator.
+    track_record.calibration.live_update) and keep the forecast on the run."""
+    from simulator.track_record.calibration import LIVE_METHOD, Z90, Forecast, live_update, prior
+    from simulator.track_record.history import HORIZON_HOURS
+
+    if run.status != SimulationRun.Status.DONE:
+        raise InvalidInput("A live update needs the run's results; wait until it is done.")
+    if run.posts.count() != 1:
+        raise InvalidInput("A live update is for a run of one post.")
+    if run.horizon_hours != 168:
+        raise InvalidInput("A live update forecasts the week: run the post with a one-week horizon.")
+    if horizon not in HORIZON_HOURS or horizon == "1w":
+        raise InvalidInput(f"Give the counts at one of {', '.join(h for h in HORIZON_HOURS if h != '1w')}.")
+    observed = {}
+    for metric in LIVE_METRICS:
+        value = counts.get(metric)
+        if value in (None, ""):
+            continue
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise InvalidInput(f"{metric.capitalize()} must be a number.") from None
+        if not math.isfinite(number) or number < 0:
+            raise InvalidInput(f"{metric.capitalize()} must be zero or more.")
+        observed[metric] = number
+    if not observed:
+        raise InvalidInput("Give at least one count so far (views, likes, comments, shares or follows).")
+    account = run.account or {}
+    stretch = account.get("offsets", {}).get("timing", {}).get("multiplier", 1.0)
+    forecasts = {}
+    cells = {(m.metric, m.horizon): m for m in run.metrics.filter(segment="all", metric__in=list(observed))}
+    for metric, count in observed.items():
+        week = cells.get((metric, "1w"))
+        if week is None or week.mean <= 0:
+            continue
+        band_sd = math.log(max(week.hi, week.mean) / max(week.lo, week.mean * 1e-3)) / (2 * Z90)
+        spread = prior(f"level:{metric}")[0]  # post to post: a run's band is only the simulator's own
+        before = Forecast(
+            metric=metric, log_week=math.log(week.mean), week_sd=math.hypot(band_sd, spread), stretch=stretch
+        )
+        after = live_update(before, horizon=horizon, count=count)
+        later = [h for h in ("6h", "12h", "24h", "2d", "1w") if HORIZON_HOURS[h] >= HORIZON_HOURS[horizon]]
+        forecasts[metric] = {
+            "before": {h: [round(x, 2) for x in before.at(h)] for h in later},
+            "after": {h: [round(x, 2) for x in after.at(h)] for h in later},
+        }
+    if not forecasts:
+        raise InvalidInput("The run predicted none of these counts, so there is nothing to update.")
+    update = {"horizon": horizon, "observed": observed, "method": LIVE_METHOD, "forecasts": forecasts}
+    SimulationRun.objects.filter(pk=run.pk).update(live_update=update)
+    run.live_update = update
+    return update
+
+
+def backtest_csv(backtest: dict) -> str:
+    """Every predicted-vs-real point of the backtest, and the summary per count and horizon."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(
+        ["post_id", "metric", "horizon", "actual", "calibrated", "lo", "hi", "creator_median", "platform"]
+    )
+    for p in backtest.get("points", []):
+        writer.writerow(
+            [
+                p["post_id"],
+                p["metric"],
+                p["horizon"],
+                p["actual"],
+                p.get("calibrated"),
+                p.get("lo"),
+                p.get("hi"),
+                p.get("creator_median"),
+                p.get("platform"),
+            ]
+        )
+    writer.writerow([])
+    writer.writerow(["metric", "horizon", "model", "posts", "mdape", "spearman", "coverage90"])
+    for metric, by_h in backtest.get("horizons", {}).items():
+        for horizon, entry in by_h.items():
+            for model in ("calibrated", "creator_median", "platform"):
+                if model in entry:
+                    e = entry[model]
+                    writer.writerow(
+                        [metric, horizon, model, e["n"], e["mdape"], e["spearman"], e["coverage90"]]
+                    )
+    return out.getvalue()

@@ -1,0 +1,263 @@
+"""Everything the simulator writes for a person to read about a run: the summary sentences, built only
+from what the run has (its horizons, its scale, differences that survive a test), and the sample
+rows' reasons, which say what drove the persona brain's decision and never pose as a quotation.
+"""
+
+from math import comb
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from simulator.types import Item
+from simulator.world import HORIZON_HOURS, HORIZONS, METRICS, SEGMENTS, RerunResult
+
+if TYPE_CHECKING:
+    from simulator.brains.persona_params import PersonaParams
+    from simulator.reruns import RunSummary
+
+HORIZON_WORDS = {"6h": "6 hours", "12h": "12 hours", "24h": "24 hours", "2d": "2 days", "1w": "a week"}
+MIN_VIEWS_FOR_RATES = 30  # simulated views per run below which a rate per view is mostly noise
+MIN_SEGMENT_USERS = 30  # segments with fewer simulated users (in any rerun) are not singled out
+SEGMENT_ALPHA = 0.05  # family-wise error rate of the "does best with" claims (Holm)
+STATE_PREFIX = "From the user's state: "  # persona-brain rows: what the numbers say, not a quotation
+_MORE = (
+    "Simulate more users, or screen the post to a sample of the public (a general or slice audience): "
+    "the public rarely meets a post from an account it does not follow."
+)
+
+
+def _n(x: float) -> str:
+    """A count the way a person says it: 12,300 / 840 / 3.4."""
+    if abs(x) >= 1000:
+        return f"{round(x, -2):,.0f}" if abs(x) < 100_000 else f"{round(x, -3):,.0f}"
+    return f"{x:,.0f}" if abs(x) >= 10 else f"{x:.1f}"
+
+
+def run_horizons(horizon_hours: float) -> list[str]:
+    """The horizons a run of this length has (at least the first: a shorter run ends inside it)."""
+    return [h for h, hours in zip(HORIZONS, HORIZON_HOURS, strict=True) if hours <= horizon_hours] or [
+        HORIZONS[0]
+    ]
+
+
+def _words(horizon: str, horizon_hours: float) -> str:
+    if HORIZON_HOURS[HORIZONS.index(horizon)] > horizon_hours:  # a run shorter than 6 hours
+        return f"{horizon_hours:g} hours"
+    return HORIZON_WORDS[horizon]
+
+
+def _band_words(cell: dict[str, float], s: "RunSummary") -> str:
+    if s.runs < 2:
+        return ""
+    if s.band_coverage >= 0.9:
+        return f" ({_n(cell['lo'])} to {_n(cell['hi'])} in 90% of simulated outcomes)"
+    return f" ({_n(cell['lo'])} to {_n(cell['hi'])} over the {s.runs} reruns)"
+
+
+def run_sentences(s: "RunSummary", reruns: list[RerunResult], exposure: str) -> list[str]:
+    """The run's summary in sentences, each built from its figures."""
+    from simulator.reruns import BAND_RERUNS
+
+    more = _MORE if exposure == "organic" else "Simulate more users."
+    horizons = run_horizons(s.horizon_hours)
+    last = horizons[-1]
+    when = _words(last, s.horizon_hours)
+    people = "people" if s.weighted else "simulated users"
+    ran = f"Over {s.runs} rerun{'s' if s.runs > 1 else ''}"
+    end = s.figure("views", last)
+    if end["mean"] <= 0:
+        return [f"{ran}, nobody in this audience watched the post: it reached almost no one's feed. {more}"]
+    reach = s.totals["reached"]["mean"]
+    by = (
+        f"{_n(reach)} people on the platform"
+        if s.weighted
+        else f"{_n(reach)} of the {s.users:,} simulated users"
+    )
+    if "24h" in horizons and last != "24h":
+        day = s.figure("views", "24h")
+        watched = (
+            f"the post is watched {_n(day['mean'])} times in its first 24 hours{_band_words(day, s)} "
+            f"and {_n(end['mean'])} times in {when}"
+        )
+    else:
+        watched = f"the post is watched {_n(end['mean'])} times in its first {when}{_band_words(end, s)}"
+    out = [f"{ran}, {watched}, by {by}."]
+    few = s.simulated_views < MIN_VIEWS_FOR_RATES
+    if few:
+        out.append(
+            f"Only {_n(s.simulated_views)} of the {s.users:,} simulated users watched it per run: too few "
+            f"to read rates (likes per view, best segments). {more}"
+        )
+    if last != "6h":
+        early = s.figure("views", "6h")["mean"] / end["mean"]
+        out.append(
+            f"Most of it happens early: {early:.0%} of the views in {when} come within 6 hours of posting."
+        )
+    imp, views = s.figures["impressions"][last], s.figures["views"][last]
+    rate = {
+        seg: views[seg]["mean"] / imp[seg]["mean"]
+        for seg in ("follower:yes", "follower:no")
+        if imp[seg]["mean"] > 0
+    }
+    if len(rate) == 2:
+        out.append(
+            f"Followers watch it {rate['follower:yes']:.0%} of the times they are shown it; "
+            f"{people} who do not follow you, {rate['follower:no']:.0%}."
+        )
+    best = None if few else best_segments(reruns, last)
+    if best:
+        out.append(best)
+    shared = s.figures["from_shares"][last]["follower:no"]["mean"]
+    if shared > 0:
+        out.append(f"Shares put it in front of {_n(shared)} {people} who do not follow you.")
+    likes, comments = s.figure("likes", last)["mean"], s.figure("comments", last)["mean"]
+    liked = "" if few else f" ({likes / end['mean']:.1%} of views liked)"
+    out.append(f"It collects {_n(likes)} likes and {_n(comments)} comments in {when}{liked}.")
+    net = s.totals["net_followers"]["mean"]
+    out.append(
+        f"Net followers: {'+' if net >= 0 else ''}{_n(net)} "
+        f"({_n(s.figure('follows', last)['mean'])} new, "
+        f"{_n(s.figure('unfollows', last)['mean'])} unfollows); "
+        f"{_n(s.figure('show_less', last)['mean'])} asked to see less."
+    )
+    if s.runs < 2:
+        out.append(
+            f"One rerun gives no band; {BAND_RERUNS} reruns give a band that holds 90% of simulated outcomes."
+        )
+    elif s.band_coverage < 0.9:
+        out.append(
+            f"With {s.runs} reruns the band is their range, which holds about {s.band_coverage:.0%} "
+            f"of simulated outcomes; {BAND_RERUNS} reruns make it 90%."
+        )
+    else:
+        half = (end["mean_hi"] - end["mean"]) / end["mean"]
+        out.append(
+            f"The band on views in {when} spans {(end['hi'] - end['lo']) / end['mean']:.0%} of the "
+            "mean: it is the spread of simulated outcomes (new populations and parameters each rerun) "
+            f"and does not narrow with more reruns; the mean itself is known to +-{half:.0%}."
+        )
+    return out
+
+
+def _sign_test_p(wins: int, trials: int) -> float:
+    """One-sided exact sign test: P(at least `wins` of `trials` fair coin flips)."""
+    return sum(comb(trials, k) for k in range(wins, trials + 1)) / 2.0**trials
+
+
+def best_segments(reruns: list[RerunResult], horizon: str, alpha: float = SEGMENT_ALPHA) -> str | None:
+    """'It does best with ...' for the age band and the country whose users watch more per head than
+    the rest of the audience in a significant share of reruns: a one-sided sign test over reruns per
+    segment, Holm-corrected over every segment compared; None when no difference survives."""
+    if len(reruns) < 2:
+        return None
+    h, m = HORIZONS.index(horizon), METRICS.index("views")
+    views = np.stack([r.metric_array(real_scale=False)[m, h] for r in reruns])  # [R, S]
+    users = np.stack([np.asarray(r.segment_users).sum(axis=1) for r in reruns]).astype(np.float64)
+    tested: list[tuple[float, str, int, int, float]] = []  # p, segment, wins, trials, mean rate ratio
+    for prefix in ("age_band:", "country:"):
+        for i, seg in enumerate(SEGMENTS):
+            rest_users = users[:, 0] - users[:, i]
+            if not seg.startswith(prefix) or min(users[:, i].min(), rest_users.min()) < MIN_SEGMENT_USERS:
+                continue
+            rate = views[:, i] / users[:, i]
+            rest = (views[:, 0] - views[:, i]) / rest_users
+            wins, trials = int((rate > rest).sum()), int((rate != rest).sum())
+            if trials:
+                ratio = float(rate.mean() / rest.mean()) if rest.mean() > 0 else float("inf")
+                tested.append((_sign_test_p(wins, trials), seg, wins, trials, ratio))
+    held = []
+    for j, (p, seg, wins, trials, ratio) in enumerate(sorted(tested)):  # Holm: step down until one fails
+        if p > alpha / (len(tested) - j):
+            break
+        held.append((seg, wins, trials, ratio))
+    parts = []
+    for prefix, label in (("age_band:", "ages"), ("country:", "users in")):
+        family = [x for x in held if x[0].startswith(prefix)]
+        if family:
+            seg, wins, trials, ratio = max(family, key=lambda x: x[3])
+            parts.append((f"{label} {seg.split(':', 1)[1]}", wins, trials, ratio))
+    if not parts:
+        return None
+    evidence = "; ".join(
+        f"{name}: {ratio:.1f}x the rest, in {wins} of {trials} reruns" for name, wins, trials, ratio in parts
+    )
+    return (
+        f"It does best with {' and '.join(p[0] for p in parts)} (views per person against the rest of the "
+        f"audience; {evidence}; one-sided sign test over reruns, Holm-corrected over the "
+        f"{len(tested)} segments compared at {alpha:.0%})."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Sample rows written by the persona brain
+
+
+def _drivers(row: dict[str, float], params: "PersonaParams", topic: str) -> list[tuple[float, str, str]]:
+    """(log-odds contribution to viewing, phrase for, phrase against) of each term of the persona
+    brain's view logit (simulator.brains.persona) for one impression."""
+    p = params
+    match, length, preferred = row["match"], row["length_s"], row["preferred_s"]
+    log_len = abs(np.log(max(length, 1.0) / max(preferred, 1.0)))
+    content = float(np.log(max(row["effect_view"], 1e-9)))
+    panel = row["view_bias"] - content
+    views = 10.0 ** row["social_proof"] - 1.0
+    terms = [
+        (
+            p.view_match * (match * (1.0 - row["satiation"]) - p.match_ref),
+            f"{topic} matches their interests (match {match:.2f})",
+            f"{topic} is far from their interests (match {match:.2f})"
+            if row["satiation"] < 0.3
+            else f"they have seen a lot of {topic} this session",
+        ),
+        (-p.view_length * log_len, "", f"{length:.0f} s against the {preferred:.0f} s they prefer"),
+        (
+            -p.view_creator_fatigue * row["creator_fatigue"],
+            "",
+            f"{row['creator_fatigue']:.1f} recent posts from this creator",
+        ),
+        (-p.view_fatigue * row["fatigue"], "", "it came late in their session"),
+        (
+            p.view_social_proof * (row["social_proof"] - p.social_proof_ref),
+            f"{views:,.0f} views so far",
+            f"only {views:,.0f} views so far" if views >= 1 else "no views yet",
+        ),
+        (p.view_follows * row["follows"], "they follow the creator", ""),
+        (p.view_from_share * row["from_share"], "a neighbour shared it", ""),
+        (content, f"what the post shows and says (x{row['effect_view']:.2f} odds)",
+         f"what the post shows and says (x{row['effect_view']:.2f} odds)"),
+        (panel, f"the LLM panel's verdict for people like them (x{np.exp(panel):.2f} odds)",
+         f"the LLM panel's verdict for people like them (x{np.exp(panel):.2f} odds)"),
+    ]  # fmt: skip
+    return [t for t in terms if abs(t[0]) >= 0.05]
+
+
+def persona_sample_text(row: dict[str, Any], item: Item, params: "PersonaParams") -> dict[str, Any]:
+    """A sample row the persona brain decided: the action, and the terms that weighed most for and
+    against viewing, labelled as read from the user's state."""
+    topic = max(item.topics, key=item.topics.get) if item.topics else "the topic"
+    watch = float(row["watch_s"])
+    share_watched = watch / max(item.duration_s, 1e-9)
+    if not row["click"]:
+        action = "skipped"
+    else:
+        done = [name for name in ("like", "comment", "share", "follow") if row[name]]
+        action = f"watched {min(share_watched, 9.99):.0%}" + (" and " + ", ".join(done) if done else "")
+    if row["show_less"]:
+        action += ", asked for less"
+    drivers = sorted(_drivers(row, params, topic), key=lambda t: -abs(t[0]))
+    pro = [f for c, f, _ in drivers if c > 0 and f][:3]
+    con = [a for c, _, a in drivers if c < 0 and a][:3]
+    verb = "watched" if row["click"] else "skipped"
+    sides = [("for it", pro), ("against it", con)]
+    if not row["click"]:
+        sides.reverse()
+    said = [f"{side}, {', '.join(terms)}" for side, terms in sides if terms]
+    text = f"{verb}: " + ("; ".join(said) if said else "no term stood out; chance decided")
+    return {
+        "action": action,
+        "watch_s": round(watch, 1),
+        "reasoning": STATE_PREFIX + text + ".",
+        "comment": None,  # the persona brain decides that a user comments, not what they write
+        "instruction": None,
+        "brain": "persona",
+    }

@@ -1,0 +1,180 @@
+"""The Track record: past posts imported, the account fit and backtest on the page, the API and the
+exports; a run calibrated to the account; the live update of a post already out."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from django.urls import reverse
+
+from recoworld_app.models import PastPost, RunMetric, RunShard, SimulationRun
+from recoworld_app.services.audiences import audience_create_followers_profile
+from recoworld_app.services.runs import draft_item, run_create, shard_execute
+from recoworld_app.services.track_record import history_import, run_live_update
+from tests.app.conftest import upload
+
+TEMPLATE_ROWS = (
+    "post_id,posted_at,kind,duration_s,views_1h,likes_1h,views_6h,views_24h,views_1w,likes_1w,comments_1w\n"
+    "a,2025-03-01 18:00,video,30,400,40,1500,2000,2300,210,20\n"
+    "b,2025-03-03 18:00,video,31,250,20,900,1300,1500,150,9\n"
+    "c,2025-03-05 18:00,video,29,700,80,2600,3400,3900,420,31\n"
+    "d,2025-03-07 18:00,video,30,300,30,1100,1500,1800,160,14\n"
+)
+STUDIO_HEADER = (
+    "Content,Video title,Video publish time,Duration,Views,Watch time (hours),Subscribers,Impressions,"
+    "Impressions click-through rate (%),Likes,Comments added,Shares\n"
+)
+
+
+def csv_file(text: str, name: str = "posts.csv"):
+    return upload(name, text.encode(), "text/csv")
+
+
+def finish(run: SimulationRun) -> SimulationRun:
+    for shard_id in RunShard.objects.filter(run=run).values_list("pk", flat=True):
+        shard_execute(shard_id=shard_id)
+    run.refresh_from_db()
+    return run
+
+
+def test_imported_history_shows_its_fit_backtest_and_chart(alice_client, alice):
+    response = alice_client.post(reverse("track"), {"file": csv_file(TEMPLATE_ROWS)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Imported 4 posts (template)" in page
+    assert "Calibrated to your account" in page and "leave-one-out" in page.lower()
+    assert "fig-track-views" in page  # the predicted-vs-real chart
+    data = json.loads(alice_client.get(reverse("track_export", args=["json"])).content)
+    assert data["backtest"]["posts_backtested"] == 4
+    assert set(data["backtest"]["horizons"]["views"]) == {"1h", "6h", "24h", "1w"}
+    rows = alice_client.get(reverse("track_export", args=["csv"])).content.decode().splitlines()
+    assert rows[0].startswith("post_id,metric,horizon,actual,calibrated")
+    assert any(r.startswith("views,1w,creator_median,4,") for r in rows)
+
+
+def test_malformed_export_is_refused_row_by_row_and_saves_nothing(alice_client, alice_api, alice):
+    text = STUDIO_HEADER + (
+        'abc,Fine,"Mar 4, 2025",61,4000,80,10,70000,4.0,250,30,15\n'
+        "def,Bad date,someday,61,4000,80,10,70000,4.0,250,30,15\n"
+        'ghi,Bad count,"Mar 6, 2025",61,many,80,10,70000,4.0,250,30,15\n'
+    )
+    response = alice_client.post(reverse("track"), {"file": csv_file(text)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "row 2: posted_at" in page and "row 3: views" in page
+    api = alice_api.post("/track/posts", {"file": csv_file(text)})
+    assert api.status_code == 400
+    problems = api.json()["problems"]
+    assert [p.split(":")[0] for p in problems] == ["row 2", "row 3"]
+    assert not PastPost.objects.filter(owner=alice).exists()
+
+
+def test_reimport_replaces_posts_by_id_and_resets_the_fit(alice):
+    history_import(owner=alice, upload=csv_file(TEMPLATE_ROWS))
+    history_import(owner=alice, upload=csv_file("post_id,views_1w\na,9999\ne,100\n"))
+    posts = {p.post_id: p for p in PastPost.objects.filter(owner=alice)}
+    assert set(posts) == {"a", "b", "c", "d", "e"} and posts["a"].counts == {"1w": {"views": 9999.0}}
+
+
+def test_another_creators_history_and_run_are_not_theirs(
+    alice, bob, bob_client, bob_api, anon_api, video_draft
+):
+    history_import(owner=alice, upload=csv_file(TEMPLATE_ROWS))
+    assert "0 past posts imported" in bob_client.get(reverse("track")).content.decode()
+    assert bob_api.get("/track").json()["posts"] == 0
+    assert anon_api.get("/track").status_code == 401
+    audience = audience_create_followers_profile(
+        owner=alice, name="Mine", size=200, profile={"niche": "food", "follower_count": 5000}
+    )
+    run = run_create(
+        owner=alice,
+        draft_ids=[video_draft.pk],
+        audience_id=audience.pk,
+        population=200,
+        horizon_hours=168,
+        reruns=1,
+        seed=1,
+        dispatch=False,
+    )
+    assert (
+        bob_client.post(
+            reverse("run_live_update", args=[run.pk]), {"horizon": "1h", "views": "5"}
+        ).status_code
+        == 404
+    )
+    assert (
+        bob_api.post(
+            f"/runs/{run.pk}/live-update", {"horizon": "1h", "views": 5}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+
+
+def test_planted_creator_with_twice_the_like_rate_gets_a_calibrated_run_near_it(alice, video_draft):
+    from simulator.audiences import AudienceSpec
+    from simulator.track_record.platform import platform_from_world
+
+    audience = audience_create_followers_profile(
+        owner=alice, name="Followers", size=1500, profile={"niche": "food", "follower_count": 20000}
+    )
+    spec = AudienceSpec.from_dict(audience.spec)
+    platform = platform_from_world(spec, draft_item(video_draft))
+    rate = platform.week["likes"] / platform.week["views"]
+    rng = np.random.default_rng(3)
+    lines = ["post_id,views_1w,likes_1w"]
+    for i in range(12):
+        views = platform.week["views"] * math.exp(rng.normal(0, 0.3))
+        lines.append(f"p{i},{round(views)},{round(views * 2 * rate)}")
+    history_import(owner=alice, upload=csv_file("\n".join(lines) + "\n"))
+    common = {
+        "owner": alice,
+        "draft_ids": [video_draft.pk],
+        "audience_id": audience.pk,
+        "population": 1500,
+        "horizon_hours": 168,
+        "reruns": 2,
+        "seed": 11,
+        "dispatch": False,
+        "exposure": "screening",
+    }  # screened: enough views to read a rate per view
+    plain = finish(run_create(**common))
+    calibrated = finish(run_create(**common, calibrated=True))
+    assert calibrated.account["posts"] == 12
+    assert calibrated.account["offsets"]["like"]["multiplier"] == pytest.approx(2.0, rel=0.1)
+
+    def likes_per_view(run):
+        cell = {m.metric: m.mean for m in RunMetric.objects.filter(run=run, horizon="1w", segment="all")}
+        return cell["likes"] / cell["views"]
+
+    assert likes_per_view(calibrated) / likes_per_view(plain) == pytest.approx(2.0, rel=0.2)
+
+
+def test_live_update_narrows_the_band_and_moves_it_towards_the_observed_counts(
+    alice, alice_client, video_draft
+):
+    audience = audience_create_followers_profile(
+        owner=alice, name="Followers", size=300, profile={"niche": "food", "follower_count": 5000}
+    )
+    run = finish(
+        run_create(
+            owner=alice,
+            draft_ids=[video_draft.pk],
+            audience_id=audience.pk,
+            population=300,
+            horizon_hours=168,
+            reruns=2,
+            seed=4,
+            dispatch=False,
+        )
+    )
+    week = RunMetric.objects.get(run=run, metric="views", horizon="1w", segment="all").mean
+    update = run_live_update(run=run, horizon="6h", counts={"views": str(round(4 * week))})
+    before, after = update["forecasts"]["views"]["before"]["1w"], update["forecasts"]["views"]["after"]["1w"]
+    assert after[0] > 2 * before[0]  # towards the observed pace
+    assert math.log(after[2] / after[1]) < math.log(before[2] / before[1])  # narrower
+    assert "posterior update" in update["method"]
+    page = alice_client.get(reverse("run_detail", args=[run.pk])).content.decode()
+    assert "Update the forecast" in page and "updated (90%)" in page
+    bad = alice_client.post(reverse("run_live_update", args=[run.pk]), {"horizon": "1w", "views": "5"})
+    assert bad.status_code == 400 and "Give the counts at one of" in bad.content.decode()
