@@ -52,10 +52,12 @@ def content_rows(analysis: dict) -> list[dict]:
 def runs_content_side_by_side(runs) -> dict:
     """Each run's first post's content factors in one table (variants: one draft per run), rows keyed
     by (factor, metric): {"runs": [...], "rows": [{"name", "metric", "cells": [percent or None]}]}."""
-    columns = []
-    for run in runs:
-        post = run.posts.first()
-        columns.append({f"{f['name']}:{f['metric']}": f for f in content_rows(post.content if post else {})})
+    from recoworld_app.models import RunPost
+
+    first = dict(RunPost.objects.filter(run__in=runs, position=0).values_list("run_id", "content"))
+    columns = [
+        {f"{f['name']}:{f['metric']}": f for f in content_rows(first.get(run.pk) or {})} for run in runs
+    ]
     keys = list(dict.fromkeys(k for column in columns for k in column))
     rows = []
     for key in keys:

@@ -228,7 +228,8 @@ def neutralise(value):
 
 
 def export_csv(run: SimulationRun) -> str:
-    """One row per (metric, horizon, segment): the mean and the band of simulated outcomes."""
+    """One row per (metric, horizon, segment): the mean and the band of simulated outcomes; then one row
+    per content factor of each draft (metric "content_factor:<rate>", its multiplier as the mean)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["run", "metric", "horizon", "hours_after_posting", "segment", "mean", "lo_90", "hi_90"])
