@@ -59,6 +59,7 @@ fidelity: install data
 	$(PY) -m simulator evaluate engagement --json > $(FIDELITY_DIR)/engagement.json
 	$(PY) -m simulator evaluate content --json > $(FIDELITY_DIR)/content.json
 	$(PY) -m simulator evaluate reorder --dataset ml-100k --users 601-943 --json > $(FIDELITY_DIR)/reorder.json
+	$(PY) -m simulator evaluate calibration --json > $(FIDELITY_DIR)/calibration.json
 	$(PY) -m simulator evaluate backtest --posts simulator/data/youtube_trending_us_2017.csv --json > $(FIDELITY_DIR)/backtest_youtube.json
 	$(PY) -m simulator evaluate backtest --posts simulator/data/twitter15_cascade_curves.csv --json > $(FIDELITY_DIR)/backtest_cascades.json
 	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR) docs/fidelity.md

@@ -30,6 +30,7 @@ from recoworld_app.services.runs import (
     run_retry,
     strategy_choices,
 )
+from recoworld_app.services.track_record import live_update_horizons, live_update_refusal
 
 COMPARE_METRICS = ("views", "likes", "shares", "follows", "watch_time_s", "completion_rate")
 
@@ -100,6 +101,9 @@ def _run_context(run: SimulationRun) -> dict:
     context = {"run": run, "progress": run_progress(run), "posts": list(run.posts.all())}
     if run.status == SimulationRun.Status.DONE:
         context["results"] = run_results(run)
+        context["live_refused"] = live_update_refusal(run)
+        context["live_from"] = live_update_horizons(run)
+        context["live_to"] = HORIZON_CHOICES[run.horizon_hours]
     return context
 
 

@@ -7,6 +7,7 @@ import sys
 
 from simulator.datasets import DatasetMissing, parse_id_range
 from simulator.datasets.cascades import TWITTER15_FILE
+from simulator.reruns import BAND_RERUNS
 
 
 def _ratios(text: str) -> list[int]:
@@ -69,6 +70,15 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
         "content", help="content model on held-out YouTube channels: like/view, comment/view, topics"
     )
     common(content)
+
+    calibration = protocols.add_parser(
+        "calibration", help="coverage of the 90% band on real cascades and YouTube videos it never saw"
+    )
+    calibration.add_argument(
+        "--runs", type=int, default=BAND_RERUNS, help="reruns per band (the app's default)"
+    )
+    calibration.add_argument("--size", type=int, default=3000, help="simulated followers per run")
+    common(calibration)
 
     backtest = protocols.add_parser(
         "backtest", help="an account's past posts, each predicted from the others, and live updates"
@@ -158,6 +168,12 @@ def _evaluate(args: argparse.Namespace) -> dict:
         )
     if args.protocol == "backtest":
         return _backtest(args)
+    if args.protocol == "calibration":
+        from simulator.evaluation.calibration import evaluate_calibration
+
+        if args.brain != "persona":
+            raise ValueError("the calibration protocol runs the world, whose brain is persona")
+        return evaluate_calibration(reruns=args.runs, seed=args.seed, size=args.size)
     from simulator.datasets.movielens import load_movielens
     from simulator.evaluation.reorder import evaluate_reorder
 

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from simulator.audiences import CHOICES, AudienceSpec, parse_follower_csv
-from simulator.reruns import summarise_reruns
+from simulator.reruns import BAND_RERUNS, summarise_reruns
 from simulator.strategies import SCHEDULES, audience_utc_offset, schedule
 from simulator.types import Item, ItemEffects
 from simulator.world import (
@@ -20,7 +20,7 @@ from simulator.world import (
     run_world,
 )
 
-HELP = "run a draft past a simulated audience for up to a week; print reactions per horizon with intervals"
+HELP = "run a draft past a simulated audience for up to a week; print reactions per horizon with bands"
 TABLE_METRICS = (
     "impressions", "views", "unique_viewers", "avg_watch_s", "completion_rate",
     "likes", "comments", "shares", "follows", "unfollows", "show_less",
@@ -48,7 +48,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--audience", choices=("general", "slice", "followers"), default="general")
     p.add_argument("--size", type=_positive_int, default=10_000, help="simulated users (default 10000)")
     p.add_argument("--horizon", choices=HORIZONS, default="1w", help="how long each post is followed")
-    p.add_argument("--runs", type=_positive_int, default=5, help="reruns with different seeds (default 5)")
+    p.add_argument(
+        "--runs",
+        type=_positive_int,
+        default=BAND_RERUNS,
+        help=f"reruns, each with its own population and parameters (default {BAND_RERUNS}: a 90%% band)",
+    )
     p.add_argument(
         "--draft", type=Path, help="a JSON file of a simulator.types.Item (a sample draft if none)"
     )
@@ -246,7 +251,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(
         f"{summary.users:,} simulated users ({spec.kind}), {len(posts)} post(s), {args.runs} run(s), "
-        f"seed {args.seed}: {seconds:.1f} s. Real-scale figures, mean [90% interval]."
+        f"seed {args.seed}: {seconds:.1f} s. Real-scale figures, mean [band: "
+        f"{summary.band_coverage:.0%} of simulated outcomes]."
     )
     width = 26
     print(f"{'':<16}" + "".join(f"{h:>{width}}" for h in shown))

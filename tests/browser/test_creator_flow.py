@@ -1,6 +1,7 @@
 """The whole creator flow in a real browser on the embedded default, with a real worker: sign up,
-upload a video (made here with PyAV) and an image, build a slice audience, queue two variants, watch
-the progress bar move, see the charts drawn, compare the drafts and download every export."""
+upload a video (made here with PyAV) and see what its audience will see, and an image, build a slice
+audience, queue two variants, watch the progress bar move, see the charts drawn, compare the drafts and
+download every export."""
 
 import csv
 import io
@@ -46,6 +47,13 @@ def test_creator_uploads_runs_watches_compares_and_exports(
         page, url, screens, title="Pasta in 30 s", caption="Dinner #cooking", path=video, step="01-video"
     )
     expect(page.locator("video")).to_be_visible()
+    # the worker looks at the video while the page polls: then what the audience will see
+    panel = page.locator("#draft-perception")
+    expect(panel).to_contain_text("What your audience will see")
+    expect(panel).to_have_attribute("data-state", "done", timeout=90_000)
+    expect(panel).to_contain_text("The hook (first 3 s)")
+    expect(panel).to_contain_text("cuts a minute")
+    screens.shot("01-video-seen")
     _upload_draft(
         page, url, screens, title="Sunset", caption="Golden hour #travel", path=picture, step="02-image"
     )

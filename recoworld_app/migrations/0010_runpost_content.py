@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recoworld_app", "0007_worker_beats"),
+        ("recoworld_app", "0009_draft_perception"),
     ]
 
     operations = [
