@@ -1,4 +1,5 @@
-"""`python -m simulator evaluate {taste,curves,engagement,reorder}`: the simulator against real data."""
+"""`python -m simulator evaluate PROTOCOL`: the simulator against real data (taste, curves, engagement,
+reorder, content)."""
 
 import argparse
 import json
@@ -27,7 +28,8 @@ def _users(text: str) -> list[int]:
 
 
 HELP = (
-    "the simulator against real data and published yardsticks (taste, curves, engagement, reorder, backtest)"
+    "the simulator against real data and published yardsticks (taste, curves, engagement, reorder, content, "
+    "backtest)"
 )
 
 
@@ -63,6 +65,11 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     reorder.add_argument("--users", type=_users, default=_users("601-943"))
     reorder.add_argument("--ratio", type=int, default=9, help="never-rated films per held-out liked film")
     common(reorder)
+
+    content = protocols.add_parser(
+        "content", help="content model on held-out YouTube channels: like/view, comment/view, topics"
+    )
+    common(content)
 
     calibration = protocols.add_parser(
         "calibration", help="coverage of the 90% band on real cascades and YouTube videos it never saw"
@@ -143,6 +150,10 @@ def _evaluate(args: argparse.Namespace) -> dict:
         return evaluate_curves(
             args.cascades, sample=args.sample, runs=args.runs, brain=args.brain, seed=args.seed
         )
+    if args.protocol == "content":
+        from simulator.evaluation.content import evaluate_content
+
+        return evaluate_content()
     if args.protocol == "engagement":
         from simulator.evaluation.engagement import evaluate_engagement
 

@@ -3,8 +3,8 @@
     python -m simulator.evaluation.report RESULTS_DIR OUT.md
 
 RESULTS_DIR holds the JSON of `python -m simulator evaluate ... --json` as taste.json, curves.json,
-engagement.json, reorder.json, calibration.json, backtest_youtube.json and backtest_cascades.json (those
-present are reported).
+engagement.json, reorder.json, content.json, calibration.json, backtest_youtube.json and
+backtest_cascades.json (those present are reported).
 """
 
 import json
@@ -103,6 +103,39 @@ def _reorder_rows(result: dict) -> list[str]:
     return rows
 
 
+def _fmt(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _content_rows(result: dict) -> list[str]:
+    t = result["topics"]
+    held = result["held_out"]
+    rows = [
+        f"Held out: {held['videos']} videos of {held['channels']} channels never fitted ({result['split']}).",
+        "",
+        "| figure | predictor | Spearman | pairwise, same channel | mean abs. error (log) |",
+        "|---|---|---|---|---|",
+    ]
+    for ratio, words in (("like_per_view", "like/view"), ("comment_per_view", "comment/view")):
+        r = result[ratio]
+        for name, m in r.items():
+            if isinstance(m, dict):
+                rows.append(
+                    f"| {words} ({r['videos']} videos, {r['pairs']} pairs) | {name} | {_fmt(m['spearman'])} "
+                    f"| {_fmt(m['pairwise_same_channel'])} | {_fmt(m['mae_log'])} |"
+                )
+    rows += [
+        "",
+        "| topic figure | content model | majority class |",
+        "|---|---|---|",
+        f"| YouTube category, top-1 accuracy | {_fmt(t['category_accuracy'])} "
+        f"| {_fmt(t['category_majority_baseline'])} (category {t['majority_category']}) |",
+        f"| top inferred topic is one of the real category's | {_fmt(t['top_topic_in_real_category'])} "
+        f"| {_fmt(t['top_topic_majority_baseline'])} ({t['majority_topic']}) |",
+    ]
+    return rows
+
+
 def _pct(x) -> str:
     return "-" if x is None else f"{x:.0%}"
 
@@ -189,6 +222,7 @@ SECTIONS = {
     "curves": ("Reaction curves against real cascades (Twitter15)", _curves_rows),
     "engagement": ("Engagement against YouTube and KuaiRand", _engagement_rows),
     "reorder": ("Re-ordering (RecoWorld protocol, MovieLens 100k)", _reorder_rows),
+    "content": ("Content model on held-out YouTube channels", _content_rows),
     "calibration": ("Calibration of the 90% band against real outcomes", _calibration_rows),
     "backtest_youtube": ("Track record: YouTube trending videos followed day by day", _backtest_rows),
     "backtest_cascades": ("Track record: Twitter15 cascades and the first-hour update", _backtest_rows),
@@ -198,6 +232,7 @@ _PROTOCOL_KEYS = {
     "cascade-curves": "curves",
     "engagement": "engagement",
     "reorder": "reorder",
+    "content": "content",
     "backtest": "backtest_youtube",
     "band-calibration": "calibration",
 }
@@ -329,6 +364,10 @@ NOTES = [
     "llm-cpu`). In the world an LLM only calibrates the persona brain through a panel "
     "(simulator/world_panel.py), so the curves are the persona brain's. No LLM figures are in this "
     "table yet.",
+    "- Content: the predicted ratio is the fitted intercept times the content factors of the title and "
+    "first tags (simulator/content); the category-mean baseline is told the real category, which the "
+    "model must infer from the words; the global mean ranks nothing (its Spearman is undefined, its "
+    "pairwise accuracy 0.5). Pairs are two videos of the same held-out channel whose real ratios differ.",
     "- Track record: the YouTube trending file has no publish time, so ages count from a video's first day "
     "on the list and the platform's curve (fitted to cascades) does not describe it; the account's own "
     "timing and early shares, fitted on the other videos, carry the calibrated model. The uncalibrated "
