@@ -18,6 +18,7 @@ from gymnasium.vector.utils import batch_space, concatenate, create_empty_array
 
 from simulator.catalogue import default_index
 from simulator.env import RecoWorldEnv
+from simulator.session import apply_reactions
 
 
 class RecoWorldVectorEnv(VectorEnv):
@@ -85,8 +86,7 @@ class RecoWorldVectorEnv(VectorEnv):
         """Everyone through their list in lock-step: one batch per item position, then the leavers."""
         while reacting := [e for e in envs if e.state.status == "reacting"]:
             reactions = self.brain.react([e.reaction_request() for e in reacting], [e._rng for e in reacting])
-            for env, reaction in zip(reacting, reactions, strict=True):
-                env.state.apply_reaction(reaction)
+            apply_reactions([e.state for e in reacting], reactions)
         if reflecting := [e for e in envs if e.state.status == "reflecting"]:
             reflections = self.brain.reflect(
                 [e.state.reflection_request() for e in reflecting], [e._rng for e in reflecting]
