@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install data run test bench fit fidelity llm-cpu browsers ocr clean
+.PHONY: install data run test bench fit fidelity track-backtests fidelity-track llm-cpu browsers ocr clean
 
 install: $(VENV)/.installed
 
@@ -53,9 +53,21 @@ fidelity: install data
 	$(PY) -m simulator evaluate curves --cascades simulator/data/twitter15_cascade_curves.csv --json > $(FIDELITY_DIR)/curves.json
 	$(PY) -m simulator evaluate engagement --json > $(FIDELITY_DIR)/engagement.json
 	$(PY) -m simulator evaluate reorder --dataset ml-100k --users 601-943 --json > $(FIDELITY_DIR)/reorder.json
+	$(MAKE) track-backtests
+	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR) docs/fidelity.md
+
+# The track record's backtests (leave-one-out and rolling origin) on the real files.
+track-backtests:
+	@mkdir -p $(FIDELITY_DIR)
 	$(PY) -m simulator evaluate backtest --posts simulator/data/youtube_trending_us_2017.csv --json > $(FIDELITY_DIR)/backtest_youtube.json
 	$(PY) -m simulator evaluate backtest --posts simulator/data/twitter15_cascade_curves.csv --json > $(FIDELITY_DIR)/backtest_cascades.json
-	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR) docs/fidelity.md
+	$(PY) -m simulator evaluate backtest --posts simulator/data/youtube_trending_us_2017.csv --scheme rolling --json > $(FIDELITY_DIR)/backtest_youtube_rolling.json
+	$(PY) -m simulator evaluate backtest --posts simulator/data/twitter15_cascade_curves.csv --scheme rolling --json > $(FIDELITY_DIR)/backtest_cascades_rolling.json
+
+# Only the track-record sections of docs/fidelity.md, the others kept as they are.
+fidelity-track: install data
+	@rm -rf $(FIDELITY_DIR)/track && $(MAKE) track-backtests FIDELITY_DIR=$(FIDELITY_DIR)/track
+	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR)/track docs/fidelity.md --update
 
 # Debian's chromium for the browser tests (Playwright drives it by executable_path). Idempotent:
 # refreshes the package lists only when the install from the current ones fails.

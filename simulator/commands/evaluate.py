@@ -64,7 +64,8 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     common(reorder)
 
     backtest = protocols.add_parser(
-        "backtest", help="an account's past posts, each predicted from the others, and live updates"
+        "backtest",
+        help="an account's past posts, each predicted from the others (or those before it), and live updates",
     )
     backtest.add_argument(
         "--posts",
@@ -80,6 +81,12 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     )
     backtest.add_argument(
         "--niche", default=None, help="the account's main topic (simulator.taxonomy), with --followers"
+    )
+    backtest.add_argument(
+        "--scheme",
+        choices=["loo", "rolling"],
+        default="loo",
+        help="loo: each post from all the account's others; rolling: from its posts before it only",
     )
     backtest.add_argument(
         "--points", action="store_true", help="keep every predicted-vs-real point in the JSON"
@@ -182,7 +189,7 @@ def _backtest(args: argparse.Namespace) -> dict:
             kind="followers", size=3000, profile={"niche": args.niche, "follower_count": args.followers}
         )
         platform = platform_from_world(audience, reference_item(history.posts, args.niche), seed=args.seed)
-    result = run_backtest(history, platform=platform, name=path.name)
+    result = run_backtest(history, platform=platform, name=path.name, scheme=args.scheme)
     if not args.points:
         result["points"] = result["points"][:200]
     return result
