@@ -115,14 +115,17 @@ def _platform_for(audience: Audience | None, posts: list):
 
 
 def track_record_for(*, owner) -> TrackRecord | None:
-    """The fit and backtest of the creator's history against their newest followers audience (computed
-    once per history: a reference run of the world and the leave-one-out); None under MIN_POSTS posts."""
-    from simulator.track_record.backtest import run_backtest
+    """The fit and backtests (leave-one-out and rolling origin) of the creator's history against their
+    newest followers audience (computed once per history: a reference run of the world and the
+    backtests); None under MIN_POSTS posts."""
     from simulator.track_record.calibration import Platform, fit_account
-    from simulator.track_record.history import History
 
     record = TrackRecord.objects.filter(owner=owner).first()
     if record is not None:
+        if record.rolling is None:  # a record from before rolling origin
+            platform = Platform.from_dict(record.fit["platform"]) if record.audience_id else None
+            record.rolling = _backtest(history_posts(owner=owner), platform, "rolling")
+            TrackRecord.objects.filter(pk=record.pk).update(rolling=record.rolling)
         return record
     posts = history_posts(owner=owner)
     if len(posts) < MIN_POSTS:
@@ -132,12 +135,36 @@ def track_record_for(*, owner) -> TrackRecord | None:
     )
     platform = _platform_for(audience, posts)
     fit = fit_account(posts, platform or Platform(week={}, source="none"))
-    backtest = run_backtest(History(layout="app", posts=posts), platform=platform, name="your posts")
     record, _ = TrackRecord.objects.update_or_create(
         owner=owner,
-        defaults={"fit": fit.to_dict(), "backtest": backtest, "audience": audience if platform else None},
+        defaults={
+            "fit": fit.to_dict(),
+            "backtest": _backtest(posts, platform, "loo"),
+            "rolling": _backtest(posts, platform, "rolling"),
+            "audience": audience if platform else None,
+        },
     )
     return record
+
+
+def _backtest(posts: list, platform, scheme: str) -> dict:
+    from simulator.track_record.backtest import run_backtest
+    from simulator.track_record.history import History
+
+    return run_backtest(
+        History(layout="app", posts=posts), platform=platform, name="your posts", scheme=scheme
+    )
+
+
+SCHEMES = {"loo": "leave-one-out", "rolling": "rolling origin"}
+
+
+def record_backtest(record: TrackRecord, scheme: str) -> dict:
+    """The record's backtest by scheme: "loo" (each post from all the others) or "rolling" (each post
+    from the posts before it only)."""
+    if scheme not in SCHEMES:
+        raise InvalidInput(f"The backtest scheme must be one of {', '.join(SCHEMES)}.")
+    return record.rolling if scheme == "rolling" else record.backtest
 
 
 def headline(backtest: dict) -> dict | None:
@@ -165,22 +192,9 @@ def account_check(*, owner) -> None:
         )
 
 
-def _reference_post(posts: list, config):
-    """The account's typical post (simulator.track_record.platform.reference_item), on the followers'
-    main topic, else on the run's first post's topics: what the offsets are solved on. It is the
-    account's, not the draft's, so variants and later runs share the solve."""
-    from simulator.track_record.platform import reference_item
-
-    niche = _niche(config.audience.to_dict())
-    item = reference_item(posts, niche or "")
-    if niche is None:
-        item.topics = dict(config.posts[0].item.topics)
-    return item
-
-
 def solve_key(*, posts: list, spec, item) -> str:
     """What the solve depends on: the history, the audience at the size its reference runs use, and the
-    reference post (the solve is deterministic: fixed seed)."""
+    post it is solved for, its content's effects included (the solve is deterministic: fixed seed)."""
     from simulator.track_record.platform import REFERENCE_USERS
 
     audience = {**spec.to_dict(), "size": min(spec.size, REFERENCE_USERS)}
@@ -193,13 +207,18 @@ def solve_key(*, posts: list, spec, item) -> str:
 
 
 def account_solve(*, owner, spec, item, check=None) -> dict:
-    """What a run "calibrated to my account" applies: the account's offsets over this audience's world,
-    solved into per-item multipliers (simulator.track_record.platform), and how well the fit backtests;
-    cached per solve_key. `check` is called between reference runs (it raises to stop).
+    """What a run "calibrated to my account" applies: the account's offsets over this audience's world
+    for a post like `item`, solved into per-item multipliers on top of its content's effects (simulator.
+    track_record.platform: the offsets are ratios of rates, the multipliers act on odds, so they are
+    solved for the post simulated), and how well the fit backtests; cached per solve_key. `check` is
+    called between reference runs (it raises to stop).
 
     Raises InvalidInput when the history is too short."""
+    from dataclasses import replace
+
     from simulator.track_record.calibration import fit_account
     from simulator.track_record.platform import account_effects, platform_from_world
+    from simulator.types import ItemEffects
 
     account_check(owner=owner)
     posts = history_posts(owner=owner)
@@ -208,7 +227,8 @@ def account_solve(*, owner, spec, item, check=None) -> dict:
     if cached is not None:
         return cached.account
     record = track_record_for(owner=owner)
-    platform = platform_from_world(spec, item, check=check)
+    # the platform's level for such a post, its content left out: the fit weighs the past posts' own
+    platform = platform_from_world(spec, replace(item, effects=ItemEffects()), check=check)
     fit = fit_account(posts, platform)
     notes = list(fit.notes)
     if spec.kind != "followers":
@@ -257,10 +277,8 @@ def account_calibrate(*, run_id: int) -> bool:
                 raise RunStopped("its run was cancelled")
 
         config = WorldConfig.from_dict(run.config)
-        posts = history_posts(owner=run.owner)
-        account = account_solve(
-            owner=run.owner, spec=config.audience, item=_reference_post(posts, config), check=check
-        )
+        # solved for the first post (a strategy's posts are one draft's copies; variants are one run each)
+        account = account_solve(owner=run.owner, spec=config.audience, item=config.posts[0].item, check=check)
         mine = ItemEffects.from_dict(account["effects"])
         for post in config.posts:
             post.item.effects = post.item.effects.combined(mine)
