@@ -10,7 +10,9 @@ from django.urls import reverse
 from recoworld_app.models import RunMetric
 from recoworld_app.services.drafts import draft_create
 from simulator.representations.embeddings import model_path
+from tests.app.conftest import upload
 from tests.app.test_runs_results import simulate
+from tests.perception_media import grey_picture, lively_video, rich_picture, static_video
 
 pytestmark = pytest.mark.skipif(model_path() is None, reason="all-MiniLM-L6-v2 missing: make install")
 
@@ -66,3 +68,37 @@ def test_the_run_page_comparison_and_exports_carry_the_factors(alice_client, ali
     assert 'id="content-factors"' in html
     compare = alice_client.get(reverse("run_compare") + f"?run={plain.pk}&run={rich.pk}").content.decode()
     assert 'id="content-side-by-side"' in compare and f"#{rich.pk}" in compare
+
+
+def _perceived(alice, name: str, data: bytes):
+    from recoworld_app.services.drafts import draft_perceive
+
+    draft = draft_create(
+        owner=alice, title=name, caption="dinner", topics=["food"], upload=upload(name, data)
+    )
+    draft_perceive(draft_id=draft.pk)  # what the perception task runs
+    draft.refresh_from_db()
+    return draft
+
+
+@pytest.mark.parametrize(
+    ("plain", "seen"),
+    [(grey_picture, rich_picture), (static_video, lively_video)],
+    ids=["grey picture vs colourful one with a face", "static video vs moving face-first opening"],
+)
+def test_what_the_media_shows_moves_the_prediction_the_way_its_sources_say(
+    alice, audience, tmp_path, plain, seen
+):
+    suffix = ".jpg" if plain is grey_picture else ".mp4"
+    drafts = [
+        _perceived(
+            alice, f"{make.__name__}{suffix}", make(tmp_path / f"{make.__name__}{suffix}").read_bytes()
+        )
+        for make in (plain, seen)
+    ]
+    assert all(d.perception for d in drafts)
+    runs = [simulate(alice, [d], audience, population=1500, seed=11) for d in drafts]
+    effects = [r.posts.get().content["effects"]["like"] for r in runs]
+    assert effects[1] > effects[0]
+    assert _likes(runs[1]) > _likes(runs[0])
+    assert any(f["name"] == "face" for f in runs[1].posts.get().content["factors"])
