@@ -52,12 +52,15 @@ fit: install data
 
 # The fidelity protocols with the committed parameters, then docs/fidelity.md.
 FIDELITY_DIR := var/fidelity
+# Trending TikTok posts for the content protocol's cross-platform check, where fetched (no licence is
+# stated, so they stay out of the project: simulator/data/PROVENANCE.md).
+TIKTOK_CSV ?= var/data/tiktok_trending_vids.csv
 fidelity: install data
 	@mkdir -p $(FIDELITY_DIR)
 	$(PY) -m simulator evaluate taste --dataset ml-100k --users 601-943 --ratios 1,2,3,9 --brain persona --json > $(FIDELITY_DIR)/taste.json
 	$(PY) -m simulator evaluate curves --cascades simulator/data/twitter15_cascade_curves.csv --json > $(FIDELITY_DIR)/curves.json
 	$(PY) -m simulator evaluate engagement --json > $(FIDELITY_DIR)/engagement.json
-	$(PY) -m simulator evaluate content --json > $(FIDELITY_DIR)/content.json
+	$(PY) -m simulator evaluate content $(if $(wildcard $(TIKTOK_CSV)),--tiktok $(TIKTOK_CSV)) --json > $(FIDELITY_DIR)/content.json
 	$(PY) -m simulator evaluate reorder --dataset ml-100k --users 601-943 --json > $(FIDELITY_DIR)/reorder.json
 	$(PY) -m simulator evaluate calibration --json > $(FIDELITY_DIR)/calibration.json
 	$(MAKE) track-backtests

@@ -69,6 +69,9 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     content = protocols.add_parser(
         "content", help="content model on held-out YouTube channels: like/view, comment/view, topics"
     )
+    content.add_argument(
+        "--tiktok", help="also score the trending TikTok posts of this file (simulator/data/PROVENANCE.md)"
+    )
     common(content)
 
     calibration = protocols.add_parser(
@@ -160,7 +163,7 @@ def _evaluate(args: argparse.Namespace) -> dict:
     if args.protocol == "content":
         from simulator.evaluation.content import evaluate_content
 
-        return evaluate_content()
+        return evaluate_content(tiktok=args.tiktok)
     if args.protocol == "engagement":
         from simulator.evaluation.engagement import evaluate_engagement
 

@@ -124,6 +124,25 @@ def _content_rows(result: dict) -> list[str]:
         f"| top inferred topic is one of the real category's | {_fmt(t['top_topic_in_real_category'])} "
         f"| {_fmt(t['top_topic_majority_baseline'])} ({t['majority_topic']}) |",
     ]
+    tiktok = result.get("tiktok")
+    if tiktok:
+        rows += [
+            "",
+            f"Across platforms: the same model on {tiktok['posts']:,} trending TikTok posts of "
+            f"{tiktok['accounts']:,} accounts (every {tiktok['every']}th of the Lcxiv/TikTok file, never "
+            "fitted; orders only, the platforms' levels differ).",
+            "",
+            "| figure | predictor | Spearman | pairwise, same account |",
+            "|---|---|---|---|",
+        ]
+        for ratio, words in (("like_per_view", "like/view"), ("comment_per_view", "comment/view")):
+            r = tiktok[ratio]
+            for name, m in r.items():
+                if isinstance(m, dict):
+                    rows.append(
+                        f"| {words} ({r['posts']:,} posts, {r['pairs']:,} pairs) | {name} "
+                        f"| {_fmt(m['spearman'])} | {_fmt(m['pairwise_same_account'])} |"
+                    )
     return rows
 
 
