@@ -39,8 +39,7 @@ from recoworld_app.services.runs import (
     runs_for_owner,
     strategy_choices,
 )
-from recoworld_app.services.track_record import LIVE_METRICS, run_live_update
-from simulator.track_record.history import HORIZON_HOURS as HISTORY_HORIZONS
+from recoworld_app.services.track_record import LIVE_METRICS, LIVE_WORDS, run_live_update
 
 router = Router(tags=["runs"])
 
@@ -91,6 +90,7 @@ class RunOut(ModelSchema):
             "started_at",
             "finished_at",
             "error",
+            "calibrated",
             "account",
             "live_update",
         ]
@@ -131,7 +131,7 @@ class LiveUpdateIn(Schema):
 
     model_config = {"json_schema_extra": {"anyOf": [{"required": [m]} for m in LIVE_METRICS]}}
 
-    horizon: Annotated[str, stated(enum=[h for h in HISTORY_HORIZONS if h != "1w"])]
+    horizon: Annotated[str, stated(enum=list(LIVE_WORDS))]  # before the run's own horizon
     views: Count = None
     likes: Count = None
     comments: Count = None
