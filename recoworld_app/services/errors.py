@@ -24,8 +24,9 @@ class NotFound(ServiceError):
         super().__init__(message)
 
 
-class Conflict(ServiceError):
-    """Refused in the object's present state (a run still running, or not done yet): later it may pass."""
+class Conflict(InvalidInput):
+    """Refused in the present state (a run still running, not done yet; too few past posts): the same
+    request may pass later. Still bad input to whoever handles InvalidInput (a form, a task)."""
 
     status = 409
 
