@@ -5,11 +5,14 @@ stream seeded by (seed, user), so the rows differ only by what the policies show
 averaged with a 90% bootstrap interval: time spent, clicks, turns, retention (the user comes back for a
 next session), NDCG@10 of the served lists against the user's true taste, and intra-list diversity.
 
-Retention is drawn from the session's end: a user returns within their usual gap between sessions
-(1 / sessions_per_day) at the Poisson rate of their habit, multiplied by exp(RETURN_SATISFACTION *
-(satisfaction - 0.5)) of their last mindset. Return visits rising with satisfaction follows the
-return-time studies of Wu et al. ("Returning is believing", WSDM 2017) and Kapoor et al. ("Hazard
-based models of user return", WSDM 2014); the slope is a prior, not fitted (no return logs here).
+Retention is drawn from the session's end: a user returns within the next RETURN_WINDOW_H hours with
+chance 1 - exp(-expected), where `expected` is the sessions their habit gives in that window
+(sessions_per_day * RETURN_WINDOW_H / 24, as simulator.clock opens sessions) times
+exp(RETURN_SATISFACTION * (satisfaction - 0.5)) of their last mindset. A user who comes every other
+day is less likely to be back tomorrow than a ten-a-day one, and a satisfied one more than a bored
+one. Return visits rising with satisfaction follows the return-time studies of Wu et al.
+("Returning is believing", WSDM 2017) and Kapoor et al. ("Hazard based models of user return",
+WSDM 2014); the slope is a prior, not fitted (no return logs here).
 """
 
 import os
@@ -18,6 +21,7 @@ import numpy as np
 
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import CatalogueIndex, default_index
+from simulator.clock import expected_sessions
 from simulator.population import sample_population
 from simulator.preferences import topic_vector
 from simulator.recommenders import InstructionFollowingRecommender, TraditionalRecommender
@@ -26,6 +30,7 @@ from simulator.session import SessionConfig, run_sessions
 from simulator.training import train
 
 RETURN_SATISFACTION = 2.0  # prior: a fully satisfied user returns e times as often as a neutral one
+RETURN_WINDOW_H = 24.0  # day-1 retention, the usual app-analytics window: a convention, not fitted
 LEVEL = 0.90
 BOOTSTRAP = 2000
 COLUMNS = ("time_spent_s", "clicks", "turns", "retention", "ndcg@10", "diversity")
@@ -93,6 +98,12 @@ def policies(catalogue: CatalogueIndex, seed: int, train_steps: int) -> tuple[di
     }
 
 
+def return_chance(sessions_per_day: float, satisfaction: float) -> float:
+    """The chance the user opens another session within RETURN_WINDOW_H hours of this one's end."""
+    habit = float(expected_sessions(np.float64(sessions_per_day), RETURN_WINDOW_H))
+    return 1.0 - float(np.exp(-habit * np.exp(RETURN_SATISFACTION * (satisfaction - 0.5))))
+
+
 def user_metrics(trajectories, people, catalogue: CatalogueIndex, seed: int) -> dict[str, np.ndarray]:
     """Per user: the six columns."""
     unit = _unit_rows(catalogue.topics)
@@ -117,8 +128,7 @@ def user_metrics(trajectories, people, catalogue: CatalogueIndex, seed: int) -> 
         out["ndcg@10"][u] = np.mean(ndcgs) if ndcgs else 0.0
         out["diversity"][u] = np.mean(diversities) if diversities else 0.0
         satisfaction = rs[-1].mindset.satisfaction if rs else 0.5
-        rate = p.behaviour.sessions_per_day * np.exp(RETURN_SATISFACTION * (satisfaction - 0.5))
-        chance = 1.0 - np.exp(-rate / max(p.behaviour.sessions_per_day, 1e-9))
+        chance = return_chance(p.behaviour.sessions_per_day, satisfaction)
         out["retention"][u] = float(np.random.default_rng([seed, p.id, 7]).random() < chance)
     return out
 
@@ -220,9 +230,11 @@ def markdown(result: dict, chart_name: str) -> str:
             "",
             "- time spent: seconds watched in the session; clicks: items viewed; turns: lists served "
             "(a user who instructs gets another).",
-            "- retention: the user comes back within their usual gap between sessions; drawn from "
-            "their habit (sessions per day) and their satisfaction at the session's end "
-            f"(slope {RETURN_SATISFACTION}, a prior; simulator/leaderboard.py cites the form's sources).",
+            f"- retention: the user comes back within {RETURN_WINDOW_H:g} hours (day-1 retention); "
+            "the chance is 1 - exp(-habit x exp(slope x (satisfaction - 0.5))), habit = the sessions "
+            "their sessions-per-day rate gives in that window, satisfaction = theirs at the session's "
+            f"end (slope {RETURN_SATISFACTION}, a prior; simulator/leaderboard.py cites the form's "
+            "sources).",
             "- NDCG@10: each served list against the user's true taste (cosine of their interests with "
             "the item's topics, ideal = the catalogue's best ten for them), averaged over the lists.",
             "- diversity: 1 - mean pairwise cosine of the items' topics within a served list.",

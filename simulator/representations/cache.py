@@ -1,8 +1,9 @@
 """Item embeddings computed once and kept under var/: derived tables of data whose licence forbids
 redistribution (MovieLens titles) are rebuilt at run time, never committed.
 
-A cache file is named for what it embeds and keyed by a hash of the texts and the embedder, so a
-changed catalogue or model recomputes instead of reading stale rows.
+A cache file is named for what it embeds and keyed by a hash of the texts and the embedder's
+`cache_key` (its implementation version and model checksum), so a changed catalogue, model or forward
+pass recomputes instead of reading stale rows. An embedder without a `cache_key` is not cached.
 """
 
 import hashlib
@@ -20,9 +21,10 @@ def cache_dir() -> Path:
 
 def cached_embeddings(name: str, texts: list[str], embedder) -> np.ndarray:
     """embedder.embed(texts), read from the cache when the same texts went through the same embedder."""
-    key = hashlib.sha256(
-        "\n".join([type(embedder).__module__, type(embedder).__qualname__, *texts]).encode()
-    ).hexdigest()[:16]
+    version = getattr(embedder, "cache_key", None)
+    if version is None:  # nothing says which vectors it makes: a class name would match stale ones
+        return np.asarray(embedder.embed(texts), np.float32)
+    key = hashlib.sha256("\n".join([version, *texts]).encode()).hexdigest()[:16]
     path = cache_dir() / f"{name}-{key}.npy"
     if path.is_file():
         rows = np.load(path)

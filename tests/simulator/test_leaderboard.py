@@ -65,3 +65,26 @@ def test_train_prints_its_learning_curve():
         text=True,
     )
     assert bad.returncode == 2 and "unknown policy" in bad.stdout
+
+
+def test_ease_is_fitted_with_its_stated_ridge_penalty():
+    from simulator.fitting.corating import CoRatingTaste
+    from simulator.recommenders.policies import EasePolicy
+
+    ids = list(CATALOGUE.position)
+    sessions = [ids[0:4], ids[2:7], ids[5:9], ids[0:2]]
+    policy = EasePolicy(CATALOGUE, sessions)
+    assert policy.taste.l2 == EasePolicy.L2 == 50.0
+    histories = [np.array([CATALOGUE.position[i] + 1 for i in s]) for s in sessions]
+    direct = CoRatingTaste.fit(histories, len(ids), 50.0)
+    assert np.allclose(policy.taste.weights, direct.weights)
+
+
+def test_retention_follows_the_users_habit_and_their_satisfaction():
+    from simulator.leaderboard import RETURN_WINDOW_H, return_chance
+
+    assert RETURN_WINDOW_H == 24.0
+    # neutral satisfaction: the habit's own Poisson chance of a session in the next day
+    assert np.isclose(return_chance(3.0, 0.5), 1.0 - np.exp(-3.0))
+    assert return_chance(0.5, 0.5) < return_chance(3.0, 0.5) < return_chance(10.0, 0.5)
+    assert return_chance(0.5, 0.1) < return_chance(0.5, 0.5) < return_chance(0.5, 0.9)
