@@ -1,7 +1,7 @@
 from typing import Annotated, Literal
 
 from django.http import HttpResponse
-from ninja import Body, File, Form, ModelSchema, Path, Router, Schema, Status
+from ninja import Body, File, Form, ModelSchema, Path, Router, Status
 from ninja.files import UploadedFile
 from pydantic import Field, model_validator
 
@@ -10,6 +10,7 @@ from recoworld_app.api.schemas import (
     OBJECT,
     UPLOAD,
     Id,
+    JsonBody,
     answers,
     distinct_list,
     json_number,
@@ -55,7 +56,7 @@ class AudienceOut(ModelSchema):
         fields = ["id", "kind", "name", "makeup", "created_at"]
 
 
-class SliceFilters(Schema):
+class SliceFilters(JsonBody):
     """Users with any of the listed values of each attribute given; at least one attribute."""
 
     model_config = {"json_schema_extra": {"minProperties": 1}}
@@ -73,7 +74,7 @@ class SliceFilters(Schema):
         return self
 
 
-class FollowerProfile(Schema):
+class FollowerProfile(JsonBody):
     """Followers described by the account's niche and size, and optional shares from its analytics."""
 
     niche: Literal[TOPICS] | _choices(TOPICS)
@@ -83,7 +84,7 @@ class FollowerProfile(Schema):
     country: dict[Literal[COUNTRIES], Share] = None
 
 
-class GeneralIn(Schema):
+class GeneralIn(JsonBody):
     kind: Literal["general"]
     name: Name
     size: Size = 5000

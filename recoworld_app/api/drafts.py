@@ -12,6 +12,7 @@ from recoworld_app.api.schemas import (
     UPLOAD,
     VISIBLE_TEXT,
     Id,
+    JsonBody,
     answers,
     distinct_list,
     multipart,
@@ -111,7 +112,7 @@ class DraftOut(ModelSchema):
         ]
 
 
-class DraftUpdateIn(Schema):
+class DraftUpdateIn(JsonBody):
     title: Title
     caption: Caption = ""
     hashtags: Annotated[list[Annotated[str, stated(pattern=f"^{TAG}$")]], stated(maxItems=MAX_HASHTAGS)] = []

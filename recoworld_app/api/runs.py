@@ -12,6 +12,7 @@ from recoworld_app.api.schemas import (
     QUEUE,
     BodyId,
     Id,
+    JsonBody,
     answers,
     distinct_list,
     number,
@@ -100,7 +101,7 @@ class RunOut(ModelSchema):
         return run_progress(run)
 
 
-class VariantsIn(Schema):
+class VariantsIn(JsonBody):
     draft_ids: distinct_list(BodyId, min_items=2, max_items=MAX_POSTS)
     audience_id: BodyId
     population: Population = DEFAULTS["population"]
@@ -126,7 +127,7 @@ class RunIn(VariantsIn):
 Count = number(minimum=0)
 
 
-class LiveUpdateIn(Schema):
+class LiveUpdateIn(JsonBody):
     """The post's counts `horizon` (1h, 6h, 12h, 24h, 2d, ...) after it went out; at least one count."""
 
     model_config = {"json_schema_extra": {"anyOf": [{"required": [m]} for m in LIVE_METRICS]}}

@@ -8,9 +8,21 @@ of operation can answer, declared once. A new router documents its errors by nam
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from recoworld_app.models import ID_MAX
+
+
+class JsonBody(Schema):
+    """A JSON object body. (A ninja Schema reads attributes off any object, so without this a body of
+    "text" would pass, its fields read off the string.)"""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, data):
+        if not isinstance(getattr(data, "_obj", data), dict):  # ninja hands the data in a DjangoGetter
+            raise ValueError("the body must be a JSON object")
+        return data
 
 
 class Error(Schema):

@@ -82,3 +82,11 @@ def test_a_follower_count_past_any_account_is_refused(alice_api):
         assert response.status_code in (400, 422), count
         assert "follower_count" in response.json()["detail"].lower(), count
     assert not Audience.objects.exists()
+
+
+def test_a_body_that_is_not_a_json_object_is_refused(alice_api, image_draft):
+    for body in ('"AAA"', "[1, 2]", "7"):
+        response = alice_api.put(f"/drafts/{image_draft.pk}", body, content_type="application/json")
+        assert response.status_code == 422, (body, response.content)
+    image_draft.refresh_from_db()
+    assert image_draft.title == "Sunset"
