@@ -151,3 +151,8 @@ def test_the_command_says_what_it_sees_and_refuses_a_missing_file(media, tmp_pat
     assert result.returncode == 0 and "A 6 s portrait video" in result.stdout and "silent" in result.stdout
     missing = simulator("perceive", str(tmp_path / "nope.mp4"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_the_hook_of_a_video_shorter_than_three_seconds_is_all_of_it(tmp_path):
+    found = perceive_file(lively_video(tmp_path / "short.mp4", seconds=2, size=(96, 160), fps=12))
+    assert found.hook.seconds == pytest.approx(2.0, abs=0.1) and found.hook.face is not None
