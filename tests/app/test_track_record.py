@@ -254,4 +254,49 @@ def test_live_update_narrows_the_band_and_moves_it_towards_the_observed_counts(
     page = alice_client.get(reverse("run_detail", args=[run.pk])).content.decode()
     assert "Update the forecast" in page and "updated (90%)" in page
     bad = alice_client.post(reverse("run_live_update", args=[run.pk]), {"horizon": "1w", "views": "5"})
-    assert bad.status_code == 400 and "Give the counts at one of" in bad.content.decode()
+    assert bad.status_code == 400
+    assert "up to 1w; give its counts at one of 1h, 6h, 12h, 24h, 2d" in bad.content.decode()
+
+
+def test_a_shorter_run_updates_up_to_its_own_horizon(alice, alice_client, video_draft, followers):
+    run = finish(
+        run_create(
+            owner=alice,
+            draft_ids=[video_draft.pk],
+            audience_id=followers.pk,
+            population=300,
+            horizon_hours=48,
+            reruns=2,
+            seed=4,
+            dispatch=False,
+        )
+    )
+    last = RunMetric.objects.get(run=run, metric="views", horizon="2d", segment="all").mean
+    update = run_live_update(run=run, horizon="12h", counts={"views": str(round(3 * last))})
+    assert update["to"] == "2d" and list(update["forecasts"]["views"]["after"]) == ["12h", "24h", "2d"]
+    before, after = update["forecasts"]["views"]["before"]["2d"], update["forecasts"]["views"]["after"]["2d"]
+    assert before[0] == pytest.approx(last, rel=0.01)  # the run's own figure at its end
+    assert after[0] > 1.5 * before[0] and math.log(after[2] / after[1]) < math.log(before[2] / before[1])
+    page = alice_client.get(reverse("run_detail", args=[run.pk])).content.decode()
+    assert "forecast up to 2 days" in page and 'value="24h"' in page and 'value="2d"' not in page
+    bad = alice_client.post(reverse("run_live_update", args=[run.pk]), {"horizon": "2d", "views": "5"})
+    assert "up to 2d; give its counts at one of 1h, 6h, 12h, 24h." in bad.content.decode()
+
+
+def test_a_run_of_several_posts_says_why_it_cannot_be_updated(alice, alice_client, video_draft, followers):
+    run = finish(
+        run_create(
+            owner=alice,
+            draft_ids=[video_draft.pk],
+            audience_id=followers.pk,
+            population=100,
+            horizon_hours=24,
+            reruns=1,
+            seed=4,
+            strategy="3-a-day",
+            dispatch=False,
+        )
+    )
+    page = alice_client.get(reverse("run_detail", args=[run.pk])).content.decode()
+    assert "A live update is for a run of one post; this run posts" in page
+    assert 'name="horizon"' not in page

@@ -8,6 +8,7 @@ import pytest
 from simulator.audiences import AudienceSpec
 from simulator.track_record.backtest import run_backtest, spearman
 from simulator.track_record.calibration import (
+    Forecast,
     Platform,
     fit_account,
     forecast,
@@ -151,6 +152,25 @@ def test_live_update_narrows_the_band_and_moves_it_towards_the_observed_count():
     assert mid1 > 2 * mid0  # moved towards 5,000
     assert math.log(hi1 / lo1) < 0.8 * math.log(hi0 / lo0)  # narrower
     assert after.at("1h")[1] >= observed  # nothing below what has already happened
+
+
+def test_a_forecast_that_ends_before_the_week_updates_up_to_its_own_end():
+    # a two-day run's forecast: its count at 2d, the early shares relative to it
+    before = Forecast(metric="views", log_week=math.log(1000.0), week_sd=0.5, target="2d")
+    assert before.at("2d")[0] == pytest.approx(1000.0)
+    assert before.at("2d")[2] == pytest.approx(1000.0 * math.exp(1.6449 * 0.5))  # no share spread at its end
+    week_share, week_sd = Forecast(metric="views", log_week=0.0, week_sd=0.0).log_share("6h")
+    two_days, two_days_sd = Forecast(metric="views", log_week=0.0, week_sd=0.0).log_share("2d")
+    share, sd = before.log_share("6h")
+    assert share == pytest.approx(week_share - two_days)
+    assert sd == pytest.approx(math.sqrt(week_sd**2 - two_days_sd**2))  # independent steps
+    observed = 3000 * math.exp(share)  # what a 3,000-by-2d post has at 6 h
+    after = live_update(before, horizon="6h", count=observed)
+    mid, lo, hi = after.at("2d")
+    assert 1000 < mid < 3000 and math.log(hi / lo) < math.log(before.at("2d")[2] / before.at("2d")[1])
+    with pytest.raises(ValueError, match="after the forecast's last horizon"):
+        before.at("1w")
+    assert live_update(before, horizon="2d", count=1234.0).at("2d") == pytest.approx((1234.0,) * 3)
 
 
 def test_calibrated_forecast_uses_the_accounts_timing():

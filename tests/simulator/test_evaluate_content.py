@@ -1,0 +1,33 @@
+import numpy as np
+import pytest
+
+from simulator.evaluation.metrics import pairwise_accuracy, spearman
+from simulator.evaluation.report import markdown, text
+from simulator.representations.embeddings import model_path
+
+
+def test_spearman_and_pairwise_accuracy():
+    assert spearman(np.array([1, 2, 3, 4]), np.array([10, 20, 30, 25])) == pytest.approx(0.8)
+    assert spearman(np.zeros(4), np.arange(4)) is None  # a constant prediction ranks nothing
+    # channel a: both pairs right; channel b: one tie (half) and one real tie (left out)
+    accuracy, pairs = pairwise_accuracy([1, 2, 5, 5, 0], [1, 3, 7, 8, 4], ["a", "a", "b", "b", "c"])
+    assert pairs == 2 and accuracy == pytest.approx(0.75)
+
+
+@pytest.mark.skipif(model_path() is None, reason="all-MiniLM-L6-v2 missing: make install")
+def test_the_content_protocol_scores_held_out_channels_beside_its_baselines():
+    from simulator.evaluation.content import evaluate_content
+
+    result = evaluate_content(every=25)  # a twenty-fifth of the videos: the shape, quickly
+    likes = result["like_per_view"]
+    assert likes["videos"] > 5 and set(likes) >= {"content model", "category mean (told the real category)"}
+    assert likes["global mean"]["spearman"] is None and likes["global mean"]["pairwise_same_channel"] in (
+        0.5,
+        None,
+    )
+    assert -1 <= likes["content model"]["spearman"] <= 1
+    assert 0 <= result["topics"]["category_accuracy"] <= 1
+    result["command"] = "python -m simulator evaluate content --json"
+    page = markdown({"content": result})
+    assert "## Content model on held-out YouTube channels" in page and "category mean" in page
+    assert "majority class" in text(result)
