@@ -164,7 +164,8 @@ def _publish_perception(draft_id: int) -> None:
 
 
 def draft_perceive(*, draft_id: int) -> bool:
-    """Measure what the draft's audience will see and store it; True if this call stored it.
+    """Measure what the draft's audience will see, read it with the content model (topics, factors),
+    and store both; True if this call stored them.
 
     Claim-then-work: only a pending or running draft is measured (running: a worker died on it), and the
     result is kept only if no caption change came in meanwhile (that change queued its own measurement).
@@ -189,10 +190,20 @@ def draft_perceive(*, draft_id: int) -> bool:
     else:
         perception = perceive_file(Path(settings.MEDIA_ROOT) / draft.media, kind=draft.kind)
     state, note = _perception_outcome(draft, perception)
+    draft.perception = perception.to_dict()
+    content = _content_read(draft)
     stored = Draft.objects.filter(pk=draft_id, perception_revision=revision).update(
-        perception=perception.to_dict(), perception_state=state, perception_note=note[:500]
+        perception=draft.perception, perception_state=state, perception_note=note[:500], content=content
     )
     return stored == 1
+
+
+def _content_read(draft: Draft) -> dict:
+    """The content model's reading of the draft's words and measured media (services.content)."""
+    from recoworld_app.services.content import draft_content
+    from recoworld_app.services.runs import draft_take_in_s
+
+    return draft_content(draft, draft_take_in_s(draft)).to_dict()
 
 
 def _perception_outcome(draft: Draft, perception) -> tuple[str, str]:

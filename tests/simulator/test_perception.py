@@ -144,6 +144,11 @@ def test_the_command_prints_the_perception_as_json(media):
     out = json.loads(result.stdout)
     assert out["caption"] == "Carbonara" and out["hashtags"] == ["pasta", "food"]
     assert out["perception"]["kind"] == "image" and out["perception"]["face_share"] == 1.0
+    # the content model read the words and the face: topics, and the face's published prior on likes
+    content = out["content"]
+    assert "carbonara" in content["text"].lower() and content["topics"]
+    assert any(f["name"] == "face" and f["metric"] == "like" and f["effect"] > 1 for f in content["factors"])
+    assert content["effects"]["like"] != 1.0
 
 
 def test_the_command_says_what_it_sees_and_refuses_a_missing_file(media, tmp_path):
