@@ -198,6 +198,22 @@ def draft_perceive(*, draft_id: int) -> bool:
     return stored == 1
 
 
+def drafts_seen(drafts: list[Draft]) -> None:
+    """Look now at each draft still waiting for its perception, so that a run made right after an upload
+    reads the draft as a run made a minute later does (the queued task then finds nothing to do). A
+    measurement that breaks leaves the draft as the runs saw it before perception, with the reason."""
+    open_states = (PerceptionState.PENDING, PerceptionState.RUNNING)
+    for draft in drafts:
+        if draft.perception_state not in open_states:
+            continue
+        try:
+            draft_perceive(draft_id=draft.pk)
+        except Exception as exc:  # the run goes on; the task retries and says what broke
+            log.exception("draft %s: perception at submit failed", draft.pk)
+            draft_perception_fail(draft_id=draft.pk, error=f"{type(exc).__name__}: {exc}")
+        draft.refresh_from_db(fields=["perception", "perception_state", "perception_note", "content"])
+
+
 def _content_read(draft: Draft) -> dict:
     """The content model's reading of the draft's words and measured media (services.content)."""
     from recoworld_app.services.content import draft_content

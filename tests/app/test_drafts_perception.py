@@ -119,3 +119,17 @@ def test_the_api_carries_the_perception_and_its_state(alice, alice_api, tmp_path
     assert after["perception_state"] == "done" and isinstance(after["perception_note"], str)
     assert after["perception"]["kind"] == "image" and after["perception"]["face_share"] == 1.0
     assert after["perception"]["hook"] is None and "frames_decoded" not in after["perception"]
+
+
+def test_a_run_made_before_the_worker_looked_sees_the_draft_as_a_later_run_does(alice, audience, tmp_path):
+    from recoworld_app.services.runs import run_create
+
+    draft = _picture_draft(alice, tmp_path, caption="Dinner")
+    assert draft.perception_state == "pending"
+    spec = dict(owner=alice, draft_ids=[draft.pk], audience_id=audience.pk, population=50, horizon_hours=6)
+    first = run_create(**spec, reruns=1, seed=3, dispatch=False)
+    assert _row(draft.pk)["perception_state"] == "done"  # looked at in the submit
+    later = run_create(**spec, reruns=1, seed=3, dispatch=False)
+    read = [run.posts.get().content for run in (first, later)]
+    assert read[0] == read[1] and any(f["name"] == "face" for f in read[0]["factors"])
+    assert first.config["posts"][0]["item"]["perception"]["face_share"] == 1.0
