@@ -334,7 +334,8 @@ class TrackRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_record"
     )
     fit = models.JSONField()  # simulator.track_record.calibration.AccountFit
-    backtest = models.JSONField()  # simulator.track_record.backtest.run_backtest
+    backtest = models.JSONField()  # simulator.track_record.backtest.run_backtest, leave-one-out
+    rolling = models.JSONField(null=True, blank=True)  # the same, rolling origin; null: not yet computed
     audience = models.ForeignKey(Audience, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     computed_at = models.DateTimeField(auto_now=True)
 

@@ -69,6 +69,9 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     content = protocols.add_parser(
         "content", help="content model on held-out YouTube channels: like/view, comment/view, topics"
     )
+    content.add_argument(
+        "--tiktok", help="also score the trending TikTok posts of this file (simulator/data/PROVENANCE.md)"
+    )
     common(content)
 
     calibration = protocols.add_parser(
@@ -81,7 +84,8 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     common(calibration)
 
     backtest = protocols.add_parser(
-        "backtest", help="an account's past posts, each predicted from the others, and live updates"
+        "backtest",
+        help="an account's past posts, each predicted from the others (or those before it), and live updates",
     )
     backtest.add_argument(
         "--posts",
@@ -97,6 +101,12 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     )
     backtest.add_argument(
         "--niche", default=None, help="the account's main topic (simulator.taxonomy), with --followers"
+    )
+    backtest.add_argument(
+        "--scheme",
+        choices=["loo", "rolling"],
+        default="loo",
+        help="loo: each post from all the account's others; rolling: from its posts before it only",
     )
     backtest.add_argument(
         "--points", action="store_true", help="keep every predicted-vs-real point in the JSON"
@@ -153,7 +163,7 @@ def _evaluate(args: argparse.Namespace) -> dict:
     if args.protocol == "content":
         from simulator.evaluation.content import evaluate_content
 
-        return evaluate_content()
+        return evaluate_content(tiktok=args.tiktok)
     if args.protocol == "engagement":
         from simulator.evaluation.engagement import evaluate_engagement
 
@@ -209,7 +219,7 @@ def _backtest(args: argparse.Namespace) -> dict:
             kind="followers", size=3000, profile={"niche": args.niche, "follower_count": args.followers}
         )
         platform = platform_from_world(audience, reference_item(history.posts, args.niche), seed=args.seed)
-    result = run_backtest(history, platform=platform, name=path.name)
+    result = run_backtest(history, platform=platform, name=path.name, scheme=args.scheme)
     if not args.points:
         result["points"] = result["points"][:200]
     return result

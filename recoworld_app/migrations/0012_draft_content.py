@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recoworld_app', '0010_runpost_content'),
+        ('recoworld_app', '0011_trackrecord_rolling'),
     ]
 
     operations = [
