@@ -168,6 +168,9 @@ class RunPost(models.Model):
     at_hours = models.FloatField(default=0.0)
     title = models.CharField(max_length=120)
     item_id = models.CharField(max_length=40)
+    # What the content model read in the draft when the run was made (simulator.content.ContentAnalysis):
+    # its topics, effects and factors, kept so the run explains itself after the draft changes.
+    content = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -328,7 +331,8 @@ class TrackRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_record"
     )
     fit = models.JSONField()  # simulator.track_record.calibration.AccountFit
-    backtest = models.JSONField()  # simulator.track_record.backtest.run_backtest
+    backtest = models.JSONField()  # simulator.track_record.backtest.run_backtest, leave-one-out
+    rolling = models.JSONField(null=True, blank=True)  # the same, rolling origin; null: not yet computed
     audience = models.ForeignKey(Audience, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     computed_at = models.DateTimeField(auto_now=True)
 

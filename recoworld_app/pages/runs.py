@@ -9,6 +9,7 @@ from recoworld_app import charts
 from recoworld_app.models import Audience, Draft, SimulationRun
 from recoworld_app.pages.access import object_page
 from recoworld_app.pages.forms import RunForm
+from recoworld_app.services.content import runs_content_side_by_side
 from recoworld_app.services.errors import InvalidInput, ServiceError
 from recoworld_app.services.estimates import run_estimate
 from recoworld_app.services.reports import (
@@ -203,6 +204,7 @@ def run_compare(request):
             figures=[(m, charts.compare_figure(named, m)) for m in COMPARE_METRICS],
             base=ordered[0],
             differences=result["differences"],
+            content=runs_content_side_by_side(ordered),
         )
     response = render(request, "runs/compare.html", context)
     if request.htmx and not pending:

@@ -25,6 +25,7 @@ from recoworld_app.models import (
     RunShard,
     SimulationRun,
 )
+from recoworld_app.services.content import draft_content
 from recoworld_app.services.errors import InvalidInput, NotFound, QueueUnavailable, QuotaExceeded
 from recoworld_app.services.gangs import (
     GangProgress,
@@ -87,13 +88,16 @@ def draft_take_in_s(draft: Draft) -> float:
     return round(GLANCE_S + reading if draft.kind == Draft.Kind.IMAGE else max(GLANCE_S, reading), 2)
 
 
-def draft_item(draft: Draft):
-    """The draft as the simulator's Item: what the simulated users see."""
+def draft_item(draft: Draft, analysis=None):
+    """The draft as the simulator's Item: what the simulated users see. With the content model's
+    `analysis` (services.content.draft_content), its effects are applied and, where the creator ticked
+    no topic, its inferred topics are used."""
+    from simulator.content.effects import with_content
     from simulator.perception import Perception
     from simulator.types import Item
 
     topics = {t: 1 / len(draft.topics) for t in draft.topics} if draft.topics else {}
-    return Item(
+    item = Item(
         id=f"draft-{draft.pk}",
         creator_id=f"creator-{draft.owner_id}",
         kind=draft.kind,
@@ -105,6 +109,7 @@ def draft_item(draft: Draft):
         frames=[str(settings.MEDIA_ROOT / k) for k in draft.keyframes],
         perception=Perception.from_dict(draft.perception) if draft.perception else None,
     )
+    return item if analysis is None else with_content(item, analysis, ticked=topics)
 
 
 def _check_numbers(*, population: int, horizon_hours: int, reruns: int, brain: str) -> None:
@@ -240,6 +245,9 @@ def run_create_many(
 
         account_check(owner=owner)  # the solve runs on a worker (account_calibrate), before the shards
 
+    planned = [(_owned_drafts(owner, draft_ids), at_hours, name) for draft_ids, at_hours, name in plans]
+    # Read before the creator's rows are locked: embedding a caption takes a moment.
+    analyses = {d.pk: draft_content(d, draft_take_in_s(d)) for drafts, _, _ in planned for d in drafts}
     runs: list[SimulationRun] = []
     with transaction.atomic():
         # Serialise one creator's submissions so two tabs cannot both slip under the quota.
@@ -250,9 +258,8 @@ def run_create_many(
                 f"You have {active} run(s) queued or running; the limit is {settings.RUNS_MAX_ACTIVE}. "
                 "Wait for one to finish or cancel one."
             )
-        for draft_ids, at_hours, name in plans:
-            drafts = _owned_drafts(owner, draft_ids)
-            posts = _posts(drafts, at_hours, strategy, horizon_hours, spec, seed)
+        for drafts, at_hours, name in planned:
+            posts = _posts(drafts, analyses, at_hours, strategy, horizon_hours, spec, seed)
             config = WorldConfig(
                 audience=spec,
                 posts=[post for _, post in posts],
@@ -288,6 +295,7 @@ def run_create_many(
                     at_hours=post.at_hours,
                     title=_post_title(d, post, len(posts)),
                     item_id=post.item.id,
+                    content=analyses[d.pk].to_dict(),
                 )
                 for i, (d, post) in enumerate(posts)
             )
@@ -322,14 +330,19 @@ def strategy_choices() -> list[tuple[str, str]]:
     return [(name, words.get(name, name)) for name in SCHEDULES]
 
 
-def _posts(drafts: list[Draft], at_hours, strategy: str, horizon_hours: int, spec, seed: int) -> list[tuple]:
+def _posts(
+    drafts: list[Draft], analyses: dict, at_hours, strategy: str, horizon_hours: int, spec, seed: int
+) -> list[tuple]:
     """(draft, PostSpec) for each post: the drafts at the given times, or cycled through a named schedule
-    at the audience's local time."""
+    at the audience's local time. `analyses`: each draft's ContentAnalysis by draft id."""
     from simulator.world import PostSpec
 
     if not strategy:
         times = _schedule(at_hours, len(drafts), horizon_hours)
-        return [(d, PostSpec(item=draft_item(d), at_hours=t)) for d, t in zip(drafts, times, strict=True)]
+        return [
+            (d, PostSpec(item=draft_item(d, analyses[d.pk]), at_hours=t))
+            for d, t in zip(drafts, times, strict=True)
+        ]
     from simulator.strategies import audience_utc_offset, schedule
 
     if strategy not in dict(strategy_choices()):
@@ -338,7 +351,9 @@ def _posts(drafts: list[Draft], at_hours, strategy: str, horizon_hours: int, spe
         raise InvalidInput("Give posting times or a strategy, not both.")
     by_id = {f"draft-{d.pk}": d for d in drafts}
     offset = audience_utc_offset(spec, seed)
-    posts = schedule(strategy, [draft_item(d) for d in drafts], STRATEGY_WEEK_H, utc_offset_h=offset)
+    posts = schedule(
+        strategy, [draft_item(d, analyses[d.pk]) for d in drafts], STRATEGY_WEEK_H, utc_offset_h=offset
+    )
     return [(by_id[p.item.id.split("#")[0]], p) for p in posts]
 
 

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import math
 from collections import Counter
 
@@ -17,6 +18,7 @@ from recoworld_app.models import AccountSolve, Audience, PastPost, SimulationRun
 from recoworld_app.services.audiences import _join, follower_csv_text
 from recoworld_app.services.errors import InvalidInput
 
+log = logging.getLogger(__name__)
 MIN_POSTS = 3  # the backtest leaves one out and needs two to predict it from
 MAX_ERRORS_SHOWN = 20
 LIVE_METRICS = ("views", "likes", "comments", "shares", "follows")
@@ -114,15 +116,31 @@ def _platform_for(audience: Audience | None, posts: list):
     return platform_from_world(spec, reference_item(posts, niche))
 
 
+def history_content(posts: list) -> list | None:
+    """What the content model reads in each past post's words (simulator.track_record.content), or
+    None where it cannot run (its parameters or weights missing): the fit then has the counts alone."""
+    from simulator.track_record.content import past_post_content
+
+    try:
+        return past_post_content(posts)
+    except (FileNotFoundError, RuntimeError) as exc:
+        log.warning("content model unavailable for the history: %s", exc)
+        return None
+
+
 def track_record_for(*, owner) -> TrackRecord | None:
-    """The fit and backtest of the creator's history against their newest followers audience (computed
-    once per history: a reference run of the world and the leave-one-out); None under MIN_POSTS posts."""
-    from simulator.track_record.backtest import run_backtest
+    """The fit and backtests (leave-one-out and rolling origin) of the creator's history against their
+    newest followers audience (computed once per history: a reference run of the world and the
+    backtests); None under MIN_POSTS posts."""
     from simulator.track_record.calibration import Platform, fit_account
-    from simulator.track_record.history import History
 
     record = TrackRecord.objects.filter(owner=owner).first()
     if record is not None:
+        if record.rolling is None:  # a record from before rolling origin
+            platform = Platform.from_dict(record.fit["platform"]) if record.audience_id else None
+            posts = history_posts(owner=owner)
+            record.rolling = _backtest(posts, platform, "rolling", history_content(posts))
+            TrackRecord.objects.filter(pk=record.pk).update(rolling=record.rolling)
         return record
     posts = history_posts(owner=owner)
     if len(posts) < MIN_POSTS:
@@ -131,13 +149,37 @@ def track_record_for(*, owner) -> TrackRecord | None:
         Audience.objects.filter(owner=owner, kind=Audience.Kind.FOLLOWERS).order_by("-created_at").first()
     )
     platform = _platform_for(audience, posts)
-    fit = fit_account(posts, platform or Platform(week={}, source="none"))
-    backtest = run_backtest(History(layout="app", posts=posts), platform=platform, name="your posts")
+    content = history_content(posts)
+    fit = fit_account(posts, platform or Platform(week={}, source="none"), content=content)
     record, _ = TrackRecord.objects.update_or_create(
         owner=owner,
-        defaults={"fit": fit.to_dict(), "backtest": backtest, "audience": audience if platform else None},
+        defaults={
+            "fit": fit.to_dict(),
+            "backtest": _backtest(posts, platform, "loo", content),
+            "rolling": _backtest(posts, platform, "rolling", content),
+            "audience": audience if platform else None,
+        },
     )
     return record
+
+
+def _backtest(posts: list, platform, scheme: str, content: list | None) -> dict:
+    from simulator.track_record.backtest import run_backtest
+    from simulator.track_record.history import History
+
+    history = History(layout="app", posts=posts)
+    return run_backtest(history, platform=platform, name="your posts", scheme=scheme, content=content)
+
+
+SCHEMES = {"loo": "leave-one-out", "rolling": "rolling origin"}
+
+
+def record_backtest(record: TrackRecord, scheme: str) -> dict:
+    """The record's backtest by scheme: "loo" (each post from all the others) or "rolling" (each post
+    from the posts before it only)."""
+    if scheme not in SCHEMES:
+        raise InvalidInput(f"The backtest scheme must be one of {', '.join(SCHEMES)}.")
+    return record.rolling if scheme == "rolling" else record.backtest
 
 
 def headline(backtest: dict) -> dict | None:
@@ -165,41 +207,37 @@ def account_check(*, owner) -> None:
         )
 
 
-def _reference_post(posts: list, config):
-    """The account's typical post (simulator.track_record.platform.reference_item), on the followers'
-    main topic, else on the run's first post's topics: what the offsets are solved on. It is the
-    account's, not the draft's, so variants and later runs share the solve."""
-    from simulator.track_record.platform import reference_item
-
-    niche = _niche(config.audience.to_dict())
-    item = reference_item(posts, niche or "")
-    if niche is None:
-        item.topics = dict(config.posts[0].item.topics)
-    return item
-
-
 def solve_key(*, posts: list, spec, item) -> str:
     """What the solve depends on: the history, the audience at the size its reference runs use, and the
-    reference post (the solve is deterministic: fixed seed)."""
+    post it is solved for, its content's effects included (the solve is deterministic: fixed seed)."""
     from simulator.track_record.platform import REFERENCE_USERS
 
     audience = {**spec.to_dict(), "size": min(spec.size, REFERENCE_USERS)}
+    from simulator.content.effects import PARAMS_PATH as CONTENT_PARAMS
+
     payload = {
         "posts": sorted((p.to_dict() for p in posts), key=lambda p: p["post_id"]),
         "audience": audience,
         "item": item.to_dict(),
+        # the content model that read the posts' words
+        "content": hashlib.sha256(CONTENT_PARAMS.read_bytes()).hexdigest() if CONTENT_PARAMS.exists() else "",
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def account_solve(*, owner, spec, item, check=None) -> dict:
-    """What a run "calibrated to my account" applies: the account's offsets over this audience's world,
-    solved into per-item multipliers (simulator.track_record.platform), and how well the fit backtests;
-    cached per solve_key. `check` is called between reference runs (it raises to stop).
+    """What a run "calibrated to my account" applies: the account's offsets over this audience's world
+    for a post like `item`, solved into per-item multipliers on top of its content's effects (simulator.
+    track_record.platform: the offsets are ratios of rates, the multipliers act on odds, so they are
+    solved for the post simulated), and how well the fit backtests; cached per solve_key. `check` is
+    called between reference runs (it raises to stop).
 
     Raises InvalidInput when the history is too short."""
+    from dataclasses import replace
+
     from simulator.track_record.calibration import fit_account
     from simulator.track_record.platform import account_effects, platform_from_world
+    from simulator.types import ItemEffects
 
     account_check(owner=owner)
     posts = history_posts(owner=owner)
@@ -208,8 +246,9 @@ def account_solve(*, owner, spec, item, check=None) -> dict:
     if cached is not None:
         return cached.account
     record = track_record_for(owner=owner)
-    platform = platform_from_world(spec, item, check=check)
-    fit = fit_account(posts, platform)
+    # the platform's level for such a post, its content left out: the fit weighs the past posts' own
+    platform = platform_from_world(spec, replace(item, effects=ItemEffects()), check=check)
+    fit = fit_account(posts, platform, content=history_content(posts))
     notes = list(fit.notes)
     if spec.kind != "followers":
         # Reach is relative to the account's followers; a sample of the public keeps the platform's.
@@ -257,10 +296,8 @@ def account_calibrate(*, run_id: int) -> bool:
                 raise RunStopped("its run was cancelled")
 
         config = WorldConfig.from_dict(run.config)
-        posts = history_posts(owner=run.owner)
-        account = account_solve(
-            owner=run.owner, spec=config.audience, item=_reference_post(posts, config), check=check
-        )
+        # solved for the first post (a strategy's posts are one draft's copies; variants are one run each)
+        account = account_solve(owner=run.owner, spec=config.audience, item=config.posts[0].item, check=check)
         mine = ItemEffects.from_dict(account["effects"])
         for post in config.posts:
             post.item.effects = post.item.effects.combined(mine)

@@ -1,4 +1,5 @@
-"""`python -m simulator evaluate {taste,curves,engagement,reorder}`: the simulator against real data."""
+"""`python -m simulator evaluate PROTOCOL`: the simulator against real data (taste, curves, engagement,
+reorder, content)."""
 
 import argparse
 import json
@@ -27,7 +28,8 @@ def _users(text: str) -> list[int]:
 
 
 HELP = (
-    "the simulator against real data and published yardsticks (taste, curves, engagement, reorder, backtest)"
+    "the simulator against real data and published yardsticks (taste, curves, engagement, reorder, content, "
+    "backtest)"
 )
 
 
@@ -64,6 +66,14 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     reorder.add_argument("--ratio", type=int, default=9, help="never-rated films per held-out liked film")
     common(reorder)
 
+    content = protocols.add_parser(
+        "content", help="content model on held-out YouTube channels: like/view, comment/view, topics"
+    )
+    content.add_argument(
+        "--tiktok", help="also score the trending TikTok posts of this file (simulator/data/PROVENANCE.md)"
+    )
+    common(content)
+
     calibration = protocols.add_parser(
         "calibration", help="coverage of the 90% band on real cascades and YouTube videos it never saw"
     )
@@ -74,7 +84,8 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     common(calibration)
 
     backtest = protocols.add_parser(
-        "backtest", help="an account's past posts, each predicted from the others, and live updates"
+        "backtest",
+        help="an account's past posts, each predicted from the others (or those before it), and live updates",
     )
     backtest.add_argument(
         "--posts",
@@ -90,6 +101,12 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     )
     backtest.add_argument(
         "--niche", default=None, help="the account's main topic (simulator.taxonomy), with --followers"
+    )
+    backtest.add_argument(
+        "--scheme",
+        choices=["loo", "rolling"],
+        default="loo",
+        help="loo: each post from all the account's others; rolling: from its posts before it only",
     )
     backtest.add_argument(
         "--points", action="store_true", help="keep every predicted-vs-real point in the JSON"
@@ -143,6 +160,10 @@ def _evaluate(args: argparse.Namespace) -> dict:
         return evaluate_curves(
             args.cascades, sample=args.sample, runs=args.runs, brain=args.brain, seed=args.seed
         )
+    if args.protocol == "content":
+        from simulator.evaluation.content import evaluate_content
+
+        return evaluate_content(tiktok=args.tiktok)
     if args.protocol == "engagement":
         from simulator.evaluation.engagement import evaluate_engagement
 
@@ -198,7 +219,7 @@ def _backtest(args: argparse.Namespace) -> dict:
             kind="followers", size=3000, profile={"niche": args.niche, "follower_count": args.followers}
         )
         platform = platform_from_world(audience, reference_item(history.posts, args.niche), seed=args.seed)
-    result = run_backtest(history, platform=platform, name=path.name)
+    result = run_backtest(history, platform=platform, name=path.name, scheme=args.scheme)
     if not args.points:
         result["points"] = result["points"][:200]
     return result

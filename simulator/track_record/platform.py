@@ -41,7 +41,7 @@ def _week(
     spec = replace(audience, size=min(audience.size, REFERENCE_USERS))
     config = WorldConfig(
         audience=spec,
-        posts=[PostSpec(item=replace(item, effects=effects))],
+        posts=[PostSpec(item=replace(item, effects=item.effects.combined(effects)))],
         seed=seed,
         sample_limit=0,
         exposure=exposure,
@@ -73,8 +73,8 @@ def _reference(
 def platform_from_world(
     audience: AudienceSpec, item: Item, *, seed: int = 0, check: Check | None = None
 ) -> Platform:
-    """The uncalibrated world's one-week counts of `item` posted to `audience` (real scale); `check` is
-    called before each reference run (a caller's way to stop: it raises)."""
+    """The uncalibrated world's one-week counts of `item` (with its own effects) posted to `audience`
+    (real scale); `check` is called before each reference run (a caller's way to stop: it raises)."""
     week = _reference(audience, item, seed, ItemEffects(), check)
     counts = {m: week[m] for m in COUNTS if week[m] > 0}
     return Platform(week=counts, source=f"the world, {min(audience.size, REFERENCE_USERS):,} simulated users")
@@ -122,8 +122,8 @@ def _achieved(
 def account_effects(
     fit: AccountFit, audience: AudienceSpec, item: Item, *, seed: int = 0, check: Check | None = None
 ) -> AccountEffects:
-    """The multipliers that make the world reproduce the account's offsets for `item` (module doc);
-    `check` as for platform_from_world."""
+    """The multipliers that make the world reproduce the account's offsets for `item` (module doc), on
+    top of the item's own effects (its content's); `check` as for platform_from_world."""
     targets = targets_of(fit)
     multipliers = dict(targets)
     base = _reference(audience, item, seed, ItemEffects(), check)

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
-from recoworld_app.models import AccountSolve, PastPost, RunMetric, RunShard, SimulationRun
+from recoworld_app.models import AccountSolve, PastPost, RunMetric, RunShard, SimulationRun, TrackRecord
 from recoworld_app.services.audiences import audience_create_followers_profile
-from recoworld_app.services.runs import run_create, run_progress, shard_execute, shards_recover
+from recoworld_app.services.runs import draft_item, run_create, run_progress, shard_execute, shards_recover
 from recoworld_app.services.track_record import history_clear, history_import, run_live_update
 from recoworld_app.tasks import calibrate_account
 from tests.app.conftest import upload
@@ -53,6 +53,25 @@ def test_imported_history_shows_its_fit_backtest_and_chart(alice_client, alice):
     rows = alice_client.get(reverse("track_export", args=["csv"])).content.decode().splitlines()
     assert rows[0].startswith("post_id,metric,horizon,actual,calibrated")
     assert any(r.startswith("views,1w,creator_median,4,") for r in rows)
+
+
+def test_the_rolling_origin_backtest_is_on_the_page_the_exports_and_the_api(alice_client, alice_api, alice):
+    history_import(owner=alice, upload=csv_file(TEMPLATE_ROWS))
+    page = alice_client.get(reverse("track") + "?scheme=rolling").content.decode()
+    assert "Rolling origin within each account" in page and "2 posts predicted" in page  # c and d
+    assert '<a href="?scheme=loo">Leave-one-out</a>' in page
+    data = json.loads(alice_client.get(reverse("track_export", args=["json"])).content)
+    assert data["rolling"]["posts_backtested"] == 2 and data["backtest"]["posts_backtested"] == 4
+    assert data["rolling"]["scheme_key"] == "rolling"
+    rows = alice_client.get(reverse("track_export", args=["csv"]) + "?scheme=rolling").content.decode()
+    assert {r.split(",")[0] for r in rows.splitlines()[1:] if r.startswith(("c,", "d,", "a,", "b,"))} == {
+        "c",
+        "d",
+    }
+    assert alice_api.get("/track").json()["rolling"]["posts_backtested"] == 2
+    api_rows = alice_api.get("/track/backtest.csv?scheme=rolling").content.decode()
+    assert api_rows == rows
+    assert alice_api.get("/track/backtest.csv?scheme=sideways").status_code == 400
 
 
 def test_malformed_export_is_refused_row_by_row_and_saves_nothing(alice_client, alice_api, alice):
@@ -123,14 +142,13 @@ def calibrate(run: SimulationRun) -> SimulationRun:
 
 def test_planted_creator_with_twice_the_like_rate_gets_a_calibrated_run_near_it(alice, video_draft):
     from simulator.audiences import AudienceSpec
-    from simulator.track_record.platform import platform_from_world, reference_item
+    from simulator.track_record.platform import platform_from_world
 
     audience = audience_create_followers_profile(
         owner=alice, name="Followers", size=1500, profile={"niche": "food", "follower_count": 20000}
     )
     spec = AudienceSpec.from_dict(audience.spec)
-    # the offsets are solved on the account's typical post: here videos of unknown length, on food
-    platform = platform_from_world(spec, reference_item([], "food"))
+    platform = platform_from_world(spec, draft_item(video_draft))  # no content effects: the platform's
     rate = platform.week["likes"] / platform.week["views"]
     rng = np.random.default_rng(3)
     lines = ["post_id,views_1w,likes_1w"]
@@ -184,7 +202,7 @@ def test_calibrating_waits_for_its_task_which_is_idempotent_and_cached(
         "Calibrating to your account"
         in alice_client.get(reverse("run_detail", args=[run.pk])).content.decode()
     )
-    plain_effects = [p["item"]["effects"] for p in run.config["posts"]]
+    plain_effects = [p["item"]["effects"] for p in run.config["posts"]]  # the draft's content's
     assert shard_execute(shard_id=RunShard.objects.get(run=run).pk) is False  # shards wait for the account
     assert (
         shards_recover(include_pending=True) == 1
@@ -225,6 +243,30 @@ def test_a_short_history_is_refused_at_submit(alice, video_draft, followers):
     with pytest.raises(InvalidInput, match="needs at least 3 past posts"):
         _calibrated_run(alice, video_draft, followers)
     assert not SimulationRun.objects.exists()
+
+
+def test_the_fit_counts_only_what_the_captions_leave_unexplained(alice, alice_client):
+    from simulator.audiences import AudienceSpec
+    from simulator.content.effects import analyse
+    from simulator.track_record.platform import platform_from_world, reference_item
+
+    audience = audience_create_followers_profile(
+        owner=alice, name="Followers", size=600, profile={"niche": "food", "follower_count": 8000}
+    )
+    platform = platform_from_world(AudienceSpec.from_dict(audience.spec), reference_item([], "food"))
+    rate = platform.week["likes"] / platform.week["views"]
+    question = "What would you cook tonight? Tell me in the comments!"
+    pull = analyse(caption=question, hashtags=["food"]).effects.like
+    assert pull > 1.5
+    lines = ["post_id,kind,duration_s,caption,hashtags,views_1w,likes_1w"]
+    for i in range(6):  # every post does just what the platform and its caption explain
+        views = platform.week["views"]
+        lines.append(f'q{i},video,30,"{question}",food,{round(views)},{round(views * rate * pull)}')
+    history_import(owner=alice, upload=csv_file("\n".join(lines) + "\n"))
+    page = alice_client.get(reverse("track")).content.decode()
+    assert "The content model read the words of 6 post(s)" in page
+    like = TrackRecord.objects.get(owner=alice).fit["offsets"]["like"]
+    assert like["raw"] == pytest.approx(1.0, rel=0.05)  # not the captions' pull a second time
 
 
 def test_live_update_narrows_the_band_and_moves_it_towards_the_observed_counts(

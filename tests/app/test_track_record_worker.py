@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from recoworld_app.models import RunShard, SimulationRun
+from recoworld_app.models import RunPost, RunShard, SimulationRun
 from recoworld_app.services.audiences import audience_create_followers_profile
 from recoworld_app.services.track_record import history_import
 from tests.app.conftest import run_form
@@ -42,7 +42,9 @@ def test_the_worker_solves_the_account_then_simulates(celery_worker, alice, cali
     )
     assert done.status == "done", done.error
     assert done.account["posts"] == 4 and "calibrate_account" in celery_worker.output()
-    assert done.config["posts"][0]["item"]["effects"] == done.account["effects"]  # the draft had none
+    content = RunPost.objects.get(run=run).content["effects"]  # the draft's own, from its caption
+    applied = done.config["posts"][0]["item"]["effects"]
+    assert applied == pytest.approx({k: v * done.account["effects"][k] for k, v in content.items()})
     html = client.get(reverse("run_detail", args=[run.pk])).content.decode()
     assert "to your account, on 4 past posts" in html
 

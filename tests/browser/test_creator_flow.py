@@ -105,6 +105,9 @@ def test_creator_uploads_runs_watches_compares_and_exports(
     assert seen and min(seen) < 100, f"no progress bar was seen before the results: {sorted(seen)}"
     expect(page.locator(PLOTLY_SVG).first).to_be_attached(timeout=30_000)
     assert page.locator(PLOTLY_SVG).count() >= 3, "views over time, funnel, watch time, segments"
+    factors = page.locator("#content-factors")
+    expect(factors).to_contain_text("What your audience will see")
+    expect(factors.locator("table.content-factors tr[data-factor]").first).to_be_visible()
     screens.shot("08-results")
 
     downloads = {}
@@ -114,7 +117,7 @@ def test_creator_uploads_runs_watches_compares_and_exports(
         downloads[label] = info.value.path().read_bytes()
     rows = list(csv.DictReader(io.StringIO(downloads["CSV"].decode("utf-8-sig"))))
     assert rows and {"metric", "horizon", "segment"} <= set(rows[0])
-    assert json.loads(downloads["JSON"])
+    assert json.loads(downloads["JSON"])["posts"][0]["content"]["factors"]
     report = downloads["HTML report"].decode()
     assert "<html" in report.lower() and not re.search(r"<script[^>]+src=[\"']https?://", report)
     report_path = tmp_path / "report.html"
@@ -126,5 +129,6 @@ def test_creator_uploads_runs_watches_compares_and_exports(
     page.goto(f"{url}/runs/compare/?run={first.pk}&run={second.pk}")
     expect(page.locator("table.differences")).to_be_visible(timeout=180_000)
     expect(page.locator(PLOTLY_SVG).first).to_be_attached(timeout=30_000)
+    expect(page.locator("#content-side-by-side")).to_be_visible()
     screens.shot("10-compare")
     assert SimulationRun.objects.filter(status="done").count() == 2

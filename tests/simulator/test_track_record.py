@@ -134,6 +134,60 @@ def test_backtest_figures_match_a_hand_computation():
     assert week["calibrated"]["coverage90"] == pytest.approx(covered)
 
 
+def test_rolling_origin_predicts_each_post_from_the_posts_before_it_only():
+    views = [100.0, 200.0, 400.0, 800.0, 50.0]
+    days = ["2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04", "2025-03-04"]  # the last two: one day
+    posts = [
+        PastPost(post_id=f"p{i}", posted_at=d, counts={"1w": {"views": v}})
+        for i, (v, d) in enumerate(zip(views, days, strict=True))
+    ]
+    result = run_backtest(History(layout="template", posts=posts), scheme="rolling")
+    week = result["horizons"]["views"]["1w"]
+    assert result["posts_backtested"] == 3 and week["n"] == 3  # the first two have under 2 before them
+    # p2 from p0, p1; p3 and p4 from p0, p1, p2 (not from each other: posted the same day)
+    medians = {2: 150.0, 3: 200.0, 4: 200.0}
+    ape = [abs(m - views[i]) / views[i] for i, m in medians.items()]  # .625, .75, 3
+    assert week["creator_median"]["mdape"] == pytest.approx(np.median(ape)) == pytest.approx(0.75)
+    sigma0, tau = prior("level:views")
+    predictions = []
+    for before in ([0, 1], [0, 1, 2], [0, 1, 2]):
+        z = np.log(np.array([views[j] for j in before]) + 0.5)
+        y = z - np.median(z)
+        n = len(z)
+        sigma2 = (3 * sigma0**2 + (n - 1) * y.var(ddof=1)) / (3 + n - 1)
+        w = n * tau**2 / (n * tau**2 + sigma2)
+        predictions.append(math.exp(np.median(z) + w * y.mean()))
+    calibrated_ape = [abs(p - views[i]) / views[i] for p, i in zip(predictions, (2, 3, 4), strict=True)]
+    assert week["calibrated"]["mdape"] == pytest.approx(np.median(calibrated_ape), rel=1e-3)
+    assert "posts before it only" in result["scheme"] and result["scheme_key"] == "rolling"
+    assert run_backtest(History(layout="template", posts=posts))["posts_backtested"] == 5  # leave-one-out
+    with pytest.raises(ValueError, match="scheme must be one of loo, rolling"):
+        run_backtest(History(layout="template", posts=posts), scheme="random")
+
+
+def test_what_the_captions_explain_is_not_counted_again_as_the_accounts():
+    from simulator.track_record.content import past_post_content
+
+    captions = ["What would you cook tonight? Tell me in the comments!", "Quick dinner"] * 4
+    posts = [PastPost(post_id=f"p{i}", caption=c, hashtags=["food"]) for i, c in enumerate(captions)]
+    posts.append(PastPost(post_id="no-words"))
+    content = past_post_content(posts)
+    assert content[-1] is None and content[0].like > 1.5  # a question to the viewers: more likes
+    platform = Platform(week={"views": 1000.0, "likes": 50.0}, source="test")
+    for post, effects in zip(posts, content, strict=True):  # each does what its caption explains, no more
+        post.counts = {"1w": {"views": 1000.0, "likes": 50.0 * (effects.like if effects else 1.0)}}
+    plain = fit_account(posts, platform)
+    assert plain.offsets["like"].raw > 1.3  # read without the content, the captions' pull is the account's
+    fitted = fit_account(posts, platform, content=content)
+    assert fitted.offsets["like"].raw == pytest.approx(1.0, abs=0.01)
+    assert "content model read the words of 8 post(s)" in " ".join(fitted.notes)
+    result = run_backtest(History(layout="template", posts=posts), platform=platform, content=content)
+    likes = result["horizons"]["likes"]["1w"]
+    assert likes["calibrated"]["mdape"] < 0.02 and result["content_posts"] == 8
+    without = run_backtest(History(layout="template", posts=posts), platform=platform)
+    assert without["horizons"]["likes"]["1w"]["calibrated"]["mdape"] > 0.2
+
+
 def test_spearman_handles_ties_as_average_ranks():
     assert spearman(np.array([1, 2, 3, 4]), np.array([10, 20, 30, 40])) == pytest.approx(1.0)
     assert spearman(np.array([1, 1, 2]), np.array([3, 2, 1])) == pytest.approx(-0.866, abs=1e-3)
