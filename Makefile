@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install data run test bench fit fidelity track-backtests fidelity-track llm-cpu browsers ocr clean
+.PHONY: install data run test bench fit fidelity track-backtests fidelity-track leaderboard llm-cpu browsers ocr clean
 
 install: $(VENV)/.installed
 
@@ -81,6 +81,10 @@ track-backtests:
 fidelity-track: install data
 	@rm -rf $(FIDELITY_DIR)/track && $(MAKE) track-backtests FIDELITY_DIR=$(FIDELITY_DIR)/track
 	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR)/track docs/fidelity.md --update
+
+# The recommender policies on the same simulated users, then docs/leaderboard.md and its chart.
+leaderboard: install
+	$(PY) -m simulator leaderboard --users 500 --write docs/leaderboard.md
 
 # Debian's chromium for the browser tests (Playwright drives it by executable_path). Idempotent:
 # refreshes the package lists only when the install from the current ones fails.
