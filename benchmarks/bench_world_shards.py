@@ -5,9 +5,10 @@ the rerun's wall time, each process's set-up and peak resident memory, the paral
 T1 / (k Tk), and whether the merged figures are the unsharded ones. Aims (2 CPU cores): under 60 s
 with 2 shards, under 2 GB per shard process.
 
-Then a projection from these measurements: a party's CPU time and peak memory fitted as
-(a + b / k) N / 1,000,000 (N users, k parties: the whole-audience part of a shard's set-up, and the
-part that divides), for 10,000,000 users on 16 workers with a core each. BENCH_SHARDS_USERS changes the audience size (for a quick look).
+Then a projection from these measurements: a party's CPU time and peak memory, above a process with
+no audience, fitted as (a + b / k) N (N users, k parties: the whole-audience part of a shard's set-up
+and the part that divides), for 10,000,000 users on 16 workers with a core each.
+BENCH_SHARDS_USERS changes the audience size (for a quick look).
 """
 
 import json
@@ -32,9 +33,11 @@ from simulator.exchange import DirectoryExchange
 from simulator.types import Item
 from simulator.world import PostSpec, WorldConfig, _setup_for, run_world_shards, shard_bounds
 size, k, party, folder, out = {size}, {k}, {party}, Path({folder!r}), Path({out!r})
-item = Item(id="draft", creator_id="me", kind="video", duration_s=34.0, topics={{"comedy": 0.7, "music": 0.3}})
+topics = {{"comedy": 0.7, "music": 0.3}}
+item = Item(id="draft", creator_id="me", kind="video", duration_s=34.0, topics=topics)
+profile = {{"niche": "comedy", "follower_count": 10 * size}}
 config = WorldConfig(
-    audience=AudienceSpec(kind="followers", size=size, profile={{"niche": "comedy", "follower_count": 10 * size}}),
+    audience=AudienceSpec(kind="followers", size=size, profile=profile),
     posts=[PostSpec(item=item, at_hours=18.0)], horizon_hours=168.0, seed=1,
 )
 t0 = time.perf_counter()
@@ -50,14 +53,14 @@ print(json.dumps({{"setup_s": t1 - t0, "total_s": t2 - t0, "ended": time.time(),
 """
 
 
-def run_rerun(k: int, work: Path) -> dict:
+def run_rerun(k: int, work: Path, users: int = USERS) -> dict:
     """All k parties at once; the wall time runs from their start to the last one's end."""
     from simulator.world import ShardResult, merge_shards
 
     folder = work / f"exchange-{k}"
     started = time.time()
     scripts = [
-        PARTY.format(size=USERS, k=k, party=p, folder=str(folder), out=str(work / f"{k}-{p}.json"))
+        PARTY.format(size=users, k=k, party=p, folder=str(folder), out=str(work / f"{k}-{p}.json"))
         for p in range(k)
     ]
     procs = [subprocess.Popen([sys.executable, "-c", s], stdout=subprocess.PIPE, text=True) for s in scripts]
@@ -78,15 +81,23 @@ def run_rerun(k: int, work: Path) -> dict:
     }
 
 
-def _fit(ks: list[int], values: list[float]) -> np.ndarray:
-    """Least squares of value = x0 + x1 / k at N = USERS (the whole-audience part and the divided part)."""
-    a = np.column_stack([np.ones(len(ks)), 1.0 / np.asarray(ks, dtype=float)])
-    return np.linalg.lstsq(a, np.asarray(values), rcond=None)[0]
+def _fit(ks: list[int], values: list[float]) -> tuple[float, float]:
+    """Least squares of value = x0 + x1 / k at N = USERS (the whole-audience part and the divided part),
+    neither below zero (a part cannot cost less than nothing; then the other explains it all)."""
+    inverse = 1.0 / np.asarray(ks, dtype=float)
+    y = np.asarray(values, dtype=float)
+    x0, x1 = np.linalg.lstsq(np.column_stack([np.ones(len(ks)), inverse]), y, rcond=None)[0]
+    if x0 < 0:
+        return 0.0, float(inverse @ y / (inverse @ inverse))
+    if x1 < 0:
+        return float(y.mean()), 0.0
+    return float(x0), float(x1)
 
 
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-shards-"))
     try:
+        base = run_rerun(1, work, users=1000)  # the interpreter, NumPy and the catalogue: no audience
         rows = {k: run_rerun(k, work) for k in SHARDS}
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -107,19 +118,20 @@ def main() -> None:
             f"{efficiency:>11.2f} {str(same):>13}"
         )
     ks = list(rows)
-    # per party, in CPU seconds (the machine may have fewer cores than parties): a part that grows with
-    # the whole audience and a part that divides among the parties
-    t_fixed_n, t_divided = _fit(ks, [rows[k]["cpu_s"] for k in ks])
-    m_fixed_n, m_divided = _fit(ks, [rows[k]["peak_mb"] for k in ks])
+    # per party, above a process with no audience, in CPU seconds (the machine may have fewer cores
+    # than parties): a part that grows with the whole audience and a part that divides among the parties
+    t_whole, t_divided = _fit(ks, [rows[k]["cpu_s"] - base["cpu_s"] for k in ks])
+    m_whole, m_divided = _fit(ks, [rows[k]["peak_mb"] - base["peak_mb"] for k in ks])
     big, workers = 10_000_000, 16
     scale = big / USERS
-    t_big = scale * (t_fixed_n + t_divided / workers)
-    m_big = scale * (m_fixed_n + m_divided / workers)
+    t_big = base["cpu_s"] + scale * (t_whole + t_divided / workers)
+    m_big = base["peak_mb"] + scale * (m_whole + m_divided / workers)
     print(
-        f"projection, {big:,} users on {workers} workers (one shard each, on as many cores): "
-        f"about {t_big:.0f} s per rerun and {m_big / 1024:.1f} GB per shard process "
-        f"(fitted per party at {USERS:,} users: {t_fixed_n:.1f} s + {t_divided:.1f} s / k, "
-        f"{m_fixed_n:.0f} MB + {m_divided:.0f} MB / k, both scaled with the users)"
+        f"projection, {big:,} users on {workers} workers (one shard each, a core each): about "
+        f"{t_big:.0f} s per rerun and {m_big / 1024:.1f} GB per shard process; fitted per party at "
+        f"{USERS:,} users: {base['cpu_s']:.1f} s + {t_whole:.1f} s + {t_divided:.1f} s / k of CPU, "
+        f"{base['peak_mb']:.0f} MB + {m_whole:.0f} MB + {m_divided:.0f} MB / k (a process, the part for "
+        "the whole audience, the shard's part; the last two scaled with the users)"
     )
 
 
