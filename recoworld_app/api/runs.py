@@ -45,6 +45,7 @@ class RunOut(ModelSchema):
             "started_at",
             "finished_at",
             "error",
+            "calibrated",
             "account",
             "live_update",
         ]

@@ -12,6 +12,7 @@ from recoworld_app.services.track_record import (
     history_import,
     history_posts,
     history_template,
+    record_backtest,
     track_record_for,
 )
 
@@ -20,16 +21,18 @@ router = Router(tags=["track record"])
 
 @router.get("", response={200: dict[str, Any]})
 def get_track_record(request):
-    """Your past posts' count, the account fit (offsets, how much each is shrunk) and the leave-one-out
-    backtest (per count and horizon: MdAPE, Spearman and 90%-band coverage beside the two baselines)."""
+    """Your past posts' count, the account fit (offsets, how much each is shrunk) and the backtests,
+    leave-one-out (`backtest`) and rolling origin (`rolling`: each post from the posts before it), per
+    count and horizon: MdAPE, Spearman and 90%-band coverage beside the two baselines."""
     record = track_record_for(owner=request.user)
     posts = len(history_posts(owner=request.user))
     if record is None:
-        return {"posts": posts, "fit": None, "backtest": None, "headline": None}
+        return {"posts": posts, "fit": None, "backtest": None, "rolling": None, "headline": None}
     return {
         "posts": posts,
         "fit": record.fit,
         "backtest": record.backtest,
+        "rolling": record.rolling,
         "headline": headline(record.backtest),
     }
 
@@ -58,9 +61,12 @@ def posts_template(request):
 
 
 @router.get("/backtest.csv", response={200: None, 400: Error})
-def backtest_export(request):
+def backtest_export(request, scheme: str = "loo"):
+    """The backtest's points and summary as CSV; `scheme` loo (leave-one-out) or rolling."""
     record = _record(request)
-    response = HttpResponse(backtest_csv(record.backtest), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        backtest_csv(record_backtest(record, scheme)), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="track-record-backtest.csv"'
     return response
 

@@ -2,10 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
+from django_htmx.http import HTMX_STOP_POLLING
 
-from recoworld_app.models import Draft
+from recoworld_app.models import Draft, PerceptionState
 from recoworld_app.pages.access import object_page
 from recoworld_app.pages.forms import DraftForm, DraftUploadForm
+from recoworld_app.pages.seen import seen_rows
 from recoworld_app.services.drafts import (
     draft_create,
     draft_delete,
@@ -78,8 +80,25 @@ def draft_detail(request, draft_id: int):
         "form": form,
         "frames": draft_media_names(draft),
         "runs": [p.run for p in runs],
+        **_perception_context(draft),
     }
     return render(request, "drafts/detail.html", context, status=400 if form.errors else 200)
+
+
+def _perception_context(draft: Draft) -> dict:
+    open_states = (PerceptionState.PENDING, PerceptionState.RUNNING)
+    return {"perception_open": draft.perception_state in open_states, "seen": seen_rows(draft.perception)}
+
+
+@object_page
+def draft_perception_partial(request, draft_id: int):
+    """The htmx poll: progress while the draft is looked at; then what was seen, and no more polling."""
+    draft = draft_for_owner(owner=request.user, draft_id=draft_id)
+    context = {"draft": draft, **_perception_context(draft)}
+    response = render(request, "drafts/_perception.html", context)
+    if not context["perception_open"]:
+        response.status_code = HTMX_STOP_POLLING
+    return response
 
 
 @object_page

@@ -9,6 +9,7 @@ from recoworld_app import charts
 from recoworld_app.models import Audience, Draft, SimulationRun
 from recoworld_app.pages.access import object_page
 from recoworld_app.pages.forms import RunForm
+from recoworld_app.services.content import runs_content_side_by_side
 from recoworld_app.services.errors import InvalidInput, ServiceError
 from recoworld_app.services.estimates import run_estimate
 from recoworld_app.services.reports import (
@@ -29,6 +30,7 @@ from recoworld_app.services.runs import (
     run_retry,
     strategy_choices,
 )
+from recoworld_app.services.track_record import live_update_horizons, live_update_refusal
 
 COMPARE_METRICS = ("views", "likes", "shares", "follows", "watch_time_s", "completion_rate")
 
@@ -99,6 +101,9 @@ def _run_context(run: SimulationRun) -> dict:
     context = {"run": run, "progress": run_progress(run), "posts": list(run.posts.all())}
     if run.status == SimulationRun.Status.DONE:
         context["results"] = run_results(run)
+        context["live_refused"] = live_update_refusal(run)
+        context["live_from"] = live_update_horizons(run)
+        context["live_to"] = HORIZON_CHOICES[run.horizon_hours]
     return context
 
 
@@ -199,6 +204,7 @@ def run_compare(request):
             figures=[(m, charts.compare_figure(named, m)) for m in COMPARE_METRICS],
             base=ordered[0],
             differences=result["differences"],
+            content=runs_content_side_by_side(ordered),
         )
     response = render(request, "runs/compare.html", context)
     if request.htmx and not pending:

@@ -14,12 +14,14 @@ from recoworld_app.services.runs import run_for_owner
 from recoworld_app.services.track_record import (
     LIVE_METRICS,
     MIN_POSTS,
+    SCHEMES,
     backtest_csv,
     headline,
     history_clear,
     history_import,
     history_posts,
     history_template,
+    record_backtest,
     run_live_update,
     track_record_for,
 )
@@ -54,9 +56,13 @@ def track_page(request):
     }
     record = None if form.errors else track_record_for(owner=request.user)
     if record is not None:
-        backtest = record.backtest
+        scheme = request.GET.get("scheme") if request.GET.get("scheme") in SCHEMES else "loo"
+        backtest = record_backtest(record, scheme)
         context.update(
             record=record,
+            backtest=backtest,
+            scheme=scheme,
+            schemes=SCHEMES,
             offsets=record.fit["offsets"],
             headline=headline(backtest),
             rows=[
@@ -92,12 +98,19 @@ def track_export(request, fmt: str):
         raise Http404()
     if fmt == "json":
         response = JsonResponse(
-            {"fit": record.fit, "backtest": record.backtest}, json_dumps_params={"indent": 2}
+            {"fit": record.fit, "backtest": record.backtest, "rolling": record.rolling},
+            json_dumps_params={"indent": 2},
         )
         response["Content-Disposition"] = 'attachment; filename="track-record.json"'
     elif fmt == "csv":
-        response = HttpResponse(backtest_csv(record.backtest), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="track-record-backtest.csv"'
+        scheme = request.GET.get("scheme", "loo")
+        if scheme not in SCHEMES:
+            raise Http404()
+        response = HttpResponse(
+            backtest_csv(record_backtest(record, scheme)), content_type="text/csv; charset=utf-8"
+        )
+        name = "track-record-backtest" + ("-rolling" if scheme == "rolling" else "")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     else:
         raise Http404()
     return response

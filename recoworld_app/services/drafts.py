@@ -1,18 +1,23 @@
-"""Drafts: create from an upload (probed, thumbnailed, keyframed), update, delete."""
+"""Drafts: create from an upload (probed, thumbnailed, keyframed), update, delete; what the audience
+will see in them (perception), measured by a task after each upload and caption change."""
 
+import logging
 import shutil
 import uuid
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import F
 
 from recoworld_app import media
-from recoworld_app.models import Draft
+from recoworld_app.models import Draft, PerceptionState
 from recoworld_app.services.errors import InvalidInput, NotFound
 from recoworld_app.services.text import clean_text, parse_hashtags
 
+log = logging.getLogger(__name__)
 TITLE_MAX = 120
 CAPTION_MAX = 2200  # the longest caption the big platforms accept
 
@@ -55,9 +60,11 @@ def draft_create(
     if upload is None:
         if not caption:
             raise InvalidInput("A text post needs a caption; or attach a video or an image.")
-        return Draft.objects.create(
+        draft = Draft.objects.create(
             owner=owner, kind=Draft.Kind.TEXT, title=title, caption=caption, hashtags=tags, topics=topic_list
         )
+        _queue_perception(draft.pk)
+        return draft
     if upload.size is not None and upload.size > settings.UPLOAD_MAX_BYTES:
         from recoworld_app.uploads import too_large_message
 
@@ -77,6 +84,7 @@ def draft_create(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
+    _queue_perception(draft.pk)
     return draft
 
 
@@ -125,8 +133,102 @@ def draft_update(
         raise InvalidInput("A text post needs a caption.")
     draft.hashtags = parse_hashtags(hashtags, draft.caption)
     draft.topics = draft_topics(topics)
-    draft.save(update_fields=["title", "caption", "hashtags", "topics"])
+    fields = ["title", "caption", "hashtags", "topics"]
+    before = Draft.objects.filter(pk=draft.pk).values("caption", "hashtags").first() or {}
+    if (before.get("caption"), before.get("hashtags")) != (draft.caption, draft.hashtags):
+        # the words changed: look again (the media's measurements are reused, see draft_perceive)
+        draft.perception_revision = F("perception_revision") + 1  # two saves at once both count
+        draft.perception_state = PerceptionState.PENDING
+        fields += ["perception_revision", "perception_state"]
+    draft.save(update_fields=fields)
+    if "perception_state" in fields:
+        draft.refresh_from_db(fields=["perception_revision"])
+        _queue_perception(draft.pk)
     return draft
+
+
+def _queue_perception(draft_id: int) -> None:
+    transaction.on_commit(partial(_publish_perception, draft_id))
+
+
+def _publish_perception(draft_id: int) -> None:
+    """Queue the draft's perception. An unreachable broker loses nothing: the draft stays pending and a
+    worker queues it when it starts (drafts_perception_recover)."""
+    from recoworld_app.services.runs import PUBLISH_RETRY
+    from recoworld_app.tasks import perceive_draft
+
+    try:
+        perceive_draft.apply_async(args=[draft_id], retry=True, retry_policy=PUBLISH_RETRY)
+    except Exception as exc:  # kombu raises several types for an unreachable broker
+        log.warning("draft %s: perception not queued (%s); a starting worker will queue it", draft_id, exc)
+
+
+def draft_perceive(*, draft_id: int) -> bool:
+    """Measure what the draft's audience will see and store it; True if this call stored it.
+
+    Claim-then-work: only a pending or running draft is measured (running: a worker died on it), and the
+    result is kept only if no caption change came in meanwhile (that change queued its own measurement).
+    A file that cannot be read leaves the draft usable: the note says what was not measured.
+    """
+    from simulator.perception import Perception, perceive_file, perceive_text
+
+    open_states = [PerceptionState.PENDING, PerceptionState.RUNNING]
+    draft = Draft.objects.filter(pk=draft_id, perception_state__in=open_states).first()
+    if draft is None:
+        return False
+    revision = draft.perception_revision
+    claimed = Draft.objects.filter(pk=draft_id, perception_revision=revision).update(
+        perception_state=PerceptionState.RUNNING
+    )
+    if not claimed:  # deleted, or the words changed again: that change's own task measures it
+        return False
+    if draft.kind == Draft.Kind.TEXT:
+        perception = perceive_text()
+    elif draft.perception:  # the file never changes; only the words did
+        perception = Perception.from_dict(draft.perception)
+    else:
+        perception = perceive_file(Path(settings.MEDIA_ROOT) / draft.media, kind=draft.kind)
+    state, note = _perception_outcome(draft, perception)
+    stored = Draft.objects.filter(pk=draft_id, perception_revision=revision).update(
+        perception=perception.to_dict(), perception_state=state, perception_note=note[:500]
+    )
+    return stored == 1
+
+
+def _perception_outcome(draft: Draft, perception) -> tuple[str, str]:
+    if draft.kind == Draft.Kind.TEXT:
+        return PerceptionState.DONE, ""
+    if perception.brightness is None:  # not one frame was measured
+        reason = "; ".join(perception.notes) or "nothing could be measured"
+        return PerceptionState.FAILED, (
+            f"The {draft.kind} could not be measured ({reason}). The draft is still usable: "
+            "runs see its caption, length and topics, as before."
+        )
+    if perception.notes:
+        return PerceptionState.DONE, "Not everything was measured: " + "; ".join(perception.notes) + "."
+    return PerceptionState.DONE, ""
+
+
+def draft_perception_fail(*, draft_id: int, error: str) -> None:
+    """The measurement itself broke (not the file): say so; the draft stays usable."""
+    Draft.objects.filter(
+        pk=draft_id, perception_state__in=[PerceptionState.PENDING, PerceptionState.RUNNING]
+    ).update(
+        perception_state=PerceptionState.FAILED,
+        perception_note=f"Measuring the draft failed ({error})"[:480] + ". Runs still use it as before.",
+    )
+
+
+def drafts_perception_recover() -> int:
+    """Queue every draft still waiting for its perception (at worker start: its message may be lost)."""
+    waiting = list(
+        Draft.objects.filter(
+            perception_state__in=[PerceptionState.PENDING, PerceptionState.RUNNING]
+        ).values_list("pk", flat=True)
+    )
+    for draft_id in waiting:
+        _publish_perception(draft_id)
+    return len(waiting)
 
 
 def draft_delete(*, draft: Draft) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from recoworld_app import charts
 from recoworld_app.models import RunMetric, RunReport, RunSample, SimulationRun
+from recoworld_app.services.content import content_rows
 from recoworld_app.services.panels import run_calibration
 from recoworld_app.staticfinders import PLOTLY_DIR
 
@@ -195,7 +196,28 @@ def run_results(run: SimulationRun) -> dict:
         "samples": list(RunSample.objects.filter(run=run)[:SAMPLES_KEPT]),
         "exposure": run.exposure,
         "population": run.population,
+        "content": run_content(run),
     }
+
+
+def run_content(run: SimulationRun) -> list[dict]:
+    """What the content model read in each of the run's drafts (a draft posted several times once)."""
+    out, seen = [], set()
+    for post in run.posts.all():
+        key = post.draft_id if post.draft_id is not None else post.item_id
+        if key in seen or not post.content:
+            continue
+        seen.add(key)
+        out.append(
+            {
+                "title": post.title,
+                "topics": post.content.get("topics", {}),
+                "effects": post.content.get("effects", {}),
+                "factors": content_rows(post.content),
+                "notes": post.content.get("notes", []),
+            }
+        )
+    return out
 
 
 def neutralise(value):
@@ -206,7 +228,8 @@ def neutralise(value):
 
 
 def export_csv(run: SimulationRun) -> str:
-    """One row per (metric, horizon, segment): the mean and the band of simulated outcomes."""
+    """One row per (metric, horizon, segment): the mean and the band of simulated outcomes; then one row
+    per content factor of each draft (metric "content_factor:<rate>", its multiplier as the mean)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["run", "metric", "horizon", "hours_after_posting", "segment", "mean", "lo_90", "hi_90"])
@@ -220,6 +243,14 @@ def export_csv(run: SimulationRun) -> str:
             ]
             + [_num(mean), _num(lo), _num(hi)]
         )
+    # The content factors: one row each, the multiplier in "mean" (1.09 = +9%), the factor in "segment".
+    for post in run_content(run):
+        for f in post["factors"]:
+            where = f"{post['title']}: {f['name']} ({'fitted' if f['fitted'] else 'prior'})"
+            writer.writerow(
+                [neutralise(v) for v in (run.name, f"content_factor:{f['metric']}", "", "", where)]
+                + [_num(f["effect"]), "", ""]
+            )
     return out.getvalue()
 
 
@@ -234,7 +265,13 @@ def export_json(run: SimulationRun) -> dict:
     return {
         "run": run_summary_dict(run),
         "posts": [
-            {"draft_id": p.draft_id, "title": p.title, "at_hours": p.at_hours, "item_id": p.item_id}
+            {
+                "draft_id": p.draft_id,
+                "title": p.title,
+                "at_hours": p.at_hours,
+                "item_id": p.item_id,
+                "content": p.content,
+            }
             for p in run.posts.all()
         ],
         "audience": {

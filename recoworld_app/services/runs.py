@@ -25,6 +25,7 @@ from recoworld_app.models import (
     RunShard,
     SimulationRun,
 )
+from recoworld_app.services.content import draft_content
 from recoworld_app.services.errors import InvalidInput, NotFound, QueueUnavailable, QuotaExceeded
 from recoworld_app.services.gangs import (
     GangProgress,
@@ -51,6 +52,7 @@ MIN_POPULATION = 10
 PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 Status = SimulationRun.Status
 AWAITING_PANEL = Q(brain=SimulationRun.Brain.LLM, panel__isnull=True)  # an LLM run not yet calibrated
+AWAITING_ACCOUNT = Q(calibrated=True, account__isnull=True)  # "calibrated to my account", not yet solved
 
 
 def run_for_owner(*, owner, run_id: int) -> SimulationRun:
@@ -86,12 +88,16 @@ def draft_take_in_s(draft: Draft) -> float:
     return round(GLANCE_S + reading if draft.kind == Draft.Kind.IMAGE else max(GLANCE_S, reading), 2)
 
 
-def draft_item(draft: Draft):
-    """The draft as the simulator's Item: what the simulated users see."""
+def draft_item(draft: Draft, analysis=None):
+    """The draft as the simulator's Item: what the simulated users see. With the content model's
+    `analysis` (services.content.draft_content), its effects are applied and, where the creator ticked
+    no topic, its inferred topics are used."""
+    from simulator.content.effects import with_content
+    from simulator.perception import Perception
     from simulator.types import Item
 
     topics = {t: 1 / len(draft.topics) for t in draft.topics} if draft.topics else {}
-    return Item(
+    item = Item(
         id=f"draft-{draft.pk}",
         creator_id=f"creator-{draft.owner_id}",
         kind=draft.kind,
@@ -101,7 +107,9 @@ def draft_item(draft: Draft):
         duration_s=draft_take_in_s(draft),
         description=draft.title,
         frames=[str(settings.MEDIA_ROOT / k) for k in draft.keyframes],
+        perception=Perception.from_dict(draft.perception) if draft.perception else None,
     )
+    return item if analysis is None else with_content(item, analysis, ticked=topics)
 
 
 def _check_numbers(*, population: int, horizon_hours: int, reruns: int, brain: str) -> None:
@@ -218,8 +226,9 @@ def run_create_many(
     dispatch: bool = True,
 ) -> list[SimulationRun]:
     """The runs of `plans` [(draft ids, posting times, name)]; `dispatch=False` queues nothing, for a
-    caller that executes the shards itself (the demo seed). A `calibrated` run's posts carry the
-    account's offsets, solved once for the first draft (they are the account's, not the post's)."""
+    caller that executes the shards itself (the demo seed). A `calibrated` run's posts get the
+    account's offsets from a default-queue task before its shards are queued (services.track_record.
+    account_calibrate; solved on the account's typical post, so variants share them)."""
     from simulator.audiences import AudienceSpec
     from simulator.world import WorldConfig, default_exposure
 
@@ -231,13 +240,14 @@ def run_create_many(
     if not 0 <= seed < 2**63:
         raise InvalidInput("Seed must be a non-negative whole number.")
     spec = AudienceSpec.from_dict({**audience.spec, "size": population})
-    account = None
     if calibrated:
-        from recoworld_app.services.track_record import account_for_run
+        from recoworld_app.services.track_record import account_check
 
-        first = _owned_drafts(owner, plans[0][0])[0]
-        account = account_for_run(owner=owner, audience=audience, spec=spec, item=draft_item(first))
+        account_check(owner=owner)  # the solve runs on a worker (account_calibrate), before the shards
 
+    planned = [(_owned_drafts(owner, draft_ids), at_hours, name) for draft_ids, at_hours, name in plans]
+    # Read before the creator's rows are locked: embedding a caption takes a moment.
+    analyses = {d.pk: draft_content(d, draft_take_in_s(d)) for drafts, _, _ in planned for d in drafts}
     runs: list[SimulationRun] = []
     with transaction.atomic():
         # Serialise one creator's submissions so two tabs cannot both slip under the quota.
@@ -248,15 +258,8 @@ def run_create_many(
                 f"You have {active} run(s) queued or running; the limit is {settings.RUNS_MAX_ACTIVE}. "
                 "Wait for one to finish or cancel one."
             )
-        for draft_ids, at_hours, name in plans:
-            drafts = _owned_drafts(owner, draft_ids)
-            posts = _posts(drafts, at_hours, strategy, horizon_hours, spec, seed)
-            if account:
-                from simulator.types import ItemEffects
-
-                mine = ItemEffects.from_dict(account["effects"])
-                for _, post in posts:
-                    post.item.effects = post.item.effects.combined(mine)
+        for drafts, at_hours, name in planned:
+            posts = _posts(drafts, analyses, at_hours, strategy, horizon_hours, spec, seed)
             config = WorldConfig(
                 audience=spec,
                 posts=[post for _, post in posts],
@@ -282,7 +285,7 @@ def run_create_many(
                 brain=brain,
                 seed=seed,
                 config=config.to_dict(),
-                account=account,
+                calibrated=calibrated,
             )
             RunPost.objects.bulk_create(
                 RunPost(
@@ -292,12 +295,13 @@ def run_create_many(
                     at_hours=post.at_hours,
                     title=_post_title(d, post, len(posts)),
                     item_id=post.item.id,
+                    content=analyses[d.pk].to_dict(),
                 )
                 for i, (d, post) in enumerate(posts)
             )
             _make_shards(run)
             if dispatch:
-                transaction.on_commit(partial(_publish, run.pk))
+                transaction.on_commit(partial(publish_next, run.pk))
             runs.append(run)
     return runs
 
@@ -326,14 +330,19 @@ def strategy_choices() -> list[tuple[str, str]]:
     return [(name, words.get(name, name)) for name in SCHEDULES]
 
 
-def _posts(drafts: list[Draft], at_hours, strategy: str, horizon_hours: int, spec, seed: int) -> list[tuple]:
+def _posts(
+    drafts: list[Draft], analyses: dict, at_hours, strategy: str, horizon_hours: int, spec, seed: int
+) -> list[tuple]:
     """(draft, PostSpec) for each post: the drafts at the given times, or cycled through a named schedule
-    at the audience's local time."""
+    at the audience's local time. `analyses`: each draft's ContentAnalysis by draft id."""
     from simulator.world import PostSpec
 
     if not strategy:
         times = _schedule(at_hours, len(drafts), horizon_hours)
-        return [(d, PostSpec(item=draft_item(d), at_hours=t)) for d, t in zip(drafts, times, strict=True)]
+        return [
+            (d, PostSpec(item=draft_item(d, analyses[d.pk]), at_hours=t))
+            for d, t in zip(drafts, times, strict=True)
+        ]
     from simulator.strategies import audience_utc_offset, schedule
 
     if strategy not in dict(strategy_choices()):
@@ -342,7 +351,9 @@ def _posts(drafts: list[Draft], at_hours, strategy: str, horizon_hours: int, spe
         raise InvalidInput("Give posting times or a strategy, not both.")
     by_id = {f"draft-{d.pk}": d for d in drafts}
     offset = audience_utc_offset(spec, seed)
-    posts = schedule(strategy, [draft_item(d) for d in drafts], STRATEGY_WEEK_H, utc_offset_h=offset)
+    posts = schedule(
+        strategy, [draft_item(d, analyses[d.pk]) for d in drafts], STRATEGY_WEEK_H, utc_offset_h=offset
+    )
     return [(by_id[p.item.id.split("#")[0]], p) for p in posts]
 
 
@@ -384,10 +395,12 @@ def _make_shards(run: SimulationRun) -> None:
     run.shards_total, run.users_total = count * run.reruns, run.population * run.reruns
 
 
-def _publish(run_id: int) -> None:
-    """Queue what the run needs next: an LLM run's panel first (its task then queues the shards), or
-    the shards; if the broker is down, fail the run with the reason."""
-    if SimulationRun.objects.filter(AWAITING_PANEL, pk=run_id).exists():
+def publish_next(run_id: int) -> None:
+    """Queue what the run needs next: the account's offsets first, then an LLM run's panel (each task
+    queues what follows it), then the shards; if the broker is down, fail the run with the reason."""
+    if SimulationRun.objects.filter(AWAITING_ACCOUNT, pk=run_id).exists():
+        _send(run_id, [_account_message(run_id)])
+    elif SimulationRun.objects.filter(AWAITING_PANEL, pk=run_id).exists():
         _send(run_id, [_panel_message(run_id)])
     else:
         publish_shards(run_id)
@@ -408,6 +421,13 @@ def _panel_message(run_id: int) -> tuple:
     from recoworld_app.tasks import calibrate_panel_gpu
 
     return calibrate_panel_gpu, run_id, f"panel-{run_id}-{uuid.uuid4().hex[:12]}"
+
+
+def _account_message(run_id: int) -> tuple:
+    """The account task of a run (default queue), under a fresh task id, as for the panel."""
+    from recoworld_app.tasks import calibrate_account
+
+    return calibrate_account, run_id, f"account-{run_id}-{uuid.uuid4().hex[:12]}"
 
 
 def _apply(messages) -> None:
@@ -468,7 +488,7 @@ def run_retry(*, run: SimulationRun) -> SimulationRun:
         for shard_id in run.shards.exclude(status=RunShard.Status.DONE).values_list("pk", flat=True):
             RunShard.objects.filter(pk=shard_id).update(task_id=uuid.uuid4().hex)
         SimulationRun.objects.filter(pk=run.pk).update(status=Status.QUEUED, error="", finished_at=None)
-        transaction.on_commit(partial(_publish, run.pk))
+        transaction.on_commit(partial(publish_next, run.pk))
     run.refresh_from_db()
     return run
 
@@ -479,8 +499,8 @@ def shards_recover(*, include_pending: bool) -> int:
     have taken with it (the filesystem broker deletes a message when a worker fetches it). Duplicates
     are harmless: a shard task that finds its shard claimed does nothing.
 
-    An LLM run still waiting for its panel is queued again at start too (its panel task queues the
-    shards), under a fresh task id.
+    A run still waiting for its account's offsets or its LLM panel is queued again at start too (that
+    task queues the shards), under a fresh task id.
 
     Returns how many reruns were restarted plus how many messages were sent.
     """
@@ -489,7 +509,10 @@ def shards_recover(*, include_pending: bool) -> int:
     restarted = gangs_recover()
     if not include_pending:
         return restarted
-    waiting = SimulationRun.objects.filter(AWAITING_PANEL, status__in=SimulationRun.ACTIVE)
+    active = SimulationRun.objects.filter(status__in=SimulationRun.ACTIVE)
+    accounts = active.filter(AWAITING_ACCOUNT)
+    panels = active.filter(AWAITING_PANEL).exclude(AWAITING_ACCOUNT)
+    waiting = active.filter(AWAITING_ACCOUNT | AWAITING_PANEL)
     messages = [
         (simulate_shard, shard_id, task_id)
         for shard_id, task_id in RunShard.objects.filter(
@@ -498,7 +521,8 @@ def shards_recover(*, include_pending: bool) -> int:
         .exclude(run__in=waiting)
         .values_list("pk", "task_id")
     ]
-    messages += [_panel_message(run_id) for run_id in waiting.values_list("pk", flat=True)]
+    messages += [_account_message(run_id) for run_id in accounts.values_list("pk", flat=True)]
+    messages += [_panel_message(run_id) for run_id in panels.values_list("pk", flat=True)]
     _apply(messages)
     return restarted + len(messages)
 
@@ -516,6 +540,8 @@ def shard_execute(*, shard_id: int) -> bool:
     if shard is None or shard.run.status not in SimulationRun.ACTIVE:
         return False
     run = shard.run
+    if run.calibrated and run.account is None:  # queued too early (a sweep): the account task requeues it
+        return False
     membership = gang_join(shard=shard)
     if membership is None:
         _finalize_if_complete(run.pk)
@@ -656,8 +682,9 @@ def run_progress(run: SimulationRun) -> dict:
     elapsed = (end - run.started_at).total_seconds() if run.started_at else 0.0
     eta = elapsed * (1 - fraction) / fraction if run.status == Status.RUNNING and fraction > 0.01 else None
     waiting_for_panel = run.brain == SimulationRun.Brain.LLM and run.panel is None
+    phase = "account" if run.calibrated and run.account is None else "panel" if waiting_for_panel else "world"
     return {
-        "phase": "panel" if waiting_for_panel and run.is_active else "world",
+        "phase": phase if run.is_active else "world",
         "fraction": fraction,
         "percent": round(fraction * 100),
         "simulated": simulated,

@@ -3,7 +3,9 @@ run to them, and update a post already out from its first counts (the science is
 """
 
 import csv
+import hashlib
 import io
+import json
 import math
 from collections import Counter
 
@@ -11,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from recoworld_app.models import Audience, PastPost, SimulationRun, TrackRecord
+from recoworld_app.models import AccountSolve, Audience, PastPost, SimulationRun, TrackRecord
 from recoworld_app.services.audiences import _join, follower_csv_text
 from recoworld_app.services.errors import InvalidInput
 
@@ -52,12 +54,14 @@ def history_import(*, owner, upload) -> dict:
                 },
             )
         TrackRecord.objects.filter(owner=owner).delete()  # the fit was of the old history
+        AccountSolve.objects.filter(owner=owner).delete()  # and so were the solved multipliers
     return {"imported": len(history.posts), "layout": history.layout, "notes": history.notes}
 
 
 def history_clear(*, owner) -> int:
     with transaction.atomic():
         TrackRecord.objects.filter(owner=owner).delete()
+        AccountSolve.objects.filter(owner=owner).delete()
         deleted, _ = PastPost.objects.filter(owner=owner).delete()
     return deleted
 
@@ -87,9 +91,8 @@ def history_posts(*, owner) -> list:
     ]
 
 
-def _niche(audience: Audience) -> str | None:
+def _niche(spec: dict) -> str | None:
     """The followers' main topic: the profile's niche, or the interest most of the imported rows give."""
-    spec = audience.spec
     niche = spec.get("profile", {}).get("niche")
     if niche:
         return niche[0] if isinstance(niche, list) else niche
@@ -105,21 +108,24 @@ def _platform_for(audience: Audience | None, posts: list):
     from simulator.audiences import AudienceSpec
     from simulator.track_record.platform import platform_from_world, reference_item
 
-    if audience is None or (niche := _niche(audience)) is None:
+    if audience is None or (niche := _niche(audience.spec)) is None:
         return None
     spec = AudienceSpec.from_dict(audience.spec)
     return platform_from_world(spec, reference_item(posts, niche))
 
 
 def track_record_for(*, owner) -> TrackRecord | None:
-    """The fit and backtest of the creator's history against their newest followers audience (computed
-    once per history: a reference run of the world and the leave-one-out); None under MIN_POSTS posts."""
-    from simulator.track_record.backtest import run_backtest
+    """The fit and backtests (leave-one-out and rolling origin) of the creator's history against their
+    newest followers audience (computed once per history: a reference run of the world and the
+    backtests); None under MIN_POSTS posts."""
     from simulator.track_record.calibration import Platform, fit_account
-    from simulator.track_record.history import History
 
     record = TrackRecord.objects.filter(owner=owner).first()
     if record is not None:
+        if record.rolling is None:  # a record from before rolling origin
+            platform = Platform.from_dict(record.fit["platform"]) if record.audience_id else None
+            record.rolling = _backtest(history_posts(owner=owner), platform, "rolling")
+            TrackRecord.objects.filter(pk=record.pk).update(rolling=record.rolling)
         return record
     posts = history_posts(owner=owner)
     if len(posts) < MIN_POSTS:
@@ -129,12 +135,36 @@ def track_record_for(*, owner) -> TrackRecord | None:
     )
     platform = _platform_for(audience, posts)
     fit = fit_account(posts, platform or Platform(week={}, source="none"))
-    backtest = run_backtest(History(layout="app", posts=posts), platform=platform, name="your posts")
     record, _ = TrackRecord.objects.update_or_create(
         owner=owner,
-        defaults={"fit": fit.to_dict(), "backtest": backtest, "audience": audience if platform else None},
+        defaults={
+            "fit": fit.to_dict(),
+            "backtest": _backtest(posts, platform, "loo"),
+            "rolling": _backtest(posts, platform, "rolling"),
+            "audience": audience if platform else None,
+        },
     )
     return record
+
+
+def _backtest(posts: list, platform, scheme: str) -> dict:
+    from simulator.track_record.backtest import run_backtest
+    from simulator.track_record.history import History
+
+    return run_backtest(
+        History(layout="app", posts=posts), platform=platform, name="your posts", scheme=scheme
+    )
+
+
+SCHEMES = {"loo": "leave-one-out", "rolling": "rolling origin"}
+
+
+def record_backtest(record: TrackRecord, scheme: str) -> dict:
+    """The record's backtest by scheme: "loo" (each post from all the others) or "rolling" (each post
+    from the posts before it only)."""
+    if scheme not in SCHEMES:
+        raise InvalidInput(f"The backtest scheme must be one of {', '.join(SCHEMES)}.")
+    return record.rolling if scheme == "rolling" else record.backtest
 
 
 def headline(backtest: dict) -> dict | None:
@@ -151,30 +181,62 @@ def headline(backtest: dict) -> dict | None:
     return out
 
 
-def account_for_run(*, owner, audience: Audience, spec, item) -> dict:
-    """What a run "calibrated to my account" applies: the account's offsets over this audience's world,
-    solved into per-item multipliers (simulator.track_record.platform), and how well the fit backtests.
-
-    Raises InvalidInput when the history is too short."""
-    from simulator.track_record.calibration import fit_account
-    from simulator.track_record.platform import account_effects, platform_from_world
-
-    posts = history_posts(owner=owner)
-    if len(posts) < MIN_POSTS:
+def account_check(*, owner) -> None:
+    """InvalidInput unless the history is long enough to calibrate a run to (checked at submit, so
+    the creator hears it at once; the solve itself runs on a worker: account_calibrate)."""
+    posts = PastPost.objects.filter(owner=owner).count()
+    if posts < MIN_POSTS:
         raise InvalidInput(
             f"Calibrating to your account needs at least {MIN_POSTS} past posts with their counts; "
-            f"you have {len(posts)}. Import them on the Track record page."
+            f"you have {posts}. Import them on the Track record page."
         )
+
+
+def solve_key(*, posts: list, spec, item) -> str:
+    """What the solve depends on: the history, the audience at the size its reference runs use, and the
+    post it is solved for, its content's effects included (the solve is deterministic: fixed seed)."""
+    from simulator.track_record.platform import REFERENCE_USERS
+
+    audience = {**spec.to_dict(), "size": min(spec.size, REFERENCE_USERS)}
+    payload = {
+        "posts": sorted((p.to_dict() for p in posts), key=lambda p: p["post_id"]),
+        "audience": audience,
+        "item": item.to_dict(),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def account_solve(*, owner, spec, item, check=None) -> dict:
+    """What a run "calibrated to my account" applies: the account's offsets over this audience's world
+    for a post like `item`, solved into per-item multipliers on top of its content's effects (simulator.
+    track_record.platform: the offsets are ratios of rates, the multipliers act on odds, so they are
+    solved for the post simulated), and how well the fit backtests; cached per solve_key. `check` is
+    called between reference runs (it raises to stop).
+
+    Raises InvalidInput when the history is too short."""
+    from dataclasses import replace
+
+    from simulator.track_record.calibration import fit_account
+    from simulator.track_record.platform import account_effects, platform_from_world
+    from simulator.types import ItemEffects
+
+    account_check(owner=owner)
+    posts = history_posts(owner=owner)
+    key = solve_key(posts=posts, spec=spec, item=item)
+    cached = AccountSolve.objects.filter(owner=owner, key=key).first()
+    if cached is not None:
+        return cached.account
     record = track_record_for(owner=owner)
-    platform = platform_from_world(spec, item)
+    # the platform's level for such a post, its content left out: the fit weighs the past posts' own
+    platform = platform_from_world(spec, replace(item, effects=ItemEffects()), check=check)
     fit = fit_account(posts, platform)
     notes = list(fit.notes)
-    if audience.kind != Audience.Kind.FOLLOWERS:
+    if spec.kind != "followers":
         # Reach is relative to the account's followers; a sample of the public keeps the platform's.
         fit.offsets.pop("reach", None)
         notes.append("Reach is not applied: the audience is not your followers.")
-    solved = account_effects(fit, spec, item)
-    return {
+    solved = account_effects(fit, spec, item, check=check)
+    account = {
         "posts": fit.posts,
         "method": fit.method,
         "offsets": {k: o.to_dict() for k, o in fit.offsets.items()},
@@ -186,22 +248,102 @@ def account_for_run(*, owner, audience: Audience, spec, item) -> dict:
         "notes": notes,
         "at": timezone.now().isoformat(timespec="seconds"),
     }
+    AccountSolve.objects.get_or_create(owner=owner, key=key, defaults={"account": account})
+    return account
+
+
+def account_calibrate(*, run_id: int) -> bool:
+    """Solve a calibrated run's account (once; cached per history and audience), store it on the run
+    with its posts' multipliers, then queue what comes next (the LLM panel, or the shards). True if this
+    call stored it; a redelivered message finds it stored and only queues what is still pending.
+
+    Raises RunStopped when the run is cancelled during the solve, InvalidInput when it cannot be done."""
+    from recoworld_app.services.gangs import RunStopped
+    from recoworld_app.services.runs import publish_next
+    from simulator.types import ItemEffects
+    from simulator.world import WorldConfig
+
+    run = SimulationRun.objects.filter(pk=run_id, status__in=SimulationRun.ACTIVE, calibrated=True).first()
+    if run is None:
+        return False
+    wrote = False
+    if run.account is None:
+        SimulationRun.objects.filter(pk=run_id, status=SimulationRun.Status.QUEUED).update(
+            status=SimulationRun.Status.RUNNING, started_at=timezone.now()
+        )
+
+        def check() -> None:
+            if not SimulationRun.objects.filter(pk=run_id, status__in=SimulationRun.ACTIVE).exists():
+                raise RunStopped("its run was cancelled")
+
+        config = WorldConfig.from_dict(run.config)
+        # solved for the first post (a strategy's posts are one draft's copies; variants are one run each)
+        account = account_solve(owner=run.owner, spec=config.audience, item=config.posts[0].item, check=check)
+        mine = ItemEffects.from_dict(account["effects"])
+        for post in config.posts:
+            post.item.effects = post.item.effects.combined(mine)
+        wrote = bool(
+            SimulationRun.objects.filter(
+                pk=run_id, account__isnull=True, status__in=SimulationRun.ACTIVE
+            ).update(account=account, config=config.to_dict())
+        )
+    publish_next(run_id)
+    return wrote
+
+
+def account_fail(*, run_id: int, error: str) -> None:
+    """The run fails with the reason its account could not be solved; a retry asks again."""
+    SimulationRun.objects.filter(pk=run_id, status__in=SimulationRun.ACTIVE).update(
+        status=SimulationRun.Status.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+LIVE_WORDS = {"1h": "1 hour", "6h": "6 hours", "12h": "12 hours", "24h": "24 hours", "2d": "2 days"}
+
+
+def _run_target(run: SimulationRun) -> str:
+    """The label of the run's last horizon (simulator.world.HORIZONS), which its forecast ends at."""
+    from simulator.track_record.history import HORIZON_HOURS
+
+    return next(h for h, hours in HORIZON_HOURS.items() if hours == run.horizon_hours)
+
+
+def live_update_refusal(run: SimulationRun) -> str | None:
+    """Why this run cannot be updated from a post's counts so far, or None when it can."""
+    if run.status != SimulationRun.Status.DONE:
+        return "A live update needs the run's results; wait until it is done."
+    posts = run.posts.count()
+    if posts != 1:
+        return (
+            f"A live update is for a run of one post; this run posts {posts} times, and counts so far "
+            "cannot be told apart between them."
+        )
+    return None
+
+
+def live_update_horizons(run: SimulationRun) -> list[tuple[str, str]]:
+    """The ages at which counts so far can be entered: before the run's last horizon."""
+    from simulator.track_record.history import HORIZON_HOURS
+
+    return [(h, w) for h, w in LIVE_WORDS.items() if HORIZON_HOURS[h] < run.horizon_hours]
 
 
 def run_live_update(*, run: SimulationRun, horizon: str, counts: dict) -> dict:
     """Condition a finished one-post run on the post's counts so far (a posterior update, simulator.
-    track_record.calibration.live_update) and keep the forecast on the run."""
+    track_record.calibration.live_update) up to the run's own horizon, and keep it on the run."""
     from simulator.track_record.calibration import LIVE_METHOD, Z90, Forecast, live_update, prior
     from simulator.track_record.history import HORIZON_HOURS
+    from simulator.world import HORIZONS
 
-    if run.status != SimulationRun.Status.DONE:
-        raise InvalidInput("A live update needs the run's results; wait until it is done.")
-    if run.posts.count() != 1:
-        raise InvalidInput("A live update is for a run of one post.")
-    if run.horizon_hours != 168:
-        raise InvalidInput("A live update forecasts the week: run the post with a one-week horizon.")
-    if horizon not in HORIZON_HOURS or horizon == "1w":
-        raise InvalidInput(f"Give the counts at one of {', '.join(h for h in HORIZON_HOURS if h != '1w')}.")
+    refusal = live_update_refusal(run)
+    if refusal:
+        raise InvalidInput(refusal)
+    target = _run_target(run)
+    allowed = [h for h, _ in live_update_horizons(run)]
+    if horizon not in allowed:
+        raise InvalidInput(
+            f"The run forecasts the post up to {target}; give its counts at one of {', '.join(allowed)}."
+        )
     observed = {}
     for metric in LIVE_METRICS:
         value = counts.get(metric)
@@ -221,23 +363,33 @@ def run_live_update(*, run: SimulationRun, horizon: str, counts: dict) -> dict:
     forecasts = {}
     cells = {(m.metric, m.horizon): m for m in run.metrics.filter(segment="all", metric__in=list(observed))}
     for metric, count in observed.items():
-        week = cells.get((metric, "1w"))
-        if week is None or week.mean <= 0:
+        last = cells.get((metric, target))
+        if last is None or last.mean <= 0:
             continue
-        band_sd = math.log(max(week.hi, week.mean) / max(week.lo, week.mean * 1e-3)) / (2 * Z90)
+        band_sd = math.log(max(last.hi, last.mean) / max(last.lo, last.mean * 1e-3)) / (2 * Z90)
         spread = prior(f"level:{metric}")[0]  # post to post: a run's band is only the simulator's own
         before = Forecast(
-            metric=metric, log_week=math.log(week.mean), week_sd=math.hypot(band_sd, spread), stretch=stretch
+            metric=metric,
+            log_week=math.log(last.mean),
+            week_sd=math.hypot(band_sd, spread),
+            stretch=stretch,
+            target=target,
         )
         after = live_update(before, horizon=horizon, count=count)
-        later = [h for h in ("6h", "12h", "24h", "2d", "1w") if HORIZON_HOURS[h] >= HORIZON_HOURS[horizon]]
+        later = [h for h in HORIZONS if HORIZON_HOURS[horizon] <= HORIZON_HOURS[h] <= HORIZON_HOURS[target]]
         forecasts[metric] = {
             "before": {h: [round(x, 2) for x in before.at(h)] for h in later},
             "after": {h: [round(x, 2) for x in after.at(h)] for h in later},
         }
     if not forecasts:
         raise InvalidInput("The run predicted none of these counts, so there is nothing to update.")
-    update = {"horizon": horizon, "observed": observed, "method": LIVE_METHOD, "forecasts": forecasts}
+    update = {
+        "horizon": horizon,
+        "to": target,
+        "observed": observed,
+        "method": LIVE_METHOD,
+        "forecasts": forecasts,
+    }
     SimulationRun.objects.filter(pk=run.pk).update(live_update=update)
     run.live_update = update
     return update

@@ -23,7 +23,7 @@ from simulator.preferences import (
     topic_vector,
     update_mindset,
 )
-from simulator.types import Item, Reaction, Reflection
+from simulator.types import EFFECT_NAMES, Item, Reaction, Reflection
 
 # The random draws of one decision, in a fixed order so a seed always gives the same outcome.
 _U_VIEW, _U_LIKE, _U_COMMENT, _U_SHARE, _U_FOLLOW, _U_SHOW_LESS, _U_LEAVE, _U_PICK = range(8)
@@ -211,6 +211,12 @@ class PersonaBrain:
         def col(values) -> np.ndarray:
             return np.array(values, dtype=float)
 
+        # What each item shows and says (Item.effects), applied as the world applies it.
+        effects = {name: col([getattr(r.item.effects, name) for r in requests]) for name in EFFECT_NAMES}
+
+        def scaled(name: str, values, cap: float = 0.95) -> np.ndarray:
+            return np.minimum(col(values) * effects[name], cap)
+
         return DecisionFeatures(
             interest_match=interest_match(interests, topics),
             novelty=novelty(familiar, topics),
@@ -220,19 +226,19 @@ class PersonaBrain:
             boredom=col([r.mindset.boredom for r in requests]),
             length_s=col([r.item.duration_s for r in requests]),
             preferred_s=col([x.preferred_video_s for x in b]),
-            watch_ratio=col([x.watch_ratio for x in b]),
+            watch_ratio=scaled("watch", [x.watch_ratio for x in b], 1.0),
             social_proof=np.log10(1.0 + col([r.item.engagement.views for r in requests])),
             hour_activity=p.hour_activity(col([r.context.hour_of_day for r in requests])),
-            like_rate=col([x.like_rate for x in b]),
-            comment_rate=col([x.comment_rate for x in b]),
-            share_rate=col([x.share_rate for x in b]),
-            follow_rate=col([x.follow_rate for x in b]),
+            like_rate=scaled("like", [x.like_rate for x in b]),
+            comment_rate=scaled("comment", [x.comment_rate for x in b]),
+            share_rate=scaled("share", [x.share_rate for x in b]),
+            follow_rate=scaled("follow", [x.follow_rate for x in b]),
             follows_creator=np.array([_follows(r) for r in requests], bool),
             from_share=np.array([r.shared_by is not None for r in requests], bool),
             position=np.array([r.position for r in requests], int),
             novelty_seeking=col([x.novelty_seeking for x in b]),
             session_minutes=col([x.session_minutes for x in b]),
-            view_bias=col([x.view_bias for x in b]),
+            view_bias=col([x.view_bias for x in b]) + np.log(effects["view"]),
         )
 
     def react(self, requests: list[ReactionRequest], rng: Rng) -> list[Reaction]:

@@ -1,4 +1,5 @@
-"""`python -m simulator evaluate {taste,curves,engagement,reorder}`: the simulator against real data."""
+"""`python -m simulator evaluate PROTOCOL`: the simulator against real data (taste, curves, engagement,
+reorder, content)."""
 
 import argparse
 import json
@@ -6,6 +7,7 @@ import sys
 
 from simulator.datasets import DatasetMissing, parse_id_range
 from simulator.datasets.cascades import TWITTER15_FILE
+from simulator.reruns import BAND_RERUNS
 
 
 def _ratios(text: str) -> list[int]:
@@ -26,7 +28,8 @@ def _users(text: str) -> list[int]:
 
 
 HELP = (
-    "the simulator against real data and published yardsticks (taste, curves, engagement, reorder, backtest)"
+    "the simulator against real data and published yardsticks (taste, curves, engagement, reorder, content, "
+    "backtest)"
 )
 
 
@@ -63,8 +66,26 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     reorder.add_argument("--ratio", type=int, default=9, help="never-rated films per held-out liked film")
     common(reorder)
 
+    content = protocols.add_parser(
+        "content", help="content model on held-out YouTube channels: like/view, comment/view, topics"
+    )
+    content.add_argument(
+        "--tiktok", help="also score the trending TikTok posts of this file (simulator/data/PROVENANCE.md)"
+    )
+    common(content)
+
+    calibration = protocols.add_parser(
+        "calibration", help="coverage of the 90% band on real cascades and YouTube videos it never saw"
+    )
+    calibration.add_argument(
+        "--runs", type=int, default=BAND_RERUNS, help="reruns per band (the app's default)"
+    )
+    calibration.add_argument("--size", type=int, default=3000, help="simulated followers per run")
+    common(calibration)
+
     backtest = protocols.add_parser(
-        "backtest", help="an account's past posts, each predicted from the others, and live updates"
+        "backtest",
+        help="an account's past posts, each predicted from the others (or those before it), and live updates",
     )
     backtest.add_argument(
         "--posts",
@@ -80,6 +101,12 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     )
     backtest.add_argument(
         "--niche", default=None, help="the account's main topic (simulator.taxonomy), with --followers"
+    )
+    backtest.add_argument(
+        "--scheme",
+        choices=["loo", "rolling"],
+        default="loo",
+        help="loo: each post from all the account's others; rolling: from its posts before it only",
     )
     backtest.add_argument(
         "--points", action="store_true", help="keep every predicted-vs-real point in the JSON"
@@ -133,6 +160,10 @@ def _evaluate(args: argparse.Namespace) -> dict:
         return evaluate_curves(
             args.cascades, sample=args.sample, runs=args.runs, brain=args.brain, seed=args.seed
         )
+    if args.protocol == "content":
+        from simulator.evaluation.content import evaluate_content
+
+        return evaluate_content(tiktok=args.tiktok)
     if args.protocol == "engagement":
         from simulator.evaluation.engagement import evaluate_engagement
 
@@ -147,6 +178,12 @@ def _evaluate(args: argparse.Namespace) -> dict:
         )
     if args.protocol == "backtest":
         return _backtest(args)
+    if args.protocol == "calibration":
+        from simulator.evaluation.calibration import evaluate_calibration
+
+        if args.brain != "persona":
+            raise ValueError("the calibration protocol runs the world, whose brain is persona")
+        return evaluate_calibration(reruns=args.runs, seed=args.seed, size=args.size)
     from simulator.datasets.movielens import load_movielens
     from simulator.evaluation.reorder import evaluate_reorder
 
@@ -182,7 +219,7 @@ def _backtest(args: argparse.Namespace) -> dict:
             kind="followers", size=3000, profile={"niche": args.niche, "follower_count": args.followers}
         )
         platform = platform_from_world(audience, reference_item(history.posts, args.niche), seed=args.seed)
-    result = run_backtest(history, platform=platform, name=path.name)
+    result = run_backtest(history, platform=platform, name=path.name, scheme=args.scheme)
     if not args.points:
         result["points"] = result["points"][:200]
     return result

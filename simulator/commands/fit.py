@@ -6,13 +6,18 @@ import sys
 
 from simulator.datasets import DatasetMissing
 
-HELP = "fit the persona brain (MovieLens 1-600, YouTube) and the world's timing (Twitter15) to real data"
+HELP = (
+    "fit the persona brain (MovieLens 1-600, YouTube), the world's timing (Twitter15) and the content model "
+    "(YouTube titles and tags) to real data"
+)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(
-        "--only", choices=["taste", "engagement", "world", "uncertainty"], help="fit one part, keep the rest"
+        "--only",
+        choices=["taste", "engagement", "world", "uncertainty", "content"],
+        help="fit one part, keep the rest",
     )
 
 

@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 from simulator.audiences import CHOICES, AudienceSpec, parse_follower_csv
-from simulator.reruns import summarise_reruns
+from simulator.reruns import BAND_RERUNS, summarise_reruns
 from simulator.strategies import SCHEDULES, audience_utc_offset, schedule
-from simulator.types import Item
+from simulator.types import Item, ItemEffects
 from simulator.world import (
     EXPOSURES,
     HORIZON_HOURS,
@@ -20,7 +20,7 @@ from simulator.world import (
     run_world,
 )
 
-HELP = "run a draft past a simulated audience for up to a week; print reactions per horizon with intervals"
+HELP = "run a draft past a simulated audience for up to a week; print reactions per horizon with bands"
 TABLE_METRICS = (
     "impressions", "views", "unique_viewers", "avg_watch_s", "completion_rate",
     "likes", "comments", "shares", "follows", "unfollows", "show_less",
@@ -48,10 +48,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--audience", choices=("general", "slice", "followers"), default="general")
     p.add_argument("--size", type=_positive_int, default=10_000, help="simulated users (default 10000)")
     p.add_argument("--horizon", choices=HORIZONS, default="1w", help="how long each post is followed")
-    p.add_argument("--runs", type=_positive_int, default=5, help="reruns with different seeds (default 5)")
+    p.add_argument(
+        "--runs",
+        type=_positive_int,
+        default=BAND_RERUNS,
+        help=f"reruns, each with its own population and parameters (default {BAND_RERUNS}: a 90%% band)",
+    )
     p.add_argument(
         "--draft", type=Path, help="a JSON file of a simulator.types.Item (a sample draft if none)"
     )
+    p.add_argument("--media", type=Path, help="a video or image to perceive and post as the draft")
+    p.add_argument("--caption", help="the draft's caption (replaces the draft file's)")
+    p.add_argument("--hashtags", help="the draft's hashtags, comma-separated (replace the draft file's)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--at", type=float, default=18.0, help="hour of the first post after Monday 00:00 UTC")
     p.add_argument("--schedule", choices=sorted(SCHEDULES), help="post the draft on a schedule over the week")
@@ -134,6 +142,42 @@ def _draft(path: Path | None) -> tuple[Item | None, str | None]:
     return item, None
 
 
+def _seen(args: argparse.Namespace, item: Item):
+    """The draft as the content model reads it: the media perceived (--media), the words given, and
+    the content's effects folded into Item.effects. Returns (item, analysis) or (None, problem)."""
+    from dataclasses import replace
+
+    from simulator.content.effects import ContentAnalysis, analyse, with_content
+
+    if args.caption is not None:
+        item = replace(item, caption=args.caption)
+    if args.hashtags is not None:
+        item = replace(item, hashtags=[h.strip().lstrip("#") for h in args.hashtags.split(",") if h.strip()])
+    perception = None
+    if args.media is not None:
+        from simulator.perception import perceive_file
+
+        if not args.media.is_file():
+            return None, f"no such media file: {args.media}"
+        perception = perceive_file(args.media)
+        if perception.kind in ("video", "image"):
+            item = replace(item, kind=perception.kind, frames=[str(args.media)])
+        if perception.kind == "video" and perception.duration_s:
+            item = replace(item, duration_s=float(perception.duration_s))
+    try:
+        analysis = analyse(
+            caption=item.caption,
+            hashtags=item.hashtags,
+            perception=perception,
+            duration_s=item.duration_s,
+            ticked=item.topics,
+        )
+    except (FileNotFoundError, RuntimeError) as exc:  # no fitted content model or no weights installed
+        print(f"warning: the draft's content is not read: {exc}", file=sys.stderr)
+        analysis = ContentAnalysis(text=item.caption, topics={}, effects=ItemEffects(), notes=[str(exc)])
+    return with_content(item, analysis), analysis
+
+
 def run(args: argparse.Namespace) -> int:
     spec, problem = _audience(args)
     if problem:
@@ -141,6 +185,9 @@ def run(args: argparse.Namespace) -> int:
     item, problem = _draft(args.draft)
     if problem:
         return _fail(problem)
+    item, analysis = _seen(args, item)
+    if item is None:
+        return _fail(analysis)
     horizon_h = HORIZON_HOURS[HORIZONS.index(args.horizon)]
     problems = spec.validate()
     if problems:
@@ -198,12 +245,14 @@ def run(args: argparse.Namespace) -> int:
             "samples": summary.samples[:10],
             "brain_usage": summary.brain_usage,
             "panel": calibration.report(summary.users) if calibration else None,
+            "content": analysis.to_dict(),
         }
         print(json.dumps(out))
         return 0
     print(
         f"{summary.users:,} simulated users ({spec.kind}), {len(posts)} post(s), {args.runs} run(s), "
-        f"seed {args.seed}: {seconds:.1f} s. Real-scale figures, mean [90% interval]."
+        f"seed {args.seed}: {seconds:.1f} s. Real-scale figures, mean [band: "
+        f"{summary.band_coverage:.0%} of simulated outcomes]."
     )
     width = 26
     print(f"{'':<16}" + "".join(f"{h:>{width}}" for h in shown))
@@ -220,6 +269,9 @@ def run(args: argparse.Namespace) -> int:
     print()
     for line in summary.summary:
         print(f"- {line}")
+    print("\nWhat the content model read:" + (f" topics {analysis.topics}" if analysis.topics else ""))
+    for factor in sorted(analysis.factors, key=lambda f: -abs(f.effect - 1.0))[:8]:
+        print(f"- {factor.label} ({'fitted' if factor.fitted else 'prior'})")
     if calibration:
         u = calibration.usage
         print(

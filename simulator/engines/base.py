@@ -25,6 +25,11 @@ class EngineConfig:
     # generator, which CPU generators cannot do (vLLM 0.32: "CPU Generator does not use offset").
     chunked_prefill: bool = True
     max_num_batched_tokens: int | None = None  # tokens per engine step; None: vLLM's default
+    # Each call starts from an empty prefix cache, so its answers depend on its prompts and seeds only:
+    # a prefix cached by an earlier call changes what a step computes (fewer prefill tokens, another
+    # batch shape) and so the floating-point sums, which can flip a sampled token. The prompts of one
+    # call still share their prefixes. False keeps the cache across calls (faster, not reproducible).
+    reproducible: bool = True
     # openai
     base_url: str = ""
     api_key: str = ""
@@ -54,6 +59,8 @@ class EngineConfig:
             "api_key": env.get("SIM_LLM_API_KEY", ""),
             "concurrency": int(env.get("SIM_LLM_CONCURRENCY", "16")),
             "timeout_s": float(env.get("SIM_LLM_TIMEOUT", "60")),
+            "reproducible": env.get("SIM_LLM_REPRODUCIBLE", "true").strip().lower()
+            not in ("0", "false", "no"),
         }
         values.update(overrides)
         return cls(**values)

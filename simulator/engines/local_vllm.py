@@ -64,6 +64,8 @@ class VllmEngine:
             for p in prompts
         ]
         started = time.perf_counter()
+        if self.config.reproducible:
+            self._llm.reset_prefix_cache()  # see EngineConfig.reproducible
         outputs = self._llm.chat([p.messages for p in prompts], params, use_tqdm=False)
         generations = []
         for out in outputs:

@@ -51,3 +51,45 @@ def quartiles(values: np.ndarray) -> dict[str, float]:
     """Median and interquartile range."""
     q25, q50, q75 = np.percentile(np.asarray(values, float), [25, 50, 75])
     return {"median": round(float(q50), 6), "q25": round(float(q25), 6), "q75": round(float(q75), 6)}
+
+
+def ranks(values: np.ndarray) -> np.ndarray:
+    """Ranks from 0, ties given their average rank."""
+    values = np.asarray(values, float)
+    order = np.argsort(values, kind="mergesort")
+    out = np.empty(len(values))
+    out[order] = np.arange(len(values))
+    unique, inverse = np.unique(values, return_inverse=True)
+    if len(unique) < len(values):
+        sums = np.bincount(inverse, weights=out)
+        out = (sums / np.bincount(inverse))[inverse]
+    return out
+
+
+def spearman(predicted: np.ndarray, actual: np.ndarray) -> float | None:
+    """Rank correlation; None where either side is constant (a constant prediction ranks nothing)."""
+    a, b = ranks(predicted), ranks(actual)
+    if np.std(a) == 0 or np.std(b) == 0:
+        return None
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def pairwise_accuracy(predicted: np.ndarray, actual: np.ndarray, groups: list) -> tuple[float, int]:
+    """Share of pairs inside a group (posts of one channel) whose order the prediction gets right,
+    over pairs that really differ; a tied prediction counts half. Returns (accuracy, pairs)."""
+    predicted, actual = np.asarray(predicted, float), np.asarray(actual, float)
+    by_group: dict = {}
+    for i, g in enumerate(groups):
+        by_group.setdefault(g, []).append(i)
+    right = 0.0
+    pairs = 0
+    for idx in by_group.values():
+        if len(idx) < 2:
+            continue
+        idx = np.array(idx)
+        dp = np.sign(predicted[idx][:, None] - predicted[idx][None, :])
+        da = np.sign(actual[idx][:, None] - actual[idx][None, :])
+        upper = np.triu(np.ones_like(da, dtype=bool), 1) & (da != 0)
+        pairs += int(upper.sum())
+        right += float(np.sum((dp == da)[upper]) + 0.5 * np.sum((dp == 0)[upper]))
+    return (right / pairs if pairs else float("nan")), pairs

@@ -1,13 +1,17 @@
 """Fidelity results as plain text (the commands without --json) and as docs/fidelity.md.
 
-    python -m simulator.evaluation.report RESULTS_DIR OUT.md
+    python -m simulator.evaluation.report RESULTS_DIR OUT.md [--update]
 
 RESULTS_DIR holds the JSON of `python -m simulator evaluate ... --json` as taste.json, curves.json,
-engagement.json, reorder.json, backtest_youtube.json and backtest_cascades.json (those present are
-reported).
+engagement.json, reorder.json, content.json, calibration.json, backtest_youtube.json and
+backtest_cascades.json (leave-one-out) and backtest_youtube_rolling.json and
+backtest_cascades_rolling.json (rolling origin); those present are reported. --update rewrites only
+their sections and headline rows in an existing OUT.md, keeping the others (whose results are not at
+hand) as they are.
 """
 
 import json
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -90,6 +94,58 @@ def _reorder_rows(result: dict) -> list[str]:
     return rows
 
 
+def _fmt(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _content_rows(result: dict) -> list[str]:
+    t = result["topics"]
+    held = result["held_out"]
+    rows = [
+        f"Held out: {held['videos']} videos of {held['channels']} channels never fitted ({result['split']}).",
+        "",
+        "| figure | predictor | Spearman | pairwise, same channel | mean abs. error (log) |",
+        "|---|---|---|---|---|",
+    ]
+    for ratio, words in (("like_per_view", "like/view"), ("comment_per_view", "comment/view")):
+        r = result[ratio]
+        for name, m in r.items():
+            if isinstance(m, dict):
+                rows.append(
+                    f"| {words} ({r['videos']} videos, {r['pairs']} pairs) | {name} | {_fmt(m['spearman'])} "
+                    f"| {_fmt(m['pairwise_same_channel'])} | {_fmt(m['mae_log'])} |"
+                )
+    rows += [
+        "",
+        "| topic figure | content model | majority class |",
+        "|---|---|---|",
+        f"| YouTube category, top-1 accuracy | {_fmt(t['category_accuracy'])} "
+        f"| {_fmt(t['category_majority_baseline'])} (category {t['majority_category']}) |",
+        f"| top inferred topic is one of the real category's | {_fmt(t['top_topic_in_real_category'])} "
+        f"| {_fmt(t['top_topic_majority_baseline'])} ({t['majority_topic']}) |",
+    ]
+    tiktok = result.get("tiktok")
+    if tiktok:
+        rows += [
+            "",
+            f"Across platforms: the same model on {tiktok['posts']:,} trending TikTok posts of "
+            f"{tiktok['accounts']:,} accounts (every {tiktok['every']}th of the Lcxiv/TikTok file, never "
+            "fitted; orders only, the platforms' levels differ).",
+            "",
+            "| figure | predictor | Spearman | pairwise, same account |",
+            "|---|---|---|---|",
+        ]
+        for ratio, words in (("like_per_view", "like/view"), ("comment_per_view", "comment/view")):
+            r = tiktok[ratio]
+            for name, m in r.items():
+                if isinstance(m, dict):
+                    rows.append(
+                        f"| {words} ({r['posts']:,} posts, {r['pairs']:,} pairs) | {name} "
+                        f"| {_fmt(m['spearman'])} | {_fmt(m['pairwise_same_account'])} |"
+                    )
+    return rows
+
+
 def _pct(x) -> str:
     return "-" if x is None else f"{x:.0%}"
 
@@ -142,20 +198,55 @@ def _backtest_rows(result: dict) -> list[str]:
     return rows
 
 
+def _calibration_rows(result: dict) -> list[str]:
+    lo, hi = result["goal"]
+    rows = [
+        f"Each band: {result['band']}; {result['audience']}. Goal: coverage {lo:.2f}-{hi:.2f}. "
+        f"{result['cascades']:,} cascades, {result['youtube_videos']:,} YouTube videos.",
+        "",
+        "| real outcome | horizon | run's band: coverage | width | band | band over posts: coverage | width "
+        "| real 5-95% |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    run, posts = result["run_band"], result["band_over_posts"]
+
+    def row(label: str, horizon: str, a: dict, b: dict) -> str:
+        return (
+            f"| {label} | {horizon} | {a['coverage']:.2f} (below {a['below']:.2f}, above {a['above']:.2f}) "
+            f"| {a['width']:.4g} | {a['band'][0]:.4g}-{a['band'][1]:.4g} | {b['coverage']:.2f} "
+            f"| {b['width']:.4g} | {a['real_5_95'][0]:.4g}-{a['real_5_95'][1]:.4g} |"
+        )
+
+    for h, a in run["cascade_share"].items():
+        rows.append(row("cascade: share of its week", h, a, posts["cascade_share"][h]))
+    rows.append(
+        row(
+            "YouTube like/view", "last snapshot", run["youtube_like_per_view"], posts["youtube_like_per_view"]
+        )
+    )
+    return rows
+
+
 SECTIONS = {
     "taste": ("Taste discrimination (Agent4Rec protocol, MovieLens 100k)", _taste_rows),
     "curves": ("Reaction curves against real cascades (Twitter15)", _curves_rows),
     "engagement": ("Engagement against YouTube and KuaiRand", _engagement_rows),
     "reorder": ("Re-ordering (RecoWorld protocol, MovieLens 100k)", _reorder_rows),
+    "content": ("Content model on held-out YouTube channels", _content_rows),
+    "calibration": ("Calibration of the 90% band against real outcomes", _calibration_rows),
     "backtest_youtube": ("Track record: YouTube trending videos followed day by day", _backtest_rows),
     "backtest_cascades": ("Track record: Twitter15 cascades and the first-hour update", _backtest_rows),
+    "backtest_youtube_rolling": ("Track record, rolling origin: YouTube trending videos", _backtest_rows),
+    "backtest_cascades_rolling": ("Track record, rolling origin: Twitter15 cascades", _backtest_rows),
 }
 _PROTOCOL_KEYS = {
     "agent4rec-taste": "taste",
     "cascade-curves": "curves",
     "engagement": "engagement",
     "reorder": "reorder",
+    "content": "content",
     "backtest": "backtest_youtube",
+    "band-calibration": "calibration",
 }
 
 
@@ -202,26 +293,110 @@ def headline(results: dict[str, dict]) -> list[str]:
             f"| {curves['nrmse']['median_curves']:.3f} "
             f"/ {curves['nrmse']['per_cascade']['median']:.3f} | OASIS < 0.2 |"
         )
-        rows.append(f"| rerun-to-rerun CV of 24 h views | {curves['rerun_cv_24h_views']['cv']} | reported |")
-    cascades = results.get("backtest_cascades", {}).get("live_update", {}).get("shares", {})
+        rows.append(
+            f"| rerun-to-rerun CV of 24 h views | {curves['rerun_cv_24h_views']['cv']} "
+            "| reported (now with new populations and parameters per rerun) |"
+        )
+    calibration = results.get("calibration")
+    if calibration:
+        run = calibration["run_band"]
+        covered = [e["coverage"] for e in run["cascade_share"].values()]
+        rows.append(
+            f"| the run's 90% band: coverage of real cascade shares (1 h-2 d) / YouTube like/view "
+            f"| {min(covered):.2f}-{max(covered):.2f} / {run['youtube_like_per_view']['coverage']:.2f} "
+            f"| goal {calibration['goal'][0]:.2f}-{calibration['goal'][1]:.2f} |"
+        )
+    for key in TRACK_KEYS:
+        if key in results:
+            rows += _track_headline(key, results[key])
+    return rows
+
+
+TRACK_KEYS = (
+    "backtest_cascades",
+    "backtest_youtube",
+    "backtest_cascades_rolling",
+    "backtest_youtube_rolling",
+)
+TRACK_LABELS = ("week reshares from the first", "YouTube views on day 3")  # the headline rows they own
+TRACK_NOTE = "- Track record in figures: "
+
+
+def _track_headline(key: str, result: dict) -> list[str]:
+    scheme = "rolling origin" if key.endswith("_rolling") else "leave-one-out"
+    rows = []
+    cascades = result.get("live_update", {}).get("shares", {}) if key.startswith("backtest_cascades") else {}
     for horizon, label in (("1h", "first hour"), ("6h", "first 6 hours")):
         if horizon in cascades:
             e = cascades[horizon]
             rows.append(
-                f"| week reshares from the {label} (Twitter15, live update) "
+                f"| week reshares from the {label} (Twitter15, live update, {scheme}) "
                 f"| MdAPE {_pct(e['updated']['mdape'])}, "
                 f"90% band covers {_pct(e['updated']['coverage90'])} (before the update "
                 f"{_pct(e['before']['mdape'])}) | SEISMIC about 15% from the first hour |"
             )
-    youtube = results.get("backtest_youtube", {}).get("horizons", {}).get("views", {}).get("3d")
-    if youtube:
+    youtube = result.get("horizons", {}).get("views", {}).get("3d", {})
+    if key.startswith("backtest_youtube") and "calibrated" in youtube and "creator_median" in youtube:
         rows.append(
-            f"| YouTube views on day 3, leave-one-out per channel | calibrated MdAPE "
+            f"| YouTube views on day 3, {scheme} per channel | calibrated MdAPE "
             f"{_pct(youtube['calibrated']['mdape'])}, coverage {_pct(youtube['calibrated']['coverage90'])}; "
             f"channel median {_pct(youtube['creator_median']['mdape'])}, coverage "
-            f"{_pct(youtube['creator_median']['coverage90'])} | reported |"
+            f"{_pct(youtube['creator_median']['coverage90'])} ({youtube['n']:,} videos) | reported |"
         )
     return rows
+
+
+def track_note(results: dict[str, dict]) -> list[str]:
+    """The closing note on the track record, quoting its figures: the first-hour update beside SEISMIC,
+    and leave-one-out beside rolling origin."""
+    schemes = (("", "leave-one-out"), ("_rolling", "rolling origin"))
+    first = [
+        (scheme, e)
+        for tail, scheme in schemes
+        if (
+            e := results.get(f"backtest_cascades{tail}", {})
+            .get("live_update", {})
+            .get("shares", {})
+            .get("1h")
+        )
+    ]
+    day3 = [
+        (scheme, e)
+        for tail, scheme in schemes
+        if "calibrated"
+        in (
+            e := results.get(f"backtest_youtube{tail}", {}).get("horizons", {}).get("views", {}).get("3d", {})
+        )
+        and "creator_median" in e
+    ]
+    parts = []
+    if first:
+        parts.append(
+            "from its first hour the live update predicts a cascade's week of reshares within a median "
+            + " and ".join(f"{_pct(e['updated']['mdape'])} {scheme}" for scheme, e in first)
+            + " ("
+            + " and ".join(_pct(e["before"]["mdape"]) for _, e in first)
+            + " before the update; SEISMIC about 15% with every reshare's time and the resharers' "
+            "follower counts, which the curves file does not have)"
+        )
+    if day3:
+        parts.append(
+            "a channel's day-3 views are predicted within a median "
+            + " and ".join(
+                f"{_pct(e['calibrated']['mdape'])} {scheme} ({e['n']:,} videos; its median post "
+                f"{_pct(e['creator_median']['mdape'])}, whose band covers "
+                f"{_pct(e['creator_median']['coverage90'])} where the calibrated one covers "
+                f"{_pct(e['calibrated']['coverage90'])})"
+                for scheme, e in day3
+            )
+        )
+    if not parts:
+        return []
+    return [
+        TRACK_NOTE + "; ".join(parts) + ". Rolling origin predicts each post from the "
+        "posts before it only, as a creator would have had them; the cascades have no posting times, so "
+        "there it follows the file's order and is not a test in time."
+    ]
 
 
 def markdown(results: dict[str, dict]) -> str:
@@ -245,8 +420,75 @@ def markdown(results: dict[str, dict]) -> str:
         if result.get("published"):
             cited = "; ".join(f"{k}: {_figures(v)}" for k, v in result["published"].items())
             lines += ["", f"Published: {cited}."]
-    lines += ["", "## How to read this", "", *NOTES]
+    lines += ["", "## How to read this", "", *NOTES, *track_note(results)]
     return "\n".join(lines) + "\n"
+
+
+def update(page: str, results: dict[str, dict]) -> str:
+    """`page` (a docs/fidelity.md) with the track-record sections, headline rows and closing note of
+    `results` rewritten and everything else kept: for rerunning the backtests alone."""
+    if not set(results) <= set(TRACK_KEYS):
+        raise ValueError(f"--update rewrites the track-record sections only ({', '.join(TRACK_KEYS)})")
+    blocks = _blocks(page)
+    new = _blocks(markdown(results))
+    owns = lambda row: any(row.startswith(f"| {label}") for label in TRACK_LABELS)  # noqa: E731
+    head = [r for r in blocks[""] if not owns(r)]
+    table_end = max(i for i, r in enumerate(head) if r.startswith("|")) + 1
+    head[table_end:table_end] = [r for r in new[""] if owns(r)]
+    head = [
+        _dated(r, datetime.now(UTC).strftime("%Y-%m-%d")) if r.startswith("Generated by") else r for r in head
+    ]
+    titles = [SECTIONS[k][0] for k in SECTIONS if k in results]
+    out = {"": head}
+    for title, body in blocks.items():
+        if title:
+            out[title] = new[title] if title in titles else body
+    for title in titles:
+        out.setdefault(title, new[title])
+    notes = out.pop("How to read this", new["How to read this"])
+    note = [r for r in new["How to read this"] if r.startswith(TRACK_NOTE)]
+    kept = [r for r in notes if not r.startswith(TRACK_NOTE)]
+    while kept and not kept[-1]:
+        kept.pop()
+    out["How to read this"] = [*kept, *note, ""]  # last, as in a full page
+    lines = list(out[""])
+    for title, body in out.items():
+        if title:
+            lines += [f"## {title}", *body]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _dated(line: str, today: str) -> str:
+    """The "Generated by" line saying that the track-record sections were regenerated today."""
+    which = "the track-record sections"
+    found = re.search(r" \((?P<what>[^()]*?) on (?P<date>\d{4}-\d{2}-\d{2})\)\. Every figure", line)
+    if found is None:
+        said = f" ({which} on {today})"
+    elif found["date"] == today:
+        said = (
+            found[0][: -len(". Every figure")]
+            if which in found["what"]
+            else f" ({which}, {found['what']} on {today})"
+        )
+    elif found["what"] == which:
+        said = f" ({which} on {today})"
+    else:
+        said = f" ({found['what']} on {found['date']}; {which} on {today})"
+    start = found.start() if found else line.index(". Every figure")
+    return line[:start] + said + line[line.index(". Every figure", start) :]
+
+
+def _blocks(page: str) -> dict[str, list[str]]:
+    """A page's lines by section title ("" for what comes before the first)."""
+    out: dict[str, list[str]] = {"": []}
+    title = ""
+    for line in page.rstrip("\n").split("\n"):
+        if line.startswith("## "):
+            title = line[3:]
+            out[title] = []
+        else:
+            out[title].append(line)
+    return out
 
 
 def _figures(values: dict) -> str:
@@ -273,19 +515,31 @@ NOTES = [
     "llm-cpu`). In the world an LLM only calibrates the persona brain through a panel "
     "(simulator/world_panel.py), so the curves are the persona brain's. No LLM figures are in this "
     "table yet.",
+    "- Content: the predicted ratio is the fitted intercept times the content factors of the title and "
+    "first tags (simulator/content); the category-mean baseline is told the real category, which the "
+    "model must infer from the words; the global mean ranks nothing (its Spearman is undefined, its "
+    "pairwise accuracy 0.5). Pairs are two videos of the same held-out channel whose real ratios differ.",
     "- Track record: the YouTube trending file has no publish time, so ages count from a video's first day "
     "on the list and the platform's curve (fitted to cascades) does not describe it; the account's own "
     "timing and early shares, fitted on the other videos, carry the calibrated model. The uncalibrated "
     "platform's level there is the median video of the other channels (no subscriber counts in the "
     "file). The cascades are one pool, so their 'account' fit is a platform-wide one; SEISMIC uses "
     "every reshare's time and the resharers' follower counts, which the curves file does not have.",
+    "- Calibration: the run's band is the one a run of the app shows by default (19 reruns of one real "
+    "catalogue video posted at 18:00 UTC, each rerun with its own population, graph and drawn "
+    "parameters); coverage is the share of real outcomes inside it, below and above say on which side "
+    "it misses. The band over posts also draws the video and the posting hour per rerun: what the band "
+    "would be if the post's own uncertainty were in it. A coverage near 1 with a band much wider than "
+    "the real 5-95% range is not calibration but a band too wide to inform.",
     "- Re-ordering: instructions are about topics, and films differ little by topic, so re-ordering "
     "after instructions does not raise recall on MovieLens; the figures are reported as measured.",
 ]
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
+    updating = "--update" in argv
+    argv = [a for a in argv if a != "--update"]
+    if len(argv) != 2 or (updating and not Path(argv[1]).exists()):
         print(__doc__, file=sys.stderr)
         return 2
     folder, out = Path(argv[0]), Path(argv[1])
@@ -293,7 +547,7 @@ def main(argv: list[str]) -> int:
         k: json.loads((folder / f"{k}.json").read_text()) for k in SECTIONS if (folder / f"{k}.json").exists()
     }
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(markdown(results))
+    out.write_text(update(out.read_text(), results) if updating else markdown(results))
     print(f"wrote {out}")
     return 0
 

@@ -1,5 +1,6 @@
-"""`python -m simulator fit`: fit the persona brain (taste on MovieLens 1-600, engagement on YouTube) and
-the world's timing (Twitter15 cascades), and record what was used in the parameter files."""
+"""`python -m simulator fit`: fit the persona brain (taste on MovieLens 1-600, engagement on YouTube), the
+world's timing (Twitter15 cascades) and the content model (YouTube titles and tags), and record what was
+used in the parameter files."""
 
 import hashlib
 import json
@@ -24,6 +25,15 @@ def _previous_fit(path: Path) -> dict:
 
 def fit(*, seed: int = 0, only: str | None = None, command: str = "python -m simulator fit") -> dict:
     """Run the fits (all, or `only` one) and write them; returns what was written."""
+    content = None
+    if only in (None, "content"):
+        # The content model has its own file (simulator/data/content_params.json): it reads no persona
+        # parameter and the persona fit reads none of its.
+        from simulator.fitting.content import fit_content
+
+        content = fit_content(command=command)
+        if only == "content":
+            return {"updated": [], "content": content}
     from simulator.datasets.movielens import ml100k_dir
 
     params = PersonaParams.load()
@@ -90,4 +100,4 @@ def fit(*, seed: int = 0, only: str | None = None, command: str = "python -m sim
         "fit_users": "MovieLens 100k users 1-600 only; 601-943 are held out for evaluation",
     }
     write_fit(updates, section)
-    return {"updated": sorted(updates), "fit": section}
+    return {"updated": sorted(updates), "fit": section, "content": content}

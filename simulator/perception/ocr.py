@@ -30,8 +30,9 @@ def read_text(frames) -> list[str] | str:
     with tempfile.TemporaryDirectory(prefix="perceive-ocr-") as tmp:
         paths = []
         for i, rgb in enumerate(frames):
-            path = Path(tmp) / f"frame-{i}.png"
-            Image.fromarray(rgb).save(path)  # colour: tesseract binarises it better than our grey
+            # colour, uncompressed: tesseract binarises colour better than our grey; PNG's zlib cost seconds
+            path = Path(tmp) / f"frame-{i}.ppm"
+            Image.fromarray(rgb).save(path)
             paths.append(str(path))
         listing = Path(tmp) / "frames.txt"
         listing.write_text("\n".join(paths) + "\n")

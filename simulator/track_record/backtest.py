@@ -14,6 +14,7 @@ given, the median post of the file's other accounts (of the other posts, for a o
 
 import math
 from collections import defaultdict
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -31,6 +32,7 @@ from simulator.track_record.calibration import (
 from simulator.track_record.history import HORIZON_HOURS, History, PastPost
 
 MIN_POSTS = 3
+MIN_BEFORE = 2  # earlier posts a rolling-origin prediction needs: what leave-one-out has at MIN_POSTS
 HORIZON_INDEX = {h: i for i, h in enumerate(HORIZON_HOURS)}
 UPDATE_FROM = ("1h", "6h", "24h")  # the early horizons a live update is backtested from
 MIN_TARGET_H = 72.0  # a live update is scored against the week, or the latest count from 3 days on
@@ -97,8 +99,71 @@ def _pool_platform(table: TermTable, mask: np.ndarray, source: str) -> Platform:
     return Platform(week=week, source=source)
 
 
-def run_backtest(history: History, *, platform: Platform | None = None, name: str = "") -> dict:
-    """The backtest's figures (module doc) as one JSON-ready dict."""
+def _post_times(posts: list[PastPost]) -> np.ndarray:
+    """Each post's posting time as a POSIX timestamp (naive times read as UTC), nan where unknown."""
+    out = np.full(len(posts), np.nan)
+    for i, p in enumerate(posts):
+        try:
+            when = datetime.fromisoformat(p.posted_at) if p.posted_at else None
+        except ValueError:
+            when = None
+        if when is not None:
+            out[i] = (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+    return out
+
+
+def _splits(history: History, table: TermTable, accounts, platform, source: str, scheme: str, notes: list):
+    """(post index, the posts it is predicted from, the platform's level) for each post backtested.
+
+    Leave-one-out: every other post of the account. Rolling origin: the account's posts strictly before
+    it (by posting time, else the file's order), at least MIN_BEFORE of them; a file of many accounts
+    then takes the platform's level from the other accounts' posts before it too."""
+    creators = np.array([p.creator for p in history.posts])
+    multi = len(set(creators)) > 1
+    times = _post_times(history.posts)
+    dated = bool(np.isfinite(times).all())
+    order = times if dated else np.arange(len(times), dtype=np.float64)
+    if scheme == "rolling" and not dated:
+        notes.append("Some posts have no posting time: the rolling origin follows the file's order.")
+    pools: dict = {}
+    for creator in accounts:
+        mine = creators == creator
+        for i in np.flatnonzero(mine):
+            if scheme == "loo":
+                train = mine.copy()
+                train[i] = False
+                pool = ~mine
+            else:
+                train = mine & (order < order[i])
+                if train.sum() < MIN_BEFORE:
+                    continue
+                pool = ~mine & (order < order[i]) if dated else ~mine
+            if platform is not None:
+                base = platform
+            elif not multi:
+                base = _pool_platform(table, train, source)
+            else:  # the same pool for an account's posts of one time (all of them, leaving one out)
+                key = (creator, order[i] if scheme == "rolling" and dated else None)
+                if key not in pools:
+                    pools[key] = _pool_platform(table, pool, source)
+                base = pools[key]
+            yield i, train, base
+
+
+SCHEMES = {
+    "loo": "leave-one-out within each account of {n}+ posts",
+    "rolling": "rolling origin within each account of {n}+ posts: each post predicted from the account's "
+    "posts before it only (at least {before})",
+}
+
+
+def run_backtest(
+    history: History, *, platform: Platform | None = None, name: str = "", scheme: str = "loo"
+) -> dict:
+    """The backtest's figures (module doc) as one JSON-ready dict; `scheme` "loo" (leave-one-out) or
+    "rolling" (rolling origin: each post from the posts before it)."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
     creators = np.array([p.creator for p in history.posts])
     names, counts = np.unique(creators, return_counts=True)
     accounts = [c for c, n in zip(names, counts, strict=True) if n >= MIN_POSTS]
@@ -109,71 +174,74 @@ def run_backtest(history: History, *, platform: Platform | None = None, name: st
         platform.source
         if platform
         else "the median post of the file's other accounts"
+        + (" posted before it" if scheme == "rolling" else "")
         if multi
         else "the median of the other posts"
+        if scheme == "loo"
+        else "the median of the posts before it"
     )
     table = TermTable(history.posts)
     rows: dict[tuple[str, str], list] = defaultdict(list)  # (metric, horizon) -> per post predictions
     updates: dict[tuple[str, str], list] = defaultdict(list)
     points = []
-    for creator in accounts:
-        mine = creators == creator
-        base = platform or (_pool_platform(table, ~mine, source) if multi else None)
-        for i in np.flatnonzero(mine):
-            others = mine.copy()
-            others[i] = False
-            fit = fit_account([], base or _pool_platform(table, others, source), table=table, mask=others)
-            post = history.posts[i]
-            for metric in LEVELS:
-                known = post.horizons(metric)
-                if not known:
-                    continue
-                calibrated = forecast(fit, metric)
-                uncalibrated = forecast(fit, metric, calibrated=False)
-                for horizon in known:
-                    actual = post.counts[horizon][metric]
-                    theirs = table.counts[metric][others, HORIZON_INDEX[horizon]]
-                    theirs = theirs[np.isfinite(theirs)]
-                    row = {"actual": actual}
-                    if calibrated:
-                        row["calibrated"] = calibrated.at(horizon)
-                    if uncalibrated:
-                        row["platform"] = uncalibrated.at(horizon)
-                    if len(theirs):
-                        row["creator_median"] = (
-                            float(np.median(theirs)),
-                            float(np.quantile(theirs, 0.05)),
-                            float(np.quantile(theirs, 0.95)),
-                        )
-                    rows[(metric, horizon)].append(row)
-                    if len(points) < MAX_POINTS and "calibrated" in row:
-                        points.append(
-                            {
-                                "post_id": post.post_id,
-                                "creator": str(creator),
-                                "metric": metric,
-                                "horizon": horizon,
-                                "actual": actual,
-                                **_point(row),
-                            }
-                        )
+    notes = list(history.notes)
+    backtested = 0
+    for i, others, base in _splits(history, table, accounts, platform, source, scheme, notes):
+        backtested += 1
+        fit = fit_account([], base, table=table, mask=others)
+        post = history.posts[i]
+        creator = post.creator
+        for metric in LEVELS:
+            known = post.horizons(metric)
+            if not known:
+                continue
+            calibrated = forecast(fit, metric)
+            uncalibrated = forecast(fit, metric, calibrated=False)
+            for horizon in known:
+                actual = post.counts[horizon][metric]
+                theirs = table.counts[metric][others, HORIZON_INDEX[horizon]]
+                theirs = theirs[np.isfinite(theirs)]
+                row = {"actual": actual}
                 if calibrated:
-                    _live_rows(updates, post, metric, calibrated)
+                    row["calibrated"] = calibrated.at(horizon)
+                if uncalibrated:
+                    row["platform"] = uncalibrated.at(horizon)
+                if len(theirs):
+                    row["creator_median"] = (
+                        float(np.median(theirs)),
+                        float(np.quantile(theirs, 0.05)),
+                        float(np.quantile(theirs, 0.95)),
+                    )
+                rows[(metric, horizon)].append(row)
+                if len(points) < MAX_POINTS and "calibrated" in row:
+                    points.append(
+                        {
+                            "post_id": post.post_id,
+                            "creator": str(creator),
+                            "metric": metric,
+                            "horizon": horizon,
+                            "actual": actual,
+                            **_point(row),
+                        }
+                    )
+            if calibrated:
+                _live_rows(updates, post, metric, calibrated)
     return {
         "protocol": "backtest",
         "file": name,
         "layout": history.layout,
         "posts": len(history.posts),
         "accounts": len(accounts),
-        "posts_backtested": int(np.isin(creators, accounts).sum()),
-        "scheme": f"leave-one-out within each account of {MIN_POSTS}+ posts",
+        "posts_backtested": backtested,
+        "scheme": SCHEMES[scheme].format(n=MIN_POSTS, before=MIN_BEFORE),
+        "scheme_key": scheme,
         "platform": source,
         "method": AccountFit.method,
         "live_update_method": LIVE_METHOD,
         "horizons": _summarise(rows),
         "live_update": _summarise_updates(updates),
         "points": points,
-        "notes": history.notes,
+        "notes": notes,
         "published": {"SEISMIC": SEISMIC},
     }
 

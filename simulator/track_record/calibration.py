@@ -274,21 +274,33 @@ class Forecast(JsonRecord):
 
     The share of the week reached by an early horizon is the platform curve (stretched by the
     account's timing) times exp(residual), with its own spread (`share`: horizon -> [residual, sd]).
-    After a live update `observed` holds the count it was conditioned on, the floor of later ones."""
+    `log_week` is the count at `target` (the week, or the horizon a shorter run ends at); an earlier
+    horizon's share of the target's count is its share of the week over the target's, with the
+    variance left between the two (log shares taken as growing by independent steps, so the variance
+    of reaching the target from h is var(h) - var(target)). After a live update `observed` holds the
+    count it was conditioned on, the floor of later ones."""
 
     metric: str
-    log_week: float  # log of the median one-week count
+    log_week: float  # log of the median count at `target`
     week_sd: float  # its predictive sd (post to post, and the offset's own uncertainty)
     stretch: float = 1.0
     share: dict[str, list[float]] = field(default_factory=dict)
     observed: dict[str, float] = field(default_factory=dict)
+    target: str = "1w"
 
-    def log_share(self, horizon: str) -> tuple[float, float]:
-        """(mean, sd) of the log share of the week reached at `horizon`."""
+    def _week_share(self, horizon: str) -> tuple[float, float]:
         if horizon == "1w":
             return 0.0, 0.0
         resid, sd = self.share.get(horizon) or early_share_prior(horizon)
         return math.log(float(share_at(HORIZON_HOURS[horizon], self.stretch))) + resid, sd
+
+    def log_share(self, horizon: str) -> tuple[float, float]:
+        """(mean, sd) of the log share of the target's count reached at `horizon` (up to the target)."""
+        if HORIZON_HOURS[horizon] > HORIZON_HOURS[self.target]:
+            raise ValueError(f"{horizon} is after the forecast's last horizon, {self.target}")
+        mean, sd = self._week_share(horizon)
+        target_mean, target_sd = self._week_share(self.target)
+        return mean - target_mean, math.sqrt(max(sd**2 - target_sd**2, 0.0))
 
     def at(self, horizon: str) -> tuple[float, float, float]:
         """(median, lo, hi) at a horizon."""
@@ -350,13 +362,13 @@ def forecast(fit: AccountFit, metric: str, *, calibrated: bool = True) -> Foreca
 
 def live_update(before: Forecast, *, horizon: str, count: float) -> Forecast:
     """The forecast conditioned on the count observed `horizon` after posting: a conjugate normal
-    update of the log week count, the observation being log(count) less the log share at that age,
+    update of the log target count, the observation being log(count) less the log share at that age,
     with the share's spread and Poisson noise (1 / count) as its variance."""
-    if horizon == "1w":
+    if horizon == before.target:
         return Forecast(
             **{
                 **before.__dict__,
-                "log_week": math.log(count + 0.5),
+                "log_week": math.log(max(count, 0.5)),  # the count itself (0.5: a floor for zero)
                 "week_sd": 0.0,
                 "observed": {**before.observed, horizon: count},
             }
@@ -374,4 +386,5 @@ def live_update(before: Forecast, *, horizon: str, count: float) -> Forecast:
         stretch=before.stretch,
         share=before.share,
         observed={**before.observed, horizon: count},
+        target=before.target,
     )

@@ -10,6 +10,7 @@ seed (common random numbers), until each ratio is within TOLERANCE. Acts too rar
 run to measure keep the target as their multiplier (for a rare act, odds and rate coincide).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from simulator.audiences import AudienceSpec
@@ -24,15 +25,23 @@ TOLERANCE = 0.05
 MAX_STEPS = 4
 MIN_COUNT = 20  # simulated acts in the reference run below which a ratio is not measured
 BOUNDS = (0.02, 50.0)
+Check = Callable[[], None]
 
 
 def _week(
-    audience: AudienceSpec, item: Item, seed: int, effects: ItemEffects, exposure: str = "organic"
+    audience: AudienceSpec,
+    item: Item,
+    seed: int,
+    effects: ItemEffects,
+    exposure: str = "organic",
+    check: Check | None = None,
 ) -> dict:
+    if check is not None:
+        check()
     spec = replace(audience, size=min(audience.size, REFERENCE_USERS))
     config = WorldConfig(
         audience=spec,
-        posts=[PostSpec(item=replace(item, effects=effects))],
+        posts=[PostSpec(item=replace(item, effects=item.effects.combined(effects)))],
         seed=seed,
         sample_limit=0,
         exposure=exposure,
@@ -44,12 +53,14 @@ def _week(
     return out
 
 
-def _reference(audience: AudienceSpec, item: Item, seed: int, effects: ItemEffects) -> dict:
+def _reference(
+    audience: AudienceSpec, item: Item, seed: int, effects: ItemEffects, check: Check | None = None
+) -> dict:
     """Week counts of the organic run, with acts per view from a screening of the same audience (every
     member shown the post once: many more views, so rare acts can be measured), where the organic run
     has too few of an act to count."""
-    organic = _week(audience, item, seed, effects)
-    screened = _week(audience, item, seed, effects, exposure="screening")
+    organic = _week(audience, item, seed, effects, check=check)
+    screened = _week(audience, item, seed, effects, exposure="screening", check=check)
     out = dict(organic)
     for m in EFFECT_OF:
         if organic[f"simulated:{m}"] < MIN_COUNT and screened["simulated:views"] > 0:
@@ -59,9 +70,12 @@ def _reference(audience: AudienceSpec, item: Item, seed: int, effects: ItemEffec
     return out
 
 
-def platform_from_world(audience: AudienceSpec, item: Item, *, seed: int = 0) -> Platform:
-    """The uncalibrated world's one-week counts of `item` posted to `audience` (real scale)."""
-    week = _reference(audience, item, seed, ItemEffects())
+def platform_from_world(
+    audience: AudienceSpec, item: Item, *, seed: int = 0, check: Check | None = None
+) -> Platform:
+    """The uncalibrated world's one-week counts of `item` (with its own effects) posted to `audience`
+    (real scale); `check` is called before each reference run (a caller's way to stop: it raises)."""
+    week = _reference(audience, item, seed, ItemEffects(), check)
     counts = {m: week[m] for m in COUNTS if week[m] > 0}
     return Platform(week=counts, source=f"the world, {min(audience.size, REFERENCE_USERS):,} simulated users")
 
@@ -105,15 +119,18 @@ def _achieved(
     return {k: v for k, v in out.items() if k in targets and k != "timing"}
 
 
-def account_effects(fit: AccountFit, audience: AudienceSpec, item: Item, *, seed: int = 0) -> AccountEffects:
-    """The multipliers that make the world reproduce the account's offsets for `item` (module doc)."""
+def account_effects(
+    fit: AccountFit, audience: AudienceSpec, item: Item, *, seed: int = 0, check: Check | None = None
+) -> AccountEffects:
+    """The multipliers that make the world reproduce the account's offsets for `item` (module doc), on
+    top of the item's own effects (its content's); `check` as for platform_from_world."""
     targets = targets_of(fit)
     multipliers = dict(targets)
-    base = _reference(audience, item, seed, ItemEffects())
+    base = _reference(audience, item, seed, ItemEffects(), check)
     achieved: dict[str, float | None] = {}
     steps = 0
     for steps in range(1, MAX_STEPS + 1):
-        week = _reference(audience, item, seed, ItemEffects(**multipliers))
+        week = _reference(audience, item, seed, ItemEffects(**multipliers), check)
         achieved = _achieved(week, base, targets)
         off = {k: v for k, v in achieved.items() if v is not None and abs(v / targets[k] - 1) > TOLERANCE}
         if not off or steps == MAX_STEPS:

@@ -38,7 +38,7 @@ def test_run_is_simulated_by_a_worker_and_charted(celery_worker, alice, video_dr
     poll = client.get(reverse("run_progress", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert poll.status_code == 286
     html = client.get(reverse("run_detail", args=[run.pk])).content.decode()
-    assert 'id="fig-views"' in html and 'id="fig-funnel"' in html and "Over 3 runs" in html
+    assert 'id="fig-views"' in html and 'id="fig-funnel"' in html and "Over 3 reruns" in html
 
 
 @pytest.fixture

@@ -8,11 +8,13 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
-from recoworld_app.models import PastPost, RunMetric, RunShard, SimulationRun
+from recoworld_app.models import AccountSolve, PastPost, RunMetric, RunShard, SimulationRun
 from recoworld_app.services.audiences import audience_create_followers_profile
-from recoworld_app.services.runs import draft_item, run_create, shard_execute
-from recoworld_app.services.track_record import history_import, run_live_update
+from recoworld_app.services.runs import draft_item, run_create, run_progress, shard_execute, shards_recover
+from recoworld_app.services.track_record import history_clear, history_import, run_live_update
+from recoworld_app.tasks import calibrate_account
 from tests.app.conftest import upload
+from tests.support import purge_broker
 
 TEMPLATE_ROWS = (
     "post_id,posted_at,kind,duration_s,views_1h,likes_1h,views_6h,views_24h,views_1w,likes_1w,comments_1w\n"
@@ -51,6 +53,25 @@ def test_imported_history_shows_its_fit_backtest_and_chart(alice_client, alice):
     rows = alice_client.get(reverse("track_export", args=["csv"])).content.decode().splitlines()
     assert rows[0].startswith("post_id,metric,horizon,actual,calibrated")
     assert any(r.startswith("views,1w,creator_median,4,") for r in rows)
+
+
+def test_the_rolling_origin_backtest_is_on_the_page_the_exports_and_the_api(alice_client, alice_api, alice):
+    history_import(owner=alice, upload=csv_file(TEMPLATE_ROWS))
+    page = alice_client.get(reverse("track") + "?scheme=rolling").content.decode()
+    assert "Rolling origin within each account" in page and "2 posts predicted" in page  # c and d
+    assert '<a href="?scheme=loo">Leave-one-out</a>' in page
+    data = json.loads(alice_client.get(reverse("track_export", args=["json"])).content)
+    assert data["rolling"]["posts_backtested"] == 2 and data["backtest"]["posts_backtested"] == 4
+    assert data["rolling"]["scheme_key"] == "rolling"
+    rows = alice_client.get(reverse("track_export", args=["csv"]) + "?scheme=rolling").content.decode()
+    assert {r.split(",")[0] for r in rows.splitlines()[1:] if r.startswith(("c,", "d,", "a,", "b,"))} == {
+        "c",
+        "d",
+    }
+    assert alice_api.get("/track").json()["rolling"]["posts_backtested"] == 2
+    api_rows = alice_api.get("/track/backtest.csv?scheme=rolling").content.decode()
+    assert api_rows == rows
+    assert alice_api.get("/track/backtest.csv?scheme=sideways").status_code == 400
 
 
 def test_malformed_export_is_refused_row_by_row_and_saves_nothing(alice_client, alice_api, alice):
@@ -111,6 +132,14 @@ def test_another_creators_history_and_run_are_not_theirs(
     )
 
 
+def calibrate(run: SimulationRun) -> SimulationRun:
+    """The account task, in this process (it queues the shards, which these tests run themselves)."""
+    calibrate_account(run.pk)
+    purge_broker()
+    run.refresh_from_db()
+    return run
+
+
 def test_planted_creator_with_twice_the_like_rate_gets_a_calibrated_run_near_it(alice, video_draft):
     from simulator.audiences import AudienceSpec
     from simulator.track_record.platform import platform_from_world
@@ -119,7 +148,7 @@ def test_planted_creator_with_twice_the_like_rate_gets_a_calibrated_run_near_it(
         owner=alice, name="Followers", size=1500, profile={"niche": "food", "follower_count": 20000}
     )
     spec = AudienceSpec.from_dict(audience.spec)
-    platform = platform_from_world(spec, draft_item(video_draft))
+    platform = platform_from_world(spec, draft_item(video_draft))  # no content effects: the platform's
     rate = platform.week["likes"] / platform.week["views"]
     rng = np.random.default_rng(3)
     lines = ["post_id,views_1w,likes_1w"]
@@ -139,7 +168,8 @@ def test_planted_creator_with_twice_the_like_rate_gets_a_calibrated_run_near_it(
         "exposure": "screening",
     }  # screened: enough views to read a rate per view
     plain = finish(run_create(**common))
-    calibrated = finish(run_create(**common, calibrated=True))
+    calibrated = finish(calibrate(run_create(**common, calibrated=True)))
+    assert calibrated.status == "done", calibrated.error
     assert calibrated.account["posts"] == 12
     assert calibrated.account["offsets"]["like"]["multiplier"] == pytest.approx(2.0, rel=0.1)
 
@@ -148,6 +178,71 @@ def test_planted_creator_with_twice_the_like_rate_gets_a_calibrated_run_near_it(
         return cell["likes"] / cell["views"]
 
     assert likes_per_view(calibrated) / likes_per_view(plain) == pytest.approx(2.0, rel=0.2)
+
+
+@pytest.fixture
+def followers(alice):
+    return audience_create_followers_profile(
+        owner=alice, name="Followers", size=300, profile={"niche": "food", "follower_count": 5000}
+    )
+
+
+def _calibrated_run(owner, draft, audience, **kw) -> SimulationRun:
+    args = {"population": 300, "horizon_hours": 48, "reruns": 1, "seed": 2, "dispatch": False} | kw
+    return run_create(owner=owner, draft_ids=[draft.pk], audience_id=audience.pk, calibrated=True, **args)
+
+
+def test_calibrating_waits_for_its_task_which_is_idempotent_and_cached(
+    alice, alice_client, video_draft, followers
+):
+    history_import(owner=alice, upload=csv_file(TEMPLATE_ROWS))
+    run = _calibrated_run(alice, video_draft, followers)
+    assert run.calibrated and run.account is None and run_progress(run)["phase"] == "account"
+    assert (
+        "Calibrating to your account"
+        in alice_client.get(reverse("run_detail", args=[run.pk])).content.decode()
+    )
+    plain_effects = [p["item"]["effects"] for p in run.config["posts"]]  # the draft's content's
+    assert shard_execute(shard_id=RunShard.objects.get(run=run).pk) is False  # shards wait for the account
+    assert (
+        shards_recover(include_pending=True) == 1
+    )  # a starting worker asks the account again, not the shards
+    purge_broker()
+
+    run = calibrate(run)
+    first = (run.account, run.config)
+    assert run.account["posts"] == 4 and run.status == "running"
+    like = run.account["effects"]["like"]
+    assert [p["item"]["effects"]["like"] for p in run.config["posts"]] == [
+        e["like"] * like for e in plain_effects
+    ]
+    run = calibrate(run)  # a redelivered message changes nothing
+    assert (run.account, run.config) == first
+    assert AccountSolve.objects.filter(owner=alice).count() == 1
+
+    second = calibrate(_calibrated_run(alice, video_draft, followers, seed=9))
+    assert second.account == run.account  # the same history and audience: not solved again
+    assert AccountSolve.objects.filter(owner=alice).count() == 1
+    assert finish(second).status == "done"
+
+
+def test_a_history_cleared_before_the_task_fails_the_run_with_the_reason(alice, video_draft, followers):
+    history_import(owner=alice, upload=csv_file(TEMPLATE_ROWS))
+    run = _calibrated_run(alice, video_draft, followers)
+    history_clear(owner=alice)
+    run = calibrate(run)
+    assert run.status == "failed" and run.account is None
+    assert run.error.startswith("Calibrating to your account needs at least 3 past posts")
+    assert not RunShard.objects.filter(run=run).exclude(status="pending").exists()
+
+
+def test_a_short_history_is_refused_at_submit(alice, video_draft, followers):
+    from recoworld_app.services.errors import InvalidInput
+
+    history_import(owner=alice, upload=csv_file("post_id,views_1w\na,100\n"))
+    with pytest.raises(InvalidInput, match="needs at least 3 past posts"):
+        _calibrated_run(alice, video_draft, followers)
+    assert not SimulationRun.objects.exists()
 
 
 def test_live_update_narrows_the_band_and_moves_it_towards_the_observed_counts(
@@ -177,4 +272,49 @@ def test_live_update_narrows_the_band_and_moves_it_towards_the_observed_counts(
     page = alice_client.get(reverse("run_detail", args=[run.pk])).content.decode()
     assert "Update the forecast" in page and "updated (90%)" in page
     bad = alice_client.post(reverse("run_live_update", args=[run.pk]), {"horizon": "1w", "views": "5"})
-    assert bad.status_code == 400 and "Give the counts at one of" in bad.content.decode()
+    assert bad.status_code == 400
+    assert "up to 1w; give its counts at one of 1h, 6h, 12h, 24h, 2d" in bad.content.decode()
+
+
+def test_a_shorter_run_updates_up_to_its_own_horizon(alice, alice_client, video_draft, followers):
+    run = finish(
+        run_create(
+            owner=alice,
+            draft_ids=[video_draft.pk],
+            audience_id=followers.pk,
+            population=300,
+            horizon_hours=48,
+            reruns=2,
+            seed=4,
+            dispatch=False,
+        )
+    )
+    last = RunMetric.objects.get(run=run, metric="views", horizon="2d", segment="all").mean
+    update = run_live_update(run=run, horizon="12h", counts={"views": str(round(3 * last))})
+    assert update["to"] == "2d" and list(update["forecasts"]["views"]["after"]) == ["12h", "24h", "2d"]
+    before, after = update["forecasts"]["views"]["before"]["2d"], update["forecasts"]["views"]["after"]["2d"]
+    assert before[0] == pytest.approx(last, rel=0.01)  # the run's own figure at its end
+    assert after[0] > 1.5 * before[0] and math.log(after[2] / after[1]) < math.log(before[2] / before[1])
+    page = alice_client.get(reverse("run_detail", args=[run.pk])).content.decode()
+    assert "forecast up to 2 days" in page and 'value="24h"' in page and 'value="2d"' not in page
+    bad = alice_client.post(reverse("run_live_update", args=[run.pk]), {"horizon": "2d", "views": "5"})
+    assert "up to 2d; give its counts at one of 1h, 6h, 12h, 24h." in bad.content.decode()
+
+
+def test_a_run_of_several_posts_says_why_it_cannot_be_updated(alice, alice_client, video_draft, followers):
+    run = finish(
+        run_create(
+            owner=alice,
+            draft_ids=[video_draft.pk],
+            audience_id=followers.pk,
+            population=100,
+            horizon_hours=24,
+            reruns=1,
+            seed=4,
+            strategy="3-a-day",
+            dispatch=False,
+        )
+    )
+    page = alice_client.get(reverse("run_detail", args=[run.pk])).content.decode()
+    assert "A live update is for a run of one post; this run posts" in page
+    assert 'name="horizon"' not in page

@@ -1,6 +1,7 @@
 """The whole creator flow in a real browser on the embedded default, with a real worker: sign up,
-upload a video (made here with PyAV) and an image, build a slice audience, queue two variants, watch
-the progress bar move, see the charts drawn, compare the drafts and download every export."""
+upload a video (made here with PyAV) and see what its audience will see, and an image, build a slice
+audience, queue two variants, watch the progress bar move, see the charts drawn, compare the drafts and
+download every export."""
 
 import csv
 import io
@@ -46,6 +47,13 @@ def test_creator_uploads_runs_watches_compares_and_exports(
         page, url, screens, title="Pasta in 30 s", caption="Dinner #cooking", path=video, step="01-video"
     )
     expect(page.locator("video")).to_be_visible()
+    # the worker looks at the video while the page polls: then what the audience will see
+    panel = page.locator("#draft-perception")
+    expect(panel).to_contain_text("What your audience will see")
+    expect(panel).to_have_attribute("data-state", "done", timeout=90_000)
+    expect(panel).to_contain_text("The hook (first 3 s)")
+    expect(panel).to_contain_text("cuts a minute")
+    screens.shot("01-video-seen")
     _upload_draft(
         page, url, screens, title="Sunset", caption="Golden hour #travel", path=picture, step="02-image"
     )
@@ -97,6 +105,9 @@ def test_creator_uploads_runs_watches_compares_and_exports(
     assert seen and min(seen) < 100, f"no progress bar was seen before the results: {sorted(seen)}"
     expect(page.locator(PLOTLY_SVG).first).to_be_attached(timeout=30_000)
     assert page.locator(PLOTLY_SVG).count() >= 3, "views over time, funnel, watch time, segments"
+    factors = page.locator("#content-factors")
+    expect(factors).to_contain_text("What your audience will see")
+    expect(factors.locator("table.content-factors tr[data-factor]").first).to_be_visible()
     screens.shot("08-results")
 
     downloads = {}
@@ -106,7 +117,7 @@ def test_creator_uploads_runs_watches_compares_and_exports(
         downloads[label] = info.value.path().read_bytes()
     rows = list(csv.DictReader(io.StringIO(downloads["CSV"].decode("utf-8-sig"))))
     assert rows and {"metric", "horizon", "segment"} <= set(rows[0])
-    assert json.loads(downloads["JSON"])
+    assert json.loads(downloads["JSON"])["posts"][0]["content"]["factors"]
     report = downloads["HTML report"].decode()
     assert "<html" in report.lower() and not re.search(r"<script[^>]+src=[\"']https?://", report)
     report_path = tmp_path / "report.html"
@@ -118,5 +129,6 @@ def test_creator_uploads_runs_watches_compares_and_exports(
     page.goto(f"{url}/runs/compare/?run={first.pk}&run={second.pk}")
     expect(page.locator("table.differences")).to_be_visible(timeout=180_000)
     expect(page.locator(PLOTLY_SVG).first).to_be_attached(timeout=30_000)
+    expect(page.locator("#content-side-by-side")).to_be_visible()
     screens.shot("10-compare")
     assert SimulationRun.objects.filter(status="done").count() == 2

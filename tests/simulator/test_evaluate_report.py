@@ -3,7 +3,7 @@ import subprocess
 import sys
 
 from simulator.datasets.movielens import load_movielens
-from simulator.evaluation.report import markdown, text
+from simulator.evaluation.report import markdown, text, update
 from simulator.evaluation.taste import evaluate_taste
 from simulator.fitting.params_file import read_fit
 from tests.support import ROOT
@@ -27,3 +27,44 @@ def test_the_fidelity_page_sets_our_figures_beside_the_published_ones(tmp_path):
         [sys.executable, "-m", "simulator.evaluation.report", str(tmp_path), str(out)], cwd=ROOT, check=True
     )
     assert out.read_text().startswith("# Fidelity")
+
+
+def _backtests(scheme: str) -> dict:
+    from simulator.track_record.backtest import run_backtest
+    from simulator.track_record.history import History, PastPost
+
+    posts = [
+        PastPost(
+            post_id=f"p{i}",
+            creator=c,
+            posted_at=f"2017-09-{10 + i:02d}",  # b first, so that a has a platform from the start
+            counts={"24h": {"views": v}, "3d": {"views": 2 * v}},
+        )
+        for i, (c, v) in enumerate(
+            [("a", 100), ("a", 300), ("a", 200), ("a", 500), ("b", 50), ("b", 80)][::-1]
+        )
+    ]
+    result = run_backtest(History(layout="youtube_trending", posts=posts), scheme=scheme)
+    result["command"] = f"python -m simulator evaluate backtest --scheme {scheme}"
+    return result
+
+
+def test_update_rewrites_only_the_track_record_sections_and_rows():
+    taste = {"ratios": {"1": {}}, "command": "python -m simulator evaluate taste"}
+    old_track = _backtests("loo")
+    page = markdown({"taste": taste, "backtest_youtube": old_track}).replace(
+        "| YouTube views on day 3, leave-one-out per channel | calibrated",
+        "| YouTube views on day 3, leave-one-out per channel | OLD",
+    )
+    kept_taste = page.split("## Taste discrimination")[1].split("## ")[0]
+    results = {"backtest_youtube": _backtests("loo"), "backtest_youtube_rolling": _backtests("rolling")}
+    new = update(page, results)
+    assert new.split("## Taste discrimination")[1].split("## ")[0] == kept_taste  # not at hand: kept
+    assert "| OLD" not in new and new.count("| YouTube views on day 3, leave-one-out per channel |") == 1
+    assert "| YouTube views on day 3, rolling origin per channel | calibrated MdAPE" in new
+    assert "## Track record, rolling origin: YouTube trending videos" in new
+    assert "--scheme rolling" in new and "posts before it only" in new
+    assert new.index("## Track record, rolling origin") < new.index("## How to read this")
+    assert "(the track-record sections on " in new.split("\n")[2]
+    assert "- Track record in figures: a channel's day-3 views are predicted within a median" in new
+    assert update(new, results) == new  # idempotent

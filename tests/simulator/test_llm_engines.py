@@ -1,5 +1,6 @@
 """Engines: the real vLLM engine on CPU, and the OpenAI-compatible client against real HTTP servers."""
 
+import dataclasses
 import json
 import threading
 import time
@@ -69,19 +70,29 @@ def test_cpu_engine_answers_a_batch_with_schema_valid_json_and_counts_tokens(cpu
 @pytest.mark.llm
 @pytest.mark.timeout(1500)
 @requires_cpu_llm
-def test_cpu_engine_serves_the_shared_prefix_from_its_cache(cpu_engine):
-    cpu_engine.generate(prompts(2))
-    again = cpu_engine.generate(prompts(2, seed0=100))
+def test_cpu_engine_serves_the_shared_prefix_from_its_cache_when_not_asked_to_reproduce(cpu_engine):
+    reproducible = cpu_engine.config
+    cpu_engine.config = dataclasses.replace(reproducible, reproducible=False)
+    try:
+        cpu_engine.generate(prompts(2))
+        again = cpu_engine.generate(prompts(2, seed0=100))
+    finally:
+        cpu_engine.config = reproducible
     assert all(g.cached_tokens and g.cached_tokens >= 64 for g in again)  # whole KV blocks
     assert cpu_engine.stats.cache_hit_rate > 0
+    # reproducible: the call starts from an empty cache, so its first prompt finds nothing cached (its
+    # later ones may reuse the first one's blocks, the same way every time)
+    fresh = cpu_engine.generate(prompts(2, seed0=100))
+    assert not fresh[0].cached_tokens
 
 
 @pytest.mark.llm
 @pytest.mark.timeout(1500)
 @requires_cpu_llm
-def test_cpu_engine_gives_the_same_answer_for_the_same_prompt_and_seed(cpu_engine):
-    first = [g.text for g in cpu_engine.generate(prompts(2, seed0=7))]
-    second = [g.text for g in cpu_engine.generate(prompts(2, seed0=7))]
+def test_cpu_engine_gives_the_same_answers_for_the_same_batch_and_seeds_whatever_ran_before(cpu_engine):
+    first = [g.text for g in cpu_engine.generate(prompts(8, seed0=7))]
+    cpu_engine.generate(prompts(3, seed0=50))  # another batch in between: a prefix cache would keep it
+    second = [g.text for g in cpu_engine.generate(prompts(8, seed0=7))]
     assert first == second
 
 

@@ -134,9 +134,7 @@ def test_a_semantic_id_run_needs_codes_on_its_items():
     engine.close()
 
 
-@pytest.mark.skipif(
-    embeddings.model_path() is None, reason="all-MiniLM-L6-v2 missing: run `make llm-cpu` to enable"
-)
+@pytest.mark.skipif(embeddings.model_path() is None, reason="all-MiniLM-L6-v2 missing: run `make install`")
 def test_minilm_embeds_offline_and_similar_captions_are_closer():
     vectors = embeddings.TextEmbedder().embed(
         ["easy garlic pasta recipe", "quick spaghetti dinner", "stock market crash explained"]

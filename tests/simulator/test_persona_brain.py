@@ -10,7 +10,7 @@ from simulator.brains.features import DecisionFeatures
 from simulator.brains.persona import PersonaBrain
 from simulator.brains.persona_params import DEFAULT_PATH, PersonaParams
 from simulator.brains.persona_priors import build_params
-from simulator.types import Context, Demographics, Item, Mindset, Persona, Reaction, Turn
+from simulator.types import Context, Demographics, Item, ItemEffects, Mindset, Persona, Reaction, Turn
 
 N = 20_000
 SHARED_DATA = Path("/work/shared/data")
@@ -147,6 +147,24 @@ def test_react_thinks_acts_and_updates_the_mindset_for_a_batch():
     assert [r.to_dict() for r in reactions] == [
         r.to_dict() for r in brain.react(requests, np.random.default_rng(3))
     ]
+
+
+def test_sessions_apply_what_the_item_shows_and_says():
+    brain = PersonaBrain()
+    p = persona(food=1.0)
+
+    def outcomes(effects: ItemEffects):
+        items = [replace(item(f"i{k}", "food"), effects=effects) for k in range(4000)]
+        requests = [
+            ReactionRequest(persona=p, item=it, context=Context(), mindset=Mindset(), interests=p.interests)
+            for it in items
+        ]
+        return brain.react(requests, np.random.default_rng(5))
+
+    plain, liked = outcomes(ItemEffects()), outcomes(ItemEffects(view=1.5, like=2.0, watch=1.3))
+    assert sum(r.click for r in liked) > sum(r.click for r in plain)
+    assert sum(r.like for r in liked) > 1.5 * sum(r.like for r in plain)
+    assert np.mean([r.watch_s for r in liked if r.click]) > np.mean([r.watch_s for r in plain if r.click])
 
 
 def test_reflection_names_the_topic_the_feed_overdid():

@@ -8,6 +8,7 @@ import pytest
 from simulator.audiences import AudienceSpec
 from simulator.track_record.backtest import run_backtest, spearman
 from simulator.track_record.calibration import (
+    Forecast,
     Platform,
     fit_account,
     forecast,
@@ -133,6 +134,37 @@ def test_backtest_figures_match_a_hand_computation():
     assert week["calibrated"]["coverage90"] == pytest.approx(covered)
 
 
+def test_rolling_origin_predicts_each_post_from_the_posts_before_it_only():
+    views = [100.0, 200.0, 400.0, 800.0, 50.0]
+    days = ["2025-03-01", "2025-03-02", "2025-03-03", "2025-03-04", "2025-03-04"]  # the last two: one day
+    posts = [
+        PastPost(post_id=f"p{i}", posted_at=d, counts={"1w": {"views": v}})
+        for i, (v, d) in enumerate(zip(views, days, strict=True))
+    ]
+    result = run_backtest(History(layout="template", posts=posts), scheme="rolling")
+    week = result["horizons"]["views"]["1w"]
+    assert result["posts_backtested"] == 3 and week["n"] == 3  # the first two have under 2 before them
+    # p2 from p0, p1; p3 and p4 from p0, p1, p2 (not from each other: posted the same day)
+    medians = {2: 150.0, 3: 200.0, 4: 200.0}
+    ape = [abs(m - views[i]) / views[i] for i, m in medians.items()]  # .625, .75, 3
+    assert week["creator_median"]["mdape"] == pytest.approx(np.median(ape)) == pytest.approx(0.75)
+    sigma0, tau = prior("level:views")
+    predictions = []
+    for before in ([0, 1], [0, 1, 2], [0, 1, 2]):
+        z = np.log(np.array([views[j] for j in before]) + 0.5)
+        y = z - np.median(z)
+        n = len(z)
+        sigma2 = (3 * sigma0**2 + (n - 1) * y.var(ddof=1)) / (3 + n - 1)
+        w = n * tau**2 / (n * tau**2 + sigma2)
+        predictions.append(math.exp(np.median(z) + w * y.mean()))
+    calibrated_ape = [abs(p - views[i]) / views[i] for p, i in zip(predictions, (2, 3, 4), strict=True)]
+    assert week["calibrated"]["mdape"] == pytest.approx(np.median(calibrated_ape), rel=1e-3)
+    assert "posts before it only" in result["scheme"] and result["scheme_key"] == "rolling"
+    assert run_backtest(History(layout="template", posts=posts))["posts_backtested"] == 5  # leave-one-out
+    with pytest.raises(ValueError, match="scheme must be one of loo, rolling"):
+        run_backtest(History(layout="template", posts=posts), scheme="random")
+
+
 def test_spearman_handles_ties_as_average_ranks():
     assert spearman(np.array([1, 2, 3, 4]), np.array([10, 20, 30, 40])) == pytest.approx(1.0)
     assert spearman(np.array([1, 1, 2]), np.array([3, 2, 1])) == pytest.approx(-0.866, abs=1e-3)
@@ -151,6 +183,25 @@ def test_live_update_narrows_the_band_and_moves_it_towards_the_observed_count():
     assert mid1 > 2 * mid0  # moved towards 5,000
     assert math.log(hi1 / lo1) < 0.8 * math.log(hi0 / lo0)  # narrower
     assert after.at("1h")[1] >= observed  # nothing below what has already happened
+
+
+def test_a_forecast_that_ends_before_the_week_updates_up_to_its_own_end():
+    # a two-day run's forecast: its count at 2d, the early shares relative to it
+    before = Forecast(metric="views", log_week=math.log(1000.0), week_sd=0.5, target="2d")
+    assert before.at("2d")[0] == pytest.approx(1000.0)
+    assert before.at("2d")[2] == pytest.approx(1000.0 * math.exp(1.6449 * 0.5))  # no share spread at its end
+    week_share, week_sd = Forecast(metric="views", log_week=0.0, week_sd=0.0).log_share("6h")
+    two_days, two_days_sd = Forecast(metric="views", log_week=0.0, week_sd=0.0).log_share("2d")
+    share, sd = before.log_share("6h")
+    assert share == pytest.approx(week_share - two_days)
+    assert sd == pytest.approx(math.sqrt(week_sd**2 - two_days_sd**2))  # independent steps
+    observed = 3000 * math.exp(share)  # what a 3,000-by-2d post has at 6 h
+    after = live_update(before, horizon="6h", count=observed)
+    mid, lo, hi = after.at("2d")
+    assert 1000 < mid < 3000 and math.log(hi / lo) < math.log(before.at("2d")[2] / before.at("2d")[1])
+    with pytest.raises(ValueError, match="after the forecast's last horizon"):
+        before.at("1w")
+    assert live_update(before, horizon="2d", count=1234.0).at("2d") == pytest.approx((1234.0,) * 3)
 
 
 def test_calibrated_forecast_uses_the_accounts_timing():
