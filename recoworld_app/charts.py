@@ -104,7 +104,7 @@ def band_trace_set(x, means, los, his, colour: str, name: str) -> list[dict]:
             "line": {"color": colour, "width": 2.5},
             "marker": {"size": 7},
             "customdata": [[lo, hi] for lo, hi in zip(los, his, strict=True)],
-            "hovertemplate": "%{x}: %{y:,.3~s} (90%: %{customdata[0]:,.3~s}–%{customdata[1]:,.3~s})<extra>"
+            "hovertemplate": "%{x}: %{y:,.3~s} (band: %{customdata[0]:,.3~s}–%{customdata[1]:,.3~s})<extra>"
             + name
             + "</extra>",
         },

@@ -63,6 +63,9 @@ class Draft(models.Model):
     )
     perception_note = models.CharField(max_length=500, blank=True)
     perception_revision = models.PositiveIntegerField(default=0)
+    # What the content model read in it at that look (simulator.content.ContentAnalysis as JSON): the
+    # topics inferred from its words and the factors that move its prediction, for the draft page.
+    content = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,6 +13,8 @@ COMMANDS: dict[str, str] = {
     "world": "simulator.commands.world",
     "evaluate": "simulator.commands.evaluate",
     "fit": "simulator.commands.fit",
+    "leaderboard": "simulator.commands.leaderboard",
+    "train": "simulator.commands.train",
     "perceive": "simulator.commands.perceive",
 }
 

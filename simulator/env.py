@@ -123,16 +123,28 @@ class RecoWorldEnv(_BASE):
 
     def step(self, action) -> tuple[dict, float, bool, bool, dict]:
         """Show a ranked list; the user reacts until they leave or reach its end."""
+        self.show(action)
+        while self.state.status == "reacting":
+            self.state.apply_reaction(self.brain.react([self.reaction_request()], self._rng)[0])
+        if self.state.status == "reflecting":
+            self.state.apply_reflection(self.brain.reflect([self.state.reflection_request()], self._rng)[0])
+        return self.outcome()
+
+    # `step` in three parts, so the vector env (simulator.vector_env) can decide many users' items
+    # in one brain call and stay, draw for draw, what the single env does.
+
+    def show(self, action) -> None:
+        """Validate the action and put the list in front of the user."""
         if self.state is None or self.state.done:
             raise RuntimeError("call reset() before step(), and again after the episode ends")
+        self.state.start_turn(self._ids(action))
+
+    def reaction_request(self):
+        return self.state.reaction_request(with_memory_text=getattr(self.brain, "reads_text", True))
+
+    def outcome(self) -> tuple[dict, float, bool, bool, dict]:
+        """The step's return once the user has gone through the list (or left it)."""
         state = self.state
-        ids = self._ids(action)
-        state.start_turn(ids)
-        while state.status == "reacting":
-            reaction = self.brain.react([state.reaction_request()], self._rng)[0]
-            state.apply_reaction(reaction)
-        if state.status == "reflecting":
-            state.apply_reflection(self.brain.reflect([state.reflection_request()], self._rng)[0])
         turn = state.trajectory.turns[-1] if state.trajectory.turns else None
         reward = turn_mix(turn, self.reward_weights) if turn is not None and turn.reactions else 0.0
         terminated = state.done and state.trajectory.end_reason in ("left", "list_exhausted")
@@ -254,4 +266,8 @@ if gymnasium is not None:
 
 
 if gymnasium is not None and "RecoWorld-v0" not in gymnasium.registry:
-    gymnasium.register(id="RecoWorld-v0", entry_point="simulator.env:RecoWorldEnv")
+    gymnasium.register(
+        id="RecoWorld-v0",
+        entry_point="simulator.env:RecoWorldEnv",
+        vector_entry_point="simulator.vector_env:RecoWorldVectorEnv",
+    )

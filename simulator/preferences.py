@@ -27,7 +27,7 @@ def topic_vector(weights: dict[str, float]) -> np.ndarray:
 
 def topic_dict(vector: np.ndarray, *, min_weight: float = 1e-3) -> dict[str, float]:
     """A row over TOPICS back to a dict, dropping negligible weights."""
-    return {TOPICS[i]: round(float(vector[i]), 4) for i in np.flatnonzero(vector >= min_weight)}
+    return {TOPICS[i]: round(w, 4) for i, w in enumerate(vector.tolist()) if w >= min_weight}
 
 
 def cosine_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -111,6 +111,7 @@ class SessionState:
             now_h=self.now_h,
             preferred_s=self.persona.behaviour.preferred_video_s,
             shown_topics=self.shown_topics / self.shown_topics.sum() if self.shown_topics.sum() > 0 else None,
+            engaged=tuple(r.item_id for t in self.trajectory.turns for r in t.reactions if r.click),
         )
 
     @property
@@ -160,25 +161,18 @@ class SessionState:
 
     def apply_reaction(self, reaction: Reaction) -> None:
         """Record the act, then update the state: eq. 4 (interests), exposure, memory, time."""
-        if self.status != "reacting":
-            raise RuntimeError(f"no item is waiting for a reaction (status {self.status})")
-        item = self.current_item()
+        apply_reactions([self], [reaction])
+
+    def _after_reaction(
+        self, reaction: Reaction, item: Item, topics: np.ndarray, interests: np.ndarray
+    ) -> None:
+        """Everything of `apply_reaction` but the interest update (done for the batch at once)."""
         self.turn.reactions.append(reaction)
         self.shown.add(item.id)
         self.items_seen += 1
         self.position += 1
         self.seconds += reaction.watch_s if reaction.watch_s > 0 else self.params.skip_s
-        topics = self.catalogue.topics[self.catalogue.position[item.id]]
-        signal = engagement_signal(
-            np.array([reaction.watch_s]),
-            np.array([item.duration_s]),
-            np.array([reaction.like]),
-            np.array([reaction.share]),
-            np.array([reaction.skipped]),
-        )
-        self.interests = update_interests(
-            self.interests[None], self.base_interests[None], topics[None], signal, self.params.update_rates
-        )[0]
+        self.interests = interests
         self.exposure = self.exposure * self.params.exposure_decay + topics
         self.shown_topics += topics
         self.mindset = reaction.mindset
@@ -306,6 +300,45 @@ class SessionState:
         )
 
 
+def apply_reactions(states: list[SessionState], reactions: list[Reaction]) -> None:
+    """`state.apply_reaction(reaction)` for a batch, with eq. 4's interest update as one array step
+    (row for row the same arithmetic as one user at a time, so a user's session does not depend on
+    who shares the batch)."""
+    if not states:
+        return
+    if any(s.params is not states[0].params for s in states[1:]):  # one update-rate set per batch
+        for state, reaction in zip(states, reactions, strict=True):
+            apply_reactions([state], [reaction])
+        return
+    for state in states:
+        if state.status != "reacting":
+            raise RuntimeError(f"no item is waiting for a reaction (status {state.status})")
+    catalogue = states[0].catalogue
+    items = [s.current_item() for s in states]
+    rows = np.array([s.catalogue.position[it.id] for s, it in zip(states, items, strict=True)])
+    topics = (
+        catalogue.topics[rows]
+        if all(s.catalogue is catalogue for s in states)
+        else np.array([s.catalogue.topics[r] for s, r in zip(states, rows, strict=True)])
+    )
+    signal = engagement_signal(
+        np.array([r.watch_s for r in reactions], float),
+        np.array([it.duration_s for it in items], float),
+        np.array([r.like for r in reactions]),
+        np.array([r.share for r in reactions]),
+        np.array([r.skipped for r in reactions]),
+    )
+    interests = update_interests(
+        np.array([s.interests for s in states]),
+        np.array([s.base_interests for s in states]),
+        topics,
+        signal,
+        states[0].params.update_rates,
+    )
+    for k, (state, reaction, item) in enumerate(zip(states, reactions, items, strict=True)):
+        state._after_reaction(reaction, item, topics[k], interests[k])
+
+
 def run_sessions(
     personas: list[Persona],
     recommender: Recommender,
@@ -357,8 +390,7 @@ def run_sessions(
             reactions = brain.react(
                 [s.reaction_request(with_memory_text=reads_text) for s in reacting], rngs(reacting)
             )
-            for s, reaction in zip(reacting, reactions, strict=True):
-                s.apply_reaction(reaction)
+            apply_reactions(reacting, reactions)
         reflecting = [s for s in states if s.status == "reflecting"]
         if reflecting:
             reflections = brain.reflect([s.reflection_request() for s in reflecting], rngs(reflecting))

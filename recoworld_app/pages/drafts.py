@@ -8,6 +8,7 @@ from recoworld_app.models import Draft, PerceptionState
 from recoworld_app.pages.access import object_page
 from recoworld_app.pages.forms import DraftForm, DraftUploadForm
 from recoworld_app.pages.seen import seen_rows
+from recoworld_app.services.content import content_rows
 from recoworld_app.services.drafts import (
     draft_create,
     draft_delete,
@@ -17,6 +18,8 @@ from recoworld_app.services.drafts import (
     draft_update,
 )
 from recoworld_app.services.errors import ServiceError
+
+DRAFT_PAGE_FACTORS = 6  # the largest; a run's page lists them all
 
 
 @login_required
@@ -87,7 +90,12 @@ def draft_detail(request, draft_id: int):
 
 def _perception_context(draft: Draft) -> dict:
     open_states = (PerceptionState.PENDING, PerceptionState.RUNNING)
-    return {"perception_open": draft.perception_state in open_states, "seen": seen_rows(draft.perception)}
+    return {
+        "perception_open": draft.perception_state in open_states,
+        "seen": seen_rows(draft.perception),
+        "topics": sorted((draft.content.get("topics") or {}).items(), key=lambda kv: -kv[1])[:3],
+        "factors": content_rows(draft.content)[:DRAFT_PAGE_FACTORS],
+    }
 
 
 @object_page

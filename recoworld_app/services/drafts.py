@@ -164,7 +164,8 @@ def _publish_perception(draft_id: int) -> None:
 
 
 def draft_perceive(*, draft_id: int) -> bool:
-    """Measure what the draft's audience will see and store it; True if this call stored it.
+    """Measure what the draft's audience will see, read it with the content model (topics, factors),
+    and store both; True if this call stored them.
 
     Claim-then-work: only a pending or running draft is measured (running: a worker died on it), and the
     result is kept only if no caption change came in meanwhile (that change queued its own measurement).
@@ -189,10 +190,36 @@ def draft_perceive(*, draft_id: int) -> bool:
     else:
         perception = perceive_file(Path(settings.MEDIA_ROOT) / draft.media, kind=draft.kind)
     state, note = _perception_outcome(draft, perception)
+    draft.perception = perception.to_dict()
+    content = _content_read(draft)
     stored = Draft.objects.filter(pk=draft_id, perception_revision=revision).update(
-        perception=perception.to_dict(), perception_state=state, perception_note=note[:500]
+        perception=draft.perception, perception_state=state, perception_note=note[:500], content=content
     )
     return stored == 1
+
+
+def drafts_seen(drafts: list[Draft]) -> None:
+    """Look now at each draft still waiting for its perception, so that a run made right after an upload
+    reads the draft as a run made a minute later does (the queued task then finds nothing to do). A
+    measurement that breaks leaves the draft as the runs saw it before perception, with the reason."""
+    open_states = (PerceptionState.PENDING, PerceptionState.RUNNING)
+    for draft in drafts:
+        if draft.perception_state not in open_states:
+            continue
+        try:
+            draft_perceive(draft_id=draft.pk)
+        except Exception as exc:  # the run goes on; the task retries and says what broke
+            log.exception("draft %s: perception at submit failed", draft.pk)
+            draft_perception_fail(draft_id=draft.pk, error=f"{type(exc).__name__}: {exc}")
+        draft.refresh_from_db(fields=["perception", "perception_state", "perception_note", "content"])
+
+
+def _content_read(draft: Draft) -> dict:
+    """The content model's reading of the draft's words and measured media (services.content)."""
+    from recoworld_app.services.content import draft_content
+    from recoworld_app.services.runs import draft_take_in_s
+
+    return draft_content(draft, draft_take_in_s(draft)).to_dict()
 
 
 def _perception_outcome(draft: Draft, perception) -> tuple[str, str]:

@@ -26,6 +26,7 @@ from recoworld_app.models import (
     SimulationRun,
 )
 from recoworld_app.services.content import draft_content
+from recoworld_app.services.drafts import drafts_seen
 from recoworld_app.services.errors import InvalidInput, NotFound, QueueUnavailable, QuotaExceeded
 from recoworld_app.services.gangs import (
     GangProgress,
@@ -246,6 +247,7 @@ def run_create_many(
         account_check(owner=owner)  # the solve runs on a worker (account_calibrate), before the shards
 
     planned = [(_owned_drafts(owner, draft_ids), at_hours, name) for draft_ids, at_hours, name in plans]
+    drafts_seen([d for drafts, _, _ in planned for d in drafts])
     # Read before the creator's rows are locked: embedding a caption takes a moment.
     analyses = {d.pk: draft_content(d, draft_take_in_s(d)) for drafts, _, _ in planned for d in drafts}
     runs: list[SimulationRun] = []

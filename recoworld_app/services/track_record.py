@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import math
 from collections import Counter
 
@@ -17,6 +18,7 @@ from recoworld_app.models import AccountSolve, Audience, PastPost, SimulationRun
 from recoworld_app.services.audiences import _join, follower_csv_text
 from recoworld_app.services.errors import InvalidInput
 
+log = logging.getLogger(__name__)
 MIN_POSTS = 3  # the backtest leaves one out and needs two to predict it from
 MAX_ERRORS_SHOWN = 20
 LIVE_METRICS = ("views", "likes", "comments", "shares", "follows")
@@ -114,6 +116,18 @@ def _platform_for(audience: Audience | None, posts: list):
     return platform_from_world(spec, reference_item(posts, niche))
 
 
+def history_content(posts: list) -> list | None:
+    """What the content model reads in each past post's words (simulator.track_record.content), or
+    None where it cannot run (its parameters or weights missing): the fit then has the counts alone."""
+    from simulator.track_record.content import past_post_content
+
+    try:
+        return past_post_content(posts)
+    except (FileNotFoundError, RuntimeError) as exc:
+        log.warning("content model unavailable for the history: %s", exc)
+        return None
+
+
 def track_record_for(*, owner) -> TrackRecord | None:
     """The fit and backtests (leave-one-out and rolling origin) of the creator's history against their
     newest followers audience (computed once per history: a reference run of the world and the
@@ -124,7 +138,8 @@ def track_record_for(*, owner) -> TrackRecord | None:
     if record is not None:
         if record.rolling is None:  # a record from before rolling origin
             platform = Platform.from_dict(record.fit["platform"]) if record.audience_id else None
-            record.rolling = _backtest(history_posts(owner=owner), platform, "rolling")
+            posts = history_posts(owner=owner)
+            record.rolling = _backtest(posts, platform, "rolling", history_content(posts))
             TrackRecord.objects.filter(pk=record.pk).update(rolling=record.rolling)
         return record
     posts = history_posts(owner=owner)
@@ -134,26 +149,26 @@ def track_record_for(*, owner) -> TrackRecord | None:
         Audience.objects.filter(owner=owner, kind=Audience.Kind.FOLLOWERS).order_by("-created_at").first()
     )
     platform = _platform_for(audience, posts)
-    fit = fit_account(posts, platform or Platform(week={}, source="none"))
+    content = history_content(posts)
+    fit = fit_account(posts, platform or Platform(week={}, source="none"), content=content)
     record, _ = TrackRecord.objects.update_or_create(
         owner=owner,
         defaults={
             "fit": fit.to_dict(),
-            "backtest": _backtest(posts, platform, "loo"),
-            "rolling": _backtest(posts, platform, "rolling"),
+            "backtest": _backtest(posts, platform, "loo", content),
+            "rolling": _backtest(posts, platform, "rolling", content),
             "audience": audience if platform else None,
         },
     )
     return record
 
 
-def _backtest(posts: list, platform, scheme: str) -> dict:
+def _backtest(posts: list, platform, scheme: str, content: list | None) -> dict:
     from simulator.track_record.backtest import run_backtest
     from simulator.track_record.history import History
 
-    return run_backtest(
-        History(layout="app", posts=posts), platform=platform, name="your posts", scheme=scheme
-    )
+    history = History(layout="app", posts=posts)
+    return run_backtest(history, platform=platform, name="your posts", scheme=scheme, content=content)
 
 
 SCHEMES = {"loo": "leave-one-out", "rolling": "rolling origin"}
@@ -198,10 +213,14 @@ def solve_key(*, posts: list, spec, item) -> str:
     from simulator.track_record.platform import REFERENCE_USERS
 
     audience = {**spec.to_dict(), "size": min(spec.size, REFERENCE_USERS)}
+    from simulator.content.effects import PARAMS_PATH as CONTENT_PARAMS
+
     payload = {
         "posts": sorted((p.to_dict() for p in posts), key=lambda p: p["post_id"]),
         "audience": audience,
         "item": item.to_dict(),
+        # the content model that read the posts' words
+        "content": hashlib.sha256(CONTENT_PARAMS.read_bytes()).hexdigest() if CONTENT_PARAMS.exists() else "",
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -229,7 +248,7 @@ def account_solve(*, owner, spec, item, check=None) -> dict:
     record = track_record_for(owner=owner)
     # the platform's level for such a post, its content left out: the fit weighs the past posts' own
     platform = platform_from_world(spec, replace(item, effects=ItemEffects()), check=check)
-    fit = fit_account(posts, platform)
+    fit = fit_account(posts, platform, content=history_content(posts))
     notes = list(fit.notes)
     if spec.kind != "followers":
         # Reach is relative to the account's followers; a sample of the public keeps the platform's.

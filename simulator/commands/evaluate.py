@@ -109,6 +109,16 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
         help="loo: each post from all the account's others; rolling: from its posts before it only",
     )
     backtest.add_argument(
+        "--content",
+        action="store_true",
+        help="read each post's words with the content model (simulator.content) and fit on what it leaves",
+    )
+    backtest.add_argument(
+        "--held-out-channels",
+        action="store_true",
+        help="only the YouTube channels the content model was not fitted on (simulator.fitting.content)",
+    )
+    backtest.add_argument(
         "--points", action="store_true", help="keep every predicted-vs-real point in the JSON"
     )
     common(backtest)
@@ -219,7 +229,17 @@ def _backtest(args: argparse.Namespace) -> dict:
             kind="followers", size=3000, profile={"niche": args.niche, "follower_count": args.followers}
         )
         platform = platform_from_world(audience, reference_item(history.posts, args.niche), seed=args.seed)
-    result = run_backtest(history, platform=platform, name=path.name, scheme=args.scheme)
+    if args.held_out_channels:
+        from simulator.fitting.content import channel_held_out
+
+        history.posts = [p for p in history.posts if channel_held_out(p.creator)]
+        history.notes.append("Only the channels the content model was not fitted on.")
+    content = None
+    if args.content:
+        from simulator.track_record.content import past_post_content
+
+        content = past_post_content(history.posts)
+    result = run_backtest(history, platform=platform, name=path.name, scheme=args.scheme, content=content)
     if not args.points:
         result["points"] = result["points"][:200]
     return result

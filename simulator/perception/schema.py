@@ -20,7 +20,7 @@ class Hook(JsonRecord):
 
 @dataclass
 class Perception(JsonRecord):
-    kind: str  # "video", "image" or "text"
+    kind: str  # "video", "image" or "text"; "unknown": a file that could not be identified
     width: int | None = None
     height: int | None = None
     aspect: float | None = None  # width / height

@@ -274,7 +274,7 @@ def _summarise(perception: Perception, samples: list[Sample], duration: float) -
             perception.on_screen_text = _dedupe(read)
             hook_words = any(text for s, text in zip(ocr_samples, read, strict=True) if s.t < HOOK_S)
     perception.hook = Hook(
-        seconds=HOOK_S,
+        seconds=round(min(HOOK_S, duration), 3) if duration > 0 else HOOK_S,
         motion=_round(_mean([s.motion for s in hook])),
         face=None if stats[0].face_area is None else any(s.stats.face_area for s in hook),
         text=hook_words,

@@ -20,6 +20,7 @@ class RankQuery:
     now_h: float = 0.0
     preferred_s: float | None = None  # the user's usual watch length, as a platform would estimate it
     shown_topics: np.ndarray | None = None  # topic shares of the items shown so far this session
+    engaged: tuple[str, ...] = ()  # items the user clicked this session, oldest first
 
 
 class Recommender(Protocol):

@@ -1,8 +1,14 @@
-"""`instruction_following`: the traditional first stage, then a re-rank by the instruction's plan.
+"""`instruction_following`: the traditional first stage, then a re-rank by what the user said.
 
 The plan comes from `parse_instruction` (rules) unless a parser is given (the LLM parser returns
-the same RerankPlan). Without an instruction it ranks exactly as `traditional` does, so any gap
-between the two is the instructions' doing.
+the same RerankPlan). Once the user has instructed, the current ranking is combined with
+- the plan (topics and creators up or down, freshness, length, variety),
+- a query over item content (`ContentIndex`: sentence embeddings of the items' text when an embedder
+  is configured) for a specific instruction, or, for a vague one ("I'm bored", "something
+  different"), a deliberate push away from the content and semantic-ID regions the session showed,
+- the user's history (`history`: co-rating neighbours' scores, where the platform has them),
+and an LLM re-ranker, where one is given, re-orders the top of that list. Without an instruction it
+ranks exactly as `traditional` does, so any gap between the two is the instructions' doing.
 """
 
 from collections.abc import Callable
@@ -11,6 +17,7 @@ import numpy as np
 
 from simulator.catalogue import CatalogueIndex
 from simulator.recommenders.base import HistoryPopularityScorer, RankQuery
+from simulator.recommenders.content import ContentIndex
 from simulator.recommenders.parser import parse_instruction
 from simulator.recommenders.plan import RerankPlan
 from simulator.taxonomy import TOPIC_INDEX
@@ -25,16 +32,42 @@ DIVERSITY_PENALTY = 0.5  # per item of the same main topic already in the list, 
 # topic asked for would only move the satiation the user complained about.
 MIN_DIVERSITY = 0.3
 SHOWN_PENALTY = 1.5  # "something different": overlap with what this session already showed, times diversity
+# The content and history terms, each an item's percentile among the catalogue (0 worst, 1 best), in
+# units of the first stage's cosine. Priors, not tuned on the held-out re-ordering run
+# (docs/fidelity.md): the query and the exploration weigh as a full cosine. Where the platform knows
+# the user's history item by item (co-rating neighbours), the instruction's whole re-rank (plan and
+# content) enters as a percentile too, worth half the history: a complaint about one list nudges a
+# ranking that years of ratings support; it does not overturn it.
+QUERY_WEIGHT = 1.0
+EXPLORE_WEIGHT = 1.0
+HISTORY_WEIGHT = 1.0
+INSTRUCTION_WEIGHT = 0.5
 
 
 class InstructionFollowingRecommender:
     name = "instruction_following"
     follows_instructions = True
 
-    def __init__(self, items: list[Item] | CatalogueIndex, parser: Callable[..., RerankPlan] | None = None):
+    def __init__(
+        self,
+        items: list[Item] | CatalogueIndex,
+        parser: Callable[..., RerankPlan] | None = None,
+        *,
+        content: ContentIndex | None = None,
+        history: Callable[[RankQuery], np.ndarray | None] | None = None,
+        reranker: Callable[[str, list[Item]], list[str]] | None = None,
+        listens: bool = True,
+    ):
+        """`content`: the items' ContentIndex (topic rows when None); `history`: the query's co-rating
+        scores per item; `reranker`: (instruction, top items) -> their ids re-ordered (the LLM's);
+        `listens=False` is the ablation that re-ranks by history alone where a user instructed."""
         self.scorer = HistoryPopularityScorer(items)
         self.parser = parser or parse_instruction
         index = self.scorer.index
+        self.content = content or ContentIndex.from_items(index.items)
+        self.history = history
+        self.reranker = reranker
+        self.listens = listens
         # Topic relatedness from co-occurrence in the catalogue's items ("different but related").
         co = index.topics.T @ index.topics
         np.fill_diagonal(co, 0.0)
@@ -45,17 +78,51 @@ class InstructionFollowingRecommender:
     def plan(self, instruction: str | None, previous: RerankPlan | None) -> RerankPlan | None:
         if not instruction:
             return previous
+        if not self.listens:
+            return RerankPlan(instruction=instruction, source="ignored")
         parsed = self.parser(instruction, creators=self.creators)
+        if parsed.empty:  # words the parser cannot read still say "not this": explore (a vague plan)
+            parsed.diversity = MIN_DIVERSITY
         return previous.merge(parsed) if previous else parsed
 
     def rank(self, query: RankQuery, k: int, plan: RerankPlan | None = None) -> list[str]:
         scores = self.scorer.scores(query)
-        if plan is not None and not plan.empty:
-            scores = scores + self._plan_scores(plan, query)
+        if plan is None:  # nobody has instructed: the traditional ranking
+            return self.scorer.top(self.scorer.mask_excluded(scores, query.exclude), k)
+        history = self.history(query) if self.history is not None else None
+        said = self._plan_scores(plan, query) + self._content_scores(plan, query) if not plan.empty else 0.0
+        if history is not None:
+            scores = scores + HISTORY_WEIGHT * _percentile(np.asarray(history, float))
+            if not plan.empty:
+                scores = scores + INSTRUCTION_WEIGHT * _percentile(said)
+        else:
+            scores = scores + said
         scores = self.scorer.mask_excluded(scores, query.exclude)
-        if plan is None or plan.empty:
+        if plan.empty:
             return self.scorer.top(scores, k)
-        return self._diverse_top(scores, k, max(plan.diversity, MIN_DIVERSITY))
+        ranked = self._diverse_top(scores, k, max(plan.diversity, MIN_DIVERSITY))
+        if self.reranker is not None and plan.instruction and len(ranked) > 1:
+            ranked = self._llm_order(plan.instruction, ranked)
+        return ranked
+
+    def _content_scores(self, plan: RerankPlan, query: RankQuery) -> np.ndarray:
+        """A specific instruction is a query over content; a vague one explores away from the session."""
+        if plan.specific:
+            # Words of a request with no "less" part are all wanted; otherwise only its wanted topics.
+            negated = plan.less_topics or plan.less_creators
+            text = " ".join(plan.more_topics) if negated else plan.instruction
+            match = self.content.query(text) if text else None
+            return np.zeros(len(self.scorer.index)) if match is None else QUERY_WEIGHT * _percentile(match)
+        shown = [self.scorer.index.position[i] for i in query.exclude if i in self.scorer.index.position]
+        if not shown:
+            return np.zeros(len(self.scorer.index))
+        return -EXPLORE_WEIGHT * _percentile(self.content.nearness_to(np.array(shown)))
+
+    def _llm_order(self, instruction: str, ranked: list[str]) -> list[str]:
+        """The re-ranker orders the list's items; any id it drops or invents keeps the score order."""
+        items = [self.scorer.index.by_id(i) for i in ranked]
+        answer = [i for i in dict.fromkeys(self.reranker(instruction, items)) if i in set(ranked)]
+        return answer + [i for i in ranked if i not in answer]
 
     def _plan_scores(self, plan: RerankPlan, query: RankQuery) -> np.ndarray:
         index = self.scorer.index
@@ -97,3 +164,12 @@ class InstructionFollowingRecommender:
             adjusted[j] = -np.inf
             adjusted[self.main_topic == self.main_topic[j]] -= step
         return chosen
+
+
+def _percentile(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among all, scaled to [0, 1] (ties share the lower rank): scale-free, so terms
+    measured in different units (co-rating weights, cosines) add on one footing."""
+    if len(values) < 2:
+        return np.zeros(len(values))
+    ranks = np.searchsorted(np.sort(values), values, side="left")
+    return ranks / (len(values) - 1)

@@ -19,7 +19,8 @@ _NEGATIVE = (
 _POSITIVE = r"more|show me|give me|want|like|love|prefer|into|some|only"
 _CUES = re.compile(rf"\b(?:(?P<neg>{_NEGATIVE})|(?P<pos>{_POSITIVE}))\b")
 _DIVERSITY = re.compile(
-    r"\b(different|else|variety|varied|mix|mixed|diverse|other|something new|new stuff)\b"
+    r"\b(different|else|variety|varied|mix|mixed|diverse|other|something new|new stuff|"
+    r"bored|boring|same old|repetitive|meh)\b"
 )
 _FRESH = re.compile(r"\b(fresh|fresher|newer|newest|latest|recent|today'?s?)\b")
 _RELATED = re.compile(r"\b(related|similar|close to|along the lines|adjacent)\b")

@@ -33,6 +33,12 @@ class RerankPlan(JsonRecord):
             or self.length
         )
 
+    @property
+    def specific(self) -> bool:
+        """Names something to change (a topic, a creator, a length); vague otherwise ("something new")."""
+        named = self.more_topics or self.less_topics or self.more_creators or self.less_creators
+        return bool(named or self.length)
+
     def merge(self, newer: "RerankPlan") -> "RerankPlan":
         """Plans accumulate over a session's turns; on a conflict the newer instruction wins."""
 

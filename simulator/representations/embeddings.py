@@ -5,14 +5,19 @@ forward pass is written here in NumPy, reading the weights with `safetensors.num
 `tokenizers`, so the default install embeds text without torch; tests check it against transformers.
 """
 
+import hashlib
 import importlib.util
 import json
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
 DIMENSIONS = 384
 MAX_TOKENS = 256  # sentence_bert_config.json's max_seq_length
+# Bump when the forward pass or tokenising changes what embed() returns: cached vectors carry it.
+IMPLEMENTATION = 1
+MODEL_FILES = ("config.json", "tokenizer.json", "model.safetensors")
 
 
 def model_path() -> Path | None:
@@ -21,6 +26,17 @@ def model_path() -> Path | None:
         return None
     path = Path(next(iter(spec.submodule_search_locations))) / "model"
     return path if (path / "model.safetensors").is_file() else None
+
+
+@cache
+def model_checksum(path: Path) -> str:
+    """sha256 over the files embed() reads (about 90 MB; once per process)."""
+    digest = hashlib.sha256()
+    for name in MODEL_FILES:
+        with open(path / name, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
@@ -46,6 +62,14 @@ class TextEmbedder:
         self.batch_size = batch_size
         self._weights: dict[str, np.ndarray] | None = None
         self._tokenizer = None
+
+    @property
+    def cache_key(self) -> str:
+        """What the vectors depend on: this implementation's version and the model files' checksum."""
+        path = model_path()
+        if path is None:
+            raise RuntimeError("all-MiniLM-L6-v2 is not installed: run `make install`")
+        return f"minilm-numpy-v{IMPLEMENTATION}-{model_checksum(path)}"
 
     def _load(self) -> None:
         path = model_path()

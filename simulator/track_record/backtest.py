@@ -158,10 +158,17 @@ SCHEMES = {
 
 
 def run_backtest(
-    history: History, *, platform: Platform | None = None, name: str = "", scheme: str = "loo"
+    history: History,
+    *,
+    platform: Platform | None = None,
+    name: str = "",
+    scheme: str = "loo",
+    content: list | None = None,
 ) -> dict:
     """The backtest's figures (module doc) as one JSON-ready dict; `scheme` "loo" (leave-one-out) or
-    "rolling" (rolling origin: each post from the posts before it)."""
+    "rolling" (rolling origin: each post from the posts before it). With `content` (per post, its
+    content's ItemEffects or None: simulator.track_record.content) both models predict each post with
+    its content's effects and the fit takes the others' out first."""
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {', '.join(SCHEMES)}, not {scheme!r}")
     creators = np.array([p.creator for p in history.posts])
@@ -180,7 +187,7 @@ def run_backtest(
         if scheme == "loo"
         else "the median of the posts before it"
     )
-    table = TermTable(history.posts)
+    table = TermTable(history.posts, content)
     rows: dict[tuple[str, str], list] = defaultdict(list)  # (metric, horizon) -> per post predictions
     updates: dict[tuple[str, str], list] = defaultdict(list)
     points = []
@@ -195,8 +202,9 @@ def run_backtest(
             known = post.horizons(metric)
             if not known:
                 continue
-            calibrated = forecast(fit, metric)
-            uncalibrated = forecast(fit, metric, calibrated=False)
+            explained = float(table.content[metric][i])
+            calibrated = forecast(fit, metric, content=explained)
+            uncalibrated = forecast(fit, metric, calibrated=False, content=explained)
             for horizon in known:
                 actual = post.counts[horizon][metric]
                 theirs = table.counts[metric][others, HORIZON_INDEX[horizon]]
@@ -235,6 +243,7 @@ def run_backtest(
         "posts_backtested": backtested,
         "scheme": SCHEMES[scheme].format(n=MIN_POSTS, before=MIN_BEFORE),
         "scheme_key": scheme,
+        "content_posts": int(table.has_content.sum()),
         "platform": source,
         "method": AccountFit.method,
         "live_update_method": LIVE_METHOD,

@@ -29,6 +29,7 @@ from simulator.serial import JsonRecord
 from simulator.timing import PARAMS_PATH as WORLD_PARAMS_PATH
 from simulator.timing import cumulative_share
 from simulator.track_record.history import HORIZON_HOURS, PastPost
+from simulator.types import ItemEffects
 
 PRIORS_PATH = Path(__file__).resolve().parents[1] / "data" / "account_priors.json"
 PRIOR_POSTS = 3.0  # weight of the prior within-account spread, in posts
@@ -188,12 +189,24 @@ OFFSET_NAMES = ("reach", "view", "like", "comment", "share", "follow", "timing")
 EARLY = tuple(h for h in HORIZON_HOURS if h != "1w")
 
 
+def content_log(effects: ItemEffects) -> dict[str, float]:
+    """The log multiplier a post's content effects (simulator.content) put on each of its counts:
+    impressions by reach, views by reach and view (a view-odds multiplier read as one of views, exact
+    for rare views), each act by the views and its rate per view."""
+    views = math.log(effects.reach) + math.log(effects.view)
+    out = {"impressions": math.log(effects.reach), "views": views}
+    for metric in ACTS:
+        out[metric] = views + math.log(getattr(effects, EFFECT_OF[metric]))
+    return out
+
+
 class TermTable:
     """The posts' terms as columns (nan where a post has none), and per metric the log share of the
     week each post had reached at each early horizon: what a fit needs, computed once per history, so a
-    leave-one-out backtest fits each subset with array masks."""
+    leave-one-out backtest fits each subset with array masks. `content`: per post, what its content
+    explains (simulator.content, None where it has no words), taken out of its levels."""
 
-    def __init__(self, posts: list[PastPost]):
+    def __init__(self, posts: list[PastPost], content: list[ItemEffects | None] | None = None):
         terms = [post_terms(p) for p in posts]
         keys = {k for t in terms for k in t}
         self.columns = {k: np.array([t.get(k, np.nan) for t in terms], dtype=np.float64) for k in keys}
@@ -218,6 +231,9 @@ class TermTable:
             if np.isfinite(table).any():
                 self.log_share[metric] = table
         self.size = len(posts)
+        logs = [content_log(e) if e is not None else None for e in (content or [None] * len(posts))]
+        self.content = {m: np.array([c[m] if c else 0.0 for c in logs]) for m in LEVELS}
+        self.has_content = np.array([c is not None for c in logs], dtype=bool)
 
     def column(self, key: str, mask: np.ndarray) -> np.ndarray:
         return self.columns[key][mask] if key in self.columns else np.full(int(mask.sum()), np.nan)
@@ -229,7 +245,8 @@ def offset_values(table: TermTable, mask: np.ndarray, platform: Platform) -> dic
     out = {"timing": table.column("timing", mask)}
     for metric in LEVELS:
         if metric in log_week:
-            out[f"level:{metric}"] = table.column(f"z:{metric}", mask) - log_week[metric]
+            explained = table.content[metric][mask]  # what the content model expects of each post
+            out[f"level:{metric}"] = table.column(f"z:{metric}", mask) - log_week[metric] - explained
     has_impressions = "level:impressions" in out and np.isfinite(out["level:impressions"]).any()
     base = "impressions" if has_impressions else "views"
     if f"level:{base}" in out:
@@ -249,9 +266,11 @@ def fit_account(
     *,
     table: TermTable | None = None,
     mask: np.ndarray | None = None,
+    content: list[ItemEffects | None] | None = None,
 ) -> AccountFit:
-    """The account's offsets from its posts, or from the `mask`ed rows of a prebuilt `table`."""
-    table = table or TermTable(posts)
+    """The account's offsets from its posts, or from the `mask`ed rows of a prebuilt `table`; with
+    `content` (per post, TermTable), fitted on top of what each post's content explains."""
+    table = table or TermTable(posts, content)
     mask = np.ones(table.size, dtype=bool) if mask is None else mask
     values = offset_values(table, mask, platform)
     offsets = {name: shrink(name, values[name]) for name in OFFSET_NAMES if name in values}
@@ -262,6 +281,12 @@ def fit_account(
     if "view" not in offsets:
         notes.append(
             "No impressions in the history: view odds cannot be told from reach, so reach carries both."
+        )
+    read = int((table.has_content & mask).sum())
+    if read:
+        notes.append(
+            f"The content model read the words of {read} post(s); the offsets are what "
+            "remains once each post's content effects are taken out, so good captions are not counted twice."
         )
     fit = AccountFit(posts=int(mask.sum()), platform=platform, offsets=offsets, levels=levels, notes=notes)
     fit.share = {m: share_model(table, mask, m, fit.stretch) for m in table.log_share}
@@ -340,12 +365,16 @@ def share_model(table: TermTable, mask: np.ndarray, metric: str, stretch: float)
     return out
 
 
-def forecast(fit: AccountFit, metric: str, *, calibrated: bool = True) -> Forecast | None:
+def forecast(
+    fit: AccountFit, metric: str, *, calibrated: bool = True, content: float = 0.0
+) -> Forecast | None:
     """A new post's forecast of `metric` by the platform model, with the account's offsets and its
-    posts' early shares, or without; None where the platform has no level for the metric."""
+    posts' early shares, or without; `content`: the log multiplier its own content puts on the count
+    (content_log). None where the platform has no level for the metric."""
     base = fit.platform.week.get(metric)
     if not base:
         return None
+    base *= math.exp(content)
     level = fit.levels.get(metric)
     sigma0, tau = prior(f"level:{metric}")
     if calibrated and level is not None:

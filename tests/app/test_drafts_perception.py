@@ -36,6 +36,7 @@ def test_the_task_measures_the_draft_and_running_it_twice_changes_nothing(alice,
     first = _row(draft.pk)
     assert first["perception_state"] == "done" and first["perception"]["kind"] == "image"
     assert first["perception"]["face_share"] == 1.0 and first["perception"]["colourfulness"] > 82
+    assert first["content"]["topics"] and any(f["name"] == "face" for f in first["content"]["factors"])
     perceive_draft(draft.pk)  # a redelivered message
     assert _row(draft.pk) == first
     assert draft_perceive(draft_id=draft.pk) is False
@@ -53,6 +54,7 @@ def test_a_caption_change_looks_again_and_reuses_the_measured_media(alice, tmp_p
     assert draft_perceive(draft_id=draft.pk) is True
     row = _row(draft.pk)
     assert row["perception_state"] == "done" and row["perception"] == measured
+    assert "carbonara in 5 minutes" in row["content"]["text"].lower()  # the words were read again
 
 
 def test_a_title_or_topic_change_does_not_look_again(alice, tmp_path):
@@ -94,6 +96,7 @@ def test_the_draft_page_polls_until_the_draft_is_seen_then_shows_what_was_seen(
     html = done.content.decode()
     assert done.status_code == 286 and "hx-get" not in html  # stops the poll
     assert "The hook (first 3 s)" in html and "a face on screen" in html
+    assert "Topics read from the words" in html and "How it moves the prediction" in html
     assert "cuts a minute" in html and "dBFS" in html and "portrait 320 × 568 px" in html
     assert bob_client.get(poll).status_code == 404
 
@@ -116,3 +119,17 @@ def test_the_api_carries_the_perception_and_its_state(alice, alice_api, tmp_path
     assert after["perception_state"] == "done" and isinstance(after["perception_note"], str)
     assert after["perception"]["kind"] == "image" and after["perception"]["face_share"] == 1.0
     assert after["perception"]["hook"] is None and "frames_decoded" not in after["perception"]
+
+
+def test_a_run_made_before_the_worker_looked_sees_the_draft_as_a_later_run_does(alice, audience, tmp_path):
+    from recoworld_app.services.runs import run_create
+
+    draft = _picture_draft(alice, tmp_path, caption="Dinner")
+    assert draft.perception_state == "pending"
+    spec = dict(owner=alice, draft_ids=[draft.pk], audience_id=audience.pk, population=50, horizon_hours=6)
+    first = run_create(**spec, reruns=1, seed=3, dispatch=False)
+    assert _row(draft.pk)["perception_state"] == "done"  # looked at in the submit
+    later = run_create(**spec, reruns=1, seed=3, dispatch=False)
+    read = [run.posts.get().content for run in (first, later)]
+    assert read[0] == read[1] and any(f["name"] == "face" for f in read[0]["factors"])
+    assert first.config["posts"][0]["item"]["perception"]["face_share"] == 1.0

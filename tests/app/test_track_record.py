@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from django.urls import reverse
 
-from recoworld_app.models import AccountSolve, PastPost, RunMetric, RunShard, SimulationRun
+from recoworld_app.models import AccountSolve, PastPost, RunMetric, RunShard, SimulationRun, TrackRecord
 from recoworld_app.services.audiences import audience_create_followers_profile
 from recoworld_app.services.runs import draft_item, run_create, run_progress, shard_execute, shards_recover
 from recoworld_app.services.track_record import history_clear, history_import, run_live_update
@@ -243,6 +243,30 @@ def test_a_short_history_is_refused_at_submit(alice, video_draft, followers):
     with pytest.raises(InvalidInput, match="needs at least 3 past posts"):
         _calibrated_run(alice, video_draft, followers)
     assert not SimulationRun.objects.exists()
+
+
+def test_the_fit_counts_only_what_the_captions_leave_unexplained(alice, alice_client):
+    from simulator.audiences import AudienceSpec
+    from simulator.content.effects import analyse
+    from simulator.track_record.platform import platform_from_world, reference_item
+
+    audience = audience_create_followers_profile(
+        owner=alice, name="Followers", size=600, profile={"niche": "food", "follower_count": 8000}
+    )
+    platform = platform_from_world(AudienceSpec.from_dict(audience.spec), reference_item([], "food"))
+    rate = platform.week["likes"] / platform.week["views"]
+    question = "What would you cook tonight? Tell me in the comments!"
+    pull = analyse(caption=question, hashtags=["food"]).effects.like
+    assert pull > 1.5
+    lines = ["post_id,kind,duration_s,caption,hashtags,views_1w,likes_1w"]
+    for i in range(6):  # every post does just what the platform and its caption explain
+        views = platform.week["views"]
+        lines.append(f'q{i},video,30,"{question}",food,{round(views)},{round(views * rate * pull)}')
+    history_import(owner=alice, upload=csv_file("\n".join(lines) + "\n"))
+    page = alice_client.get(reverse("track")).content.decode()
+    assert "The content model read the words of 6 post(s)" in page
+    like = TrackRecord.objects.get(owner=alice).fit["offsets"]["like"]
+    assert like["raw"] == pytest.approx(1.0, rel=0.05)  # not the captions' pull a second time
 
 
 def test_live_update_narrows_the_band_and_moves_it_towards_the_observed_counts(

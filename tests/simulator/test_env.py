@@ -139,7 +139,7 @@ def _single_replay(seed: int, actions: list[np.ndarray], n: int):
     return steps
 
 
-@pytest.mark.parametrize("mode", ["sync", "async"])
+@pytest.mark.parametrize("mode", ["sync", "async", "vector_entry_point"])
 def test_gymnasium_vector_envs_step_a_thousand_times_and_match_the_single_env(mode):
     n, seed = 4, 11
     vec = gymnasium.make_vec(
@@ -166,3 +166,18 @@ def test_gymnasium_vector_envs_step_a_thousand_times_and_match_the_single_env(mo
         assert ends > 100  # many episodes ended and were reset inside the run
     finally:
         vec.close()
+
+
+def test_make_vec_finds_the_native_vector_env_and_it_is_deterministic_per_seed():
+    from simulator.vector_env import RecoWorldVectorEnv
+
+    runs = []
+    for _ in range(2):
+        vec = gymnasium.make_vec("simulator.env:RecoWorld-v0", num_envs=8, users=20)
+        assert isinstance(vec, RecoWorldVectorEnv)
+        vec.action_space.seed(0)
+        vec.reset(seed=4)
+        runs.append([vec.step(vec.action_space.sample())[1].tolist() for _ in range(30)])
+    assert runs[0] == runs[1]
+    with pytest.raises(ValueError, match="8 sub-envs"):
+        vec.step(np.zeros((3, 10), int))

@@ -72,3 +72,18 @@ def test_a_reading_brain_walks_the_lists_through_the_object_interface():
         ml, list(range(601, 606)), ratio=3, brain="llm", taste_fit=fit, llm_brain=reader
     )
     assert result["brain"] == "llm" and result["brain_usage"]["decisions"] == reader.usage.decisions > 0
+
+
+def test_reorder_reports_paired_gains_by_instruction_kind_and_the_ablation():
+    ml, fit = load_movielens(), read_fit()["taste_ml100k"]
+    result = evaluate_reorder(ml, list(range(601, 661)), ratio=9, brain="persona", taste_fit=fit)
+    for key in ("gain", "gain_over_history_only"):
+        assert set(result[key]) == {"all", "specific", "vague"}
+        for kind in result[key].values():
+            for g in kind.values():
+                assert g["low"] <= g["mean"] <= g["high"]
+    assert result["gain"]["all"]["ndcg@10"]["users"] == result["users"]
+    instructing = result["gain"]["specific"]["ndcg@10"]["users"] + result["gain"]["vague"]["ndcg@10"]["users"]
+    assert instructing == result["users_instructing"] > 0
+    # the ablation differs from the initial list only where users instructed
+    assert result["history_only"] != result["initial"]

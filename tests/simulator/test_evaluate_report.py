@@ -68,3 +68,22 @@ def test_update_rewrites_only_the_track_record_sections_and_rows():
     assert "(the track-record sections on " in new.split("\n")[2]
     assert "- Track record in figures: a channel's day-3 views are predicted within a median" in new
     assert update(new, results) == new  # idempotent
+
+
+def test_the_content_models_part_is_set_beside_the_counts_alone():
+    alone = _backtests("loo")
+    content = _backtests("loo")
+    for result, mdape in ((alone, 0.5), (content, 0.25)):
+        result["horizons"]["likes"] = {"3d": {"n": 4, **{m: dict(_CELL, mdape=mdape) for m in _MODELS}}}
+    content["content_posts"] = 6
+    page = markdown({"backtest_youtube_heldout": alone, "backtest_youtube_content": content})
+    assert (
+        "| YouTube likes on day 3, channels the content model never saw (leave-one-out) | calibrated "
+        "MdAPE 25% with the content model, 50% without" in page
+    )
+    assert "The content model read the words of 6 posts" in page
+    assert "day-3 likes are predicted within a median 25% with each post's content effects and 50%" in page
+
+
+_CELL = {"n": 4, "spearman": 0.5, "coverage90": 0.9}
+_MODELS = ("calibrated", "platform", "creator_median")

@@ -144,6 +144,11 @@ def test_the_command_prints_the_perception_as_json(media):
     out = json.loads(result.stdout)
     assert out["caption"] == "Carbonara" and out["hashtags"] == ["pasta", "food"]
     assert out["perception"]["kind"] == "image" and out["perception"]["face_share"] == 1.0
+    # the content model read the words and the face: topics, and the face's published prior on likes
+    content = out["content"]
+    assert "carbonara" in content["text"].lower() and content["topics"]
+    assert any(f["name"] == "face" and f["metric"] == "like" and f["effect"] > 1 for f in content["factors"])
+    assert content["effects"]["like"] != 1.0
 
 
 def test_the_command_says_what_it_sees_and_refuses_a_missing_file(media, tmp_path):
@@ -151,3 +156,8 @@ def test_the_command_says_what_it_sees_and_refuses_a_missing_file(media, tmp_pat
     assert result.returncode == 0 and "A 6 s portrait video" in result.stdout and "silent" in result.stdout
     missing = simulator("perceive", str(tmp_path / "nope.mp4"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_the_hook_of_a_video_shorter_than_three_seconds_is_all_of_it(tmp_path):
+    found = perceive_file(lively_video(tmp_path / "short.mp4", seconds=2, size=(96, 160), fps=12))
+    assert found.hook.seconds == pytest.approx(2.0, abs=0.1) and found.hook.face is not None

@@ -146,3 +146,79 @@ def test_recommenders_are_made_by_name_and_a_bad_name_says_what_exists():
 
 def test_every_topic_has_keywords_for_the_parser():
     assert all(TOPIC_KEYWORDS[t] for t in TOPIC_KEYWORDS)
+
+
+def test_a_vague_instruction_explores_away_from_what_the_session_showed():
+    rec = InstructionFollowingRecommender(CATALOGUE)
+    q = query(music=0.8, comedy=0.2)
+    shown = rec.rank(q, 10)
+    q.exclude = set(shown)
+    rows = np.array([CATALOGUE.position[i] for i in shown])
+
+    def nearness(ids):
+        return rec.content.nearness_to(rows)[[CATALOGUE.position[i] for i in ids]].mean()
+
+    plan = rec.plan("I'm bored", None)
+    assert not plan.specific
+    assert nearness(rec.rank(q, 10, plan)) < nearness(rec.rank(q, 10)) - 0.2
+
+
+def test_after_an_instruction_the_users_history_lifts_what_their_neighbours_liked():
+    favourite = [CATALOGUE.ids[j] for j in range(0, 400, 40)]  # ten items the history scores top
+    history = np.zeros(len(CATALOGUE))
+    history[[CATALOGUE.position[i] for i in favourite]] = 1.0
+    rec = InstructionFollowingRecommender(CATALOGUE, history=lambda q: history)
+    q = query(music=1.0)
+    assert rec.rank(q, 10) == TraditionalRecommender(CATALOGUE).rank(q, 10)  # not before an instruction
+    after = rec.rank(q, 10, rec.plan("more music please", None))
+    before = rec.rank(q, 10)
+    assert len(set(after) & set(favourite)) > len(set(before) & set(favourite))
+    assert main_topics(after).count("music") >= 3  # and the words still count
+
+
+def test_a_specific_instruction_is_a_query_over_item_content():
+    from simulator.recommenders.content import ContentIndex
+    from simulator.representations.embeddings import TextEmbedder, model_path
+
+    if model_path() is None:
+        pytest.skip("all-MiniLM-L6-v2 is not installed")
+    items = CATALOGUE.items[:300]
+    content = ContentIndex.from_items(items, embedder=TextEmbedder(), cache_name="test-catalogue-300")
+    rec = InstructionFollowingRecommender(items, content=content)
+    q = query(music=0.5, comedy=0.5)
+    ask = "more basketball highlights"
+    match = content.query(ask)
+    position = {it.id: k for k, it in enumerate(items)}
+    plan = rec.plan(ask, None)
+    assert plan.specific
+    after, before = rec.rank(q, 10, plan), rec.rank(q, 10)
+    assert match[[position[i] for i in after]].mean() > match[[position[i] for i in before]].mean() + 0.05
+
+
+def test_the_llm_reranker_orders_the_top_of_the_list_and_keeps_the_score_order_on_a_bad_answer():
+    import json
+
+    from simulator.engines.base import EngineConfig
+    from simulator.engines.openai_http import OpenAIEngine
+    from simulator.recommenders.llm_reranker import LLMReranker
+    from tests.simulator.llm_support import ScriptedServer, completion
+
+    def reverse(body, n):
+        count = body["messages"][-1]["content"].count("<item>")
+        return 200, completion(json.dumps({"order": list(range(count, 0, -1))})), 0
+
+    q = query(tech=1.0)
+    plan_text = "more tech"
+    with ScriptedServer(reverse) as server:
+        engine = OpenAIEngine(EngineConfig(engine="openai", model="m", base_url=server.base_url))
+        reranker = LLMReranker(engine)
+        rec = InstructionFollowingRecommender(CATALOGUE, reranker=reranker)
+        plain = InstructionFollowingRecommender(CATALOGUE)
+        expected = plain.rank(q, 8, plain.plan(plan_text, None))
+        assert rec.rank(q, 8, rec.plan(plan_text, None)) == expected[::-1]
+        assert "more tech" in server.requests[0]["messages"][-1]["content"]
+    with ScriptedServer(lambda body, n: (200, completion('{"order": [1, 1]}'), 0)) as server:
+        engine = OpenAIEngine(EngineConfig(engine="openai", model="m", base_url=server.base_url))
+        rec = InstructionFollowingRecommender(CATALOGUE, reranker=LLMReranker(engine))
+        assert rec.rank(q, 8, rec.plan(plan_text, None)) == plain.rank(q, 8, plain.plan(plan_text, None))
+        assert rec.reranker.fallbacks == 1

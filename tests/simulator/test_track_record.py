@@ -165,6 +165,29 @@ def test_rolling_origin_predicts_each_post_from_the_posts_before_it_only():
         run_backtest(History(layout="template", posts=posts), scheme="random")
 
 
+def test_what_the_captions_explain_is_not_counted_again_as_the_accounts():
+    from simulator.track_record.content import past_post_content
+
+    captions = ["What would you cook tonight? Tell me in the comments!", "Quick dinner"] * 4
+    posts = [PastPost(post_id=f"p{i}", caption=c, hashtags=["food"]) for i, c in enumerate(captions)]
+    posts.append(PastPost(post_id="no-words"))
+    content = past_post_content(posts)
+    assert content[-1] is None and content[0].like > 1.5  # a question to the viewers: more likes
+    platform = Platform(week={"views": 1000.0, "likes": 50.0}, source="test")
+    for post, effects in zip(posts, content, strict=True):  # each does what its caption explains, no more
+        post.counts = {"1w": {"views": 1000.0, "likes": 50.0 * (effects.like if effects else 1.0)}}
+    plain = fit_account(posts, platform)
+    assert plain.offsets["like"].raw > 1.3  # read without the content, the captions' pull is the account's
+    fitted = fit_account(posts, platform, content=content)
+    assert fitted.offsets["like"].raw == pytest.approx(1.0, abs=0.01)
+    assert "content model read the words of 8 post(s)" in " ".join(fitted.notes)
+    result = run_backtest(History(layout="template", posts=posts), platform=platform, content=content)
+    likes = result["horizons"]["likes"]["1w"]
+    assert likes["calibrated"]["mdape"] < 0.02 and result["content_posts"] == 8
+    without = run_backtest(History(layout="template", posts=posts), platform=platform)
+    assert without["horizons"]["likes"]["1w"]["calibrated"]["mdape"] > 0.2
+
+
 def test_spearman_handles_ties_as_average_ranks():
     assert spearman(np.array([1, 2, 3, 4]), np.array([10, 20, 30, 40])) == pytest.approx(1.0)
     assert spearman(np.array([1, 1, 2]), np.array([3, 2, 1])) == pytest.approx(-0.866, abs=1e-3)
