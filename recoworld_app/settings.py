@@ -165,6 +165,8 @@ FILE_UPLOAD_TEMP_DIR = None
 
 # Quotas per creator.
 RUNS_MAX_ACTIVE = envint("RUNS_MAX_ACTIVE", "3")
+# The one limit on simulated users, for audiences and runs alike; raise it to millions where the
+# workers allow (README, "Audiences of millions": memory and time per shard).
 RUNS_MAX_USERS = envint("RUNS_MAX_USERS", "100000")
 RUNS_MAX_RERUNS = envint("RUNS_MAX_RERUNS", "20")
 # Users per shard task. A rerun of more users is split into shards that run at the same time on as

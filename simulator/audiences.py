@@ -8,6 +8,7 @@ Everything is reproducible from (spec, seed).
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -301,6 +302,10 @@ class Population:
             f"into {' and '.join(top)}, {habit}{follows}"
         )
 
+    def rows(self, a: int, b: int) -> "Population":
+        """Users a..b of this population (views, not copies)."""
+        return Population(**{k: getattr(self, k)[a:b] for k in Population.__dataclass_fields__})
+
     def interest_members(self) -> np.ndarray:
         """(N, topics) bool: who counts in each interest segment."""
         top = self.interests.argmax(axis=1)
@@ -393,17 +398,31 @@ def _draw(
     sessions: np.ndarray | None = None,
     follower: bool,
     weight: float,
+    tastes_only: bool = False,
 ) -> Population:
+    """The users' rows; `tastes_only`: interests and places only, the habits left empty (faster)."""
+    interests = _interest_matrix(rng, n, interests_prior, required_topic)  # before the habits: same draws
+    habits = (
+        {name: np.zeros(0, dtype=np.float32) for name in _HABITS}
+        if tastes_only
+        else _behaviour(rng, n, activity, sessions)
+    )
     return Population(
         age=age.astype(np.int8),
         gender=gender.astype(np.int8),
         country=country.astype(np.int16),
         utc_offset_h=np.array([COUNTRY_UTC_OFFSET[c] for c in COUNTRIES], dtype=np.float32)[country],
-        interests=_interest_matrix(rng, n, interests_prior, required_topic),
+        interests=interests,
         follower=np.full(n, follower),
         weight=np.full(n, weight, dtype=np.float64),
-        **_behaviour(rng, n, activity, sessions),
+        **habits,
     )
+
+
+_HABITS = (
+    "sessions_per_day", "session_minutes", "like_rate", "comment_rate", "share_rate", "follow_rate",
+    "preferred_s", "watch_ratio", "novelty_seeking",
+)  # fmt: skip
 
 
 def _concat(parts: list[Population]) -> Population:
@@ -419,42 +438,123 @@ def _niche_prior(niches: list[str]) -> np.ndarray:
     return prior / prior.sum()
 
 
-def build_population(spec: AudienceSpec, seed: int) -> Population:
-    """The simulated users of an audience; the same (spec, seed) gives the same arrays."""
+# Users are drawn in chunks of CHUNK rows, each from its own generator seeded by (seed, part, chunk),
+# so any range of users is built from the chunks it overlaps alone: a shard of a million-user audience
+# builds its own users, not the million (simulator.world, "Sharding").
+CHUNK = 1 << 16
+
+
+@dataclass
+class _Part:
+    """A block of the population drawn alike (the followers, or the people around them)."""
+
+    start: int
+    size: int
+    weight: float
+    draw: Callable[..., Population]  # (rng, rows, first row in the part, tastes_only)
+
+
+def build_population(spec: AudienceSpec, seed: int, lo: int = 0, hi: int | None = None) -> Population:
+    """The simulated users lo..hi (default: all) of an audience; the same (spec, seed) gives the same
+    rows whatever the range asked for."""
     problems = spec.validate()
     if problems:
         raise ValueError("; ".join(problems))
-    rng = np.random.default_rng([seed, 0xA0D1])
+    hi = spec.size if hi is None else hi
+    if not 0 <= lo <= hi <= spec.size:
+        raise ValueError(f"users {lo}..{hi} are not a range of 0..{spec.size}")
+    return _concat(_drawn(spec, seed, lo, hi))
+
+
+def population_tastes(spec: AudienceSpec, seed: int, lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+    """(interests, country) of users lo..hi, as build_population draws them, without their habits."""
+    pieces = _drawn(spec, seed, lo, hi, tastes_only=True)
+    return np.concatenate([p.interests for p in pieces]), np.concatenate([p.country for p in pieces])
+
+
+def _drawn(spec: AudienceSpec, seed: int, lo: int, hi: int, tastes_only: bool = False) -> list[Population]:
+    """The rows lo..hi, chunk by chunk: each chunk drawn whole from its generator, then cut."""
+    pieces = []
+    for k, part in enumerate(_parts(spec, seed)):
+        a, b = max(lo, part.start) - part.start, min(hi, part.start + part.size) - part.start
+        for c in range(a // CHUNK, -(-b // CHUNK)) if a < b else ():
+            first = c * CHUNK
+            rng = np.random.default_rng([seed, 0xA0D1, k, c])
+            rows = part.draw(rng, min(CHUNK, part.size - first), first, tastes_only)
+            pieces.append(rows.rows(max(a, first) - first, min(b, first + CHUNK) - first))
+    if not pieces:  # an empty range: no rows, with the arrays' types
+        pieces = [_parts(spec, seed)[0].draw(np.random.default_rng(0), 1, 0).rows(0, 0)]
+    return pieces
+
+
+def population_chunks(spec: AudienceSpec, seed: int) -> list[tuple[int, int]]:
+    """The ranges of users that are drawn together: building one costs one chunk's draw."""
+    return [
+        (part.start + c, part.start + min(c + CHUNK, part.size))
+        for part in _parts(spec, seed)
+        for c in range(0, part.size, CHUNK)
+    ]
+
+
+def population_weights(spec: AudienceSpec, seed: int) -> np.ndarray:
+    """The distinct real-scale weights of the audience's users, sorted (the world's weight classes)."""
+    return np.unique([part.weight for part in _parts(spec, seed)])
+
+
+def _parts(spec: AudienceSpec, seed: int) -> list[_Part]:
+    """How the audience's users are drawn, part by part, and what every chunk of a part needs."""
     m = _marginal_shares()
     n = spec.size
     if spec.kind == "general":
-        country = _categorical(rng, m["country"], n)
-        return _draw(
-            rng, n, _categorical(rng, m["age_band"], n), _categorical(rng, m["gender"], n), country,
-            m["interests"], _categorical(rng, m["activity"], n), follower=False, weight=1.0,
-        )  # fmt: skip
+
+        def general(rng, k, first, tastes_only=False):
+            country = _categorical(rng, m["country"], k)
+            return _draw(
+                rng, k, _categorical(rng, m["age_band"], k), _categorical(rng, m["gender"], k), country,
+                m["interests"], _categorical(rng, m["activity"], k), follower=False, weight=1.0,
+                tastes_only=tastes_only,
+            )  # fmt: skip
+
+        return [_Part(0, n, 1.0, general)]
     if spec.kind == "slice":
         f = spec.filters
-        country = _categorical(rng, _restricted(m["country"], COUNTRIES, f.get("country")), n)
-        required = None
-        if f.get("interests"):
-            choice = rng.integers(0, len(f["interests"]), n)
-            required = np.array([TOPIC_INDEX[t] for t in f["interests"]])[choice]
-        return _draw(
-            rng, n,
-            _categorical(rng, _restricted(m["age_band"], AGE_BANDS, f.get("age_band")), n),
-            _categorical(rng, _restricted(m["gender"], GENDERS, f.get("gender")), n),
-            country, m["interests"],
-            _categorical(rng, _restricted(m["activity"], ACTIVITY_LEVELS, f.get("activity")), n),
-            required_topic=required, follower=False, weight=1.0,
-        )  # fmt: skip
+
+        def sliced(rng, k, first, tastes_only=False):
+            country = _categorical(rng, _restricted(m["country"], COUNTRIES, f.get("country")), k)
+            required = None
+            if f.get("interests"):
+                choice = rng.integers(0, len(f["interests"]), k)
+                required = np.array([TOPIC_INDEX[t] for t in f["interests"]])[choice]
+            return _draw(
+                rng, k,
+                _categorical(rng, _restricted(m["age_band"], AGE_BANDS, f.get("age_band")), k),
+                _categorical(rng, _restricted(m["gender"], GENDERS, f.get("gender")), k),
+                country, m["interests"],
+                _categorical(rng, _restricted(m["activity"], ACTIVITY_LEVELS, f.get("activity")), k),
+                required_topic=required, follower=False, weight=1.0,
+                tastes_only=tastes_only,
+            )  # fmt: skip
+
+        return [_Part(0, n, 1.0, sliced)]
     n_followers = max(1, round(n * FOLLOWER_SHARE)) if n > 1 else 1
     n_around = n - n_followers
     if spec.follower_rows:
-        followers, real = _followers_from_rows(rng, spec.follower_rows, n_followers), len(spec.follower_rows)
-        niches = [t for row in spec.follower_rows for t in _split_interests(row["interests"])]
+        rows = spec.follower_rows
+        # which imported row each simulated follower is: all of them once when n allows, then at random
+        pick_rng = np.random.default_rng([seed, 0xA0D1, 0x91C])
+        picks = (
+            pick_rng.permutation(len(rows))[:n_followers]
+            if n_followers <= len(rows)
+            else pick_rng.integers(0, len(rows), n_followers)
+        )
+        real = len(rows)
+        niches = [t for row in rows for t in _split_interests(row["interests"])]
         around_prior = _niche_prior(list(dict.fromkeys(niches))[:3])
-        country_shares = np.bincount(followers.country, minlength=len(COUNTRIES)).astype(float)
+        row_country = np.array([COUNTRIES.index(r["country"].strip().upper()) for r in rows])
+        country_shares = np.bincount(row_country[picks], minlength=len(COUNTRIES)).astype(float)
+
+        def followers(rng, k, first, tastes_only=False):
+            return _followers_from_rows(rng, [rows[i] for i in picks[first : first + k]], weight, tastes_only)
     else:
         p = spec.profile
         niches = p["niche"] if isinstance(p["niche"], list) else [p["niche"]]
@@ -463,28 +563,36 @@ def build_population(spec: AudienceSpec, seed: int) -> Population:
         gender = _given(p["gender"], GENDERS) if "gender" in p else m["gender"]
         country_shares = _given(p["country"], COUNTRIES) if "country" in p else m["country"]
         around_prior = _niche_prior(niches)
-        followers = _draw(
-            rng, n_followers, _categorical(rng, age, n_followers), _categorical(rng, gender, n_followers),
-            _categorical(rng, country_shares, n_followers),
-            around_prior, _categorical(rng, m["activity"], n_followers),
-            required_topic=np.full(n_followers, TOPIC_INDEX[niches[0]]), follower=True, weight=1.0,
-        )  # fmt: skip
+
+        def followers(rng, k, first, tastes_only=False):
+            return _draw(
+                rng, k, _categorical(rng, age, k), _categorical(rng, gender, k),
+                _categorical(rng, country_shares, k),
+                around_prior, _categorical(rng, m["activity"], k),
+                required_topic=np.full(k, TOPIC_INDEX[niches[0]]), follower=True, weight=weight,
+                tastes_only=tastes_only,
+            )  # fmt: skip
+
     weight = real / n_followers
-    followers.weight[:] = weight
-    if n_around == 0:
-        return followers
-    around = _draw(
-        rng, n_around, _categorical(rng, m["age_band"], n_around), _categorical(rng, m["gender"], n_around),
-        _categorical(rng, country_shares / country_shares.sum(), n_around),
-        around_prior, _categorical(rng, m["activity"], n_around), follower=False, weight=weight,
-    )  # fmt: skip
-    return _concat([followers, around])
+    around_country = country_shares / country_shares.sum()
+
+    def around(rng, k, first, tastes_only=False):
+        return _draw(
+            rng, k, _categorical(rng, m["age_band"], k), _categorical(rng, m["gender"], k),
+            _categorical(rng, around_country, k),
+            around_prior, _categorical(rng, m["activity"], k), follower=False, weight=weight,
+            tastes_only=tastes_only,
+        )  # fmt: skip
+
+    parts = [_Part(0, n_followers, weight, followers)]
+    return parts + ([_Part(n_followers, n_around, weight, around)] if n_around else [])
 
 
-def _followers_from_rows(rng: np.random.Generator, rows: list[dict[str, str]], n: int) -> Population:
-    """n followers drawn from the imported rows (all of them once when n allows, then at random)."""
-    picks = rng.permutation(len(rows))[:n] if n <= len(rows) else rng.integers(0, len(rows), n)
-    chosen = [rows[i] for i in picks]
+def _followers_from_rows(
+    rng: np.random.Generator, chosen: list[dict[str, str]], weight: float, tastes_only: bool = False
+) -> Population:
+    """Simulated followers drawn from the imported rows chosen for them."""
+    n = len(chosen)
     age = np.array([AGE_BANDS.index(r["age_band"].strip()) for r in chosen])
     gender = np.array([GENDERS.index(r["gender"].strip()) for r in chosen])
     country = np.array([COUNTRIES.index(r["country"].strip().upper()) for r in chosen])
@@ -493,7 +601,7 @@ def _followers_from_rows(rng: np.random.Generator, rows: list[dict[str, str]], n
     activity = [r.get("activity", "").strip().lower() for r in chosen]
     sessions = np.array([level_rate[a] if a in level_rate else float(a) if a else default for a in activity])
     pop = _draw(rng, n, age, gender, country, _marginal_shares()["interests"], np.zeros(n, dtype=int),
-                sessions=sessions, follower=True, weight=1.0)  # fmt: skip
+                sessions=sessions, follower=True, weight=weight, tastes_only=tastes_only)  # fmt: skip
     listed = np.zeros((n, len(TOPICS)), dtype=np.float32)
     for i, r in enumerate(chosen):
         topics = [TOPIC_INDEX[t] for t in _split_interests(r["interests"])]

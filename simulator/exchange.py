@@ -13,6 +13,7 @@ instead of waiting for a message that will never come. Messages are NumPy arrays
 import io
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,8 @@ class _Liveness:
     timeout_s: float = 600.0  # the longest wait for one window, even with every party alive
     lost_s: float = 15.0  # a party whose alive mark is older than this is taken for dead
     poll_s: float = 0.005
+    # asked about once a second while waiting: True stops the wait (PartyLost), e.g. a cancelled run
+    interrupt: Callable[[], bool] | None = None
     _started: float = field(default_factory=time.monotonic, init=False, repr=False)
 
     @contextmanager
@@ -96,6 +99,8 @@ class _Liveness:
                 raise PartyLost(f"window {window}: parties {missing} sent nothing in {self.timeout_s:.0f} s")
             if now >= next_check:
                 next_check = now + min(1.0, self.lost_s / 4)
+                if self.interrupt is not None and self.interrupt():
+                    raise PartyLost(f"window {window}: asked to stop while waiting for parties {missing}")
                 # at the start a party may still be building its shards: its first mark is the grace
                 dead = [i for i in missing if not self._is_alive(i)]
                 if dead and now - self._started > self.lost_s:

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from simulator.audiences import AudienceSpec, Population, build_population
+from simulator.audiences import AudienceSpec, Population, build_population, population_weights
 from simulator.brains.features import DecisionFeatures
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import default_index
@@ -326,11 +326,14 @@ def population_seed(seed: int, rerun: int) -> int:
 
 
 @lru_cache(maxsize=4)
-def _setup(spec_json: str, seed: int) -> _Setup:
-    """Population, graph and segments of an audience for a population seed (`population_seed`)."""
-    pop = build_population(AudienceSpec.from_dict(json.loads(spec_json)), seed)
-    graph = build_graph(pop, seed)
-    weights, weight_class = np.unique(pop.weight, return_inverse=True)
+def _setup(spec_json: str, seed: int, lo: int, hi: int) -> _Setup:
+    """Users lo..hi of an audience for a population seed (`population_seed`): their rows, the follows
+    into them and their segments, built from the seed alone (memory grows with hi - lo, not the audience)."""
+    spec = AudienceSpec.from_dict(json.loads(spec_json))
+    pop = build_population(spec, seed, lo, hi)
+    graph = build_graph(spec, seed, lo, hi, pop)
+    weights = population_weights(spec, seed)
+    weight_class = np.searchsorted(weights, pop.weight)
     seg_fixed = np.stack(
         [
             np.zeros(len(pop), dtype=np.int16),
@@ -369,13 +372,23 @@ def _cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (an @ bn.T).astype(np.float32)
 
 
-def _setup_for(config: WorldConfig, rerun: int = 0) -> _Setup:
-    return _setup(json.dumps(config.audience.to_dict(), sort_keys=True), population_seed(config.seed, rerun))
+def _setup_for(config: WorldConfig, rerun: int = 0, lo: int = 0, hi: int | None = None) -> _Setup:
+    hi = config.audience.size if hi is None else hi
+    return _setup(_spec_json(config), population_seed(config.seed, rerun), lo, hi)
+
+
+def _spec_json(config: WorldConfig) -> str:
+    return json.dumps(config.audience.to_dict(), sort_keys=True)
 
 
 def setup_population(config: WorldConfig, rerun: int = 0) -> Population:
-    """A rerun's population, as every shard of it builds it."""
-    return _setup_for(config, rerun).pop
+    """A rerun's whole population, as its shards build it piece by piece."""
+    return _whole_population(_spec_json(config), population_seed(config.seed, rerun))
+
+
+@lru_cache(maxsize=2)
+def _whole_population(spec_json: str, seed: int) -> Population:
+    return build_population(AudienceSpec.from_dict(json.loads(spec_json)), seed)
 
 
 def default_exposure(audience: AudienceSpec) -> str:
@@ -427,14 +440,14 @@ class _Shard:
             )
         self.config = config
         self.rerun, self.shard_index, self.shard_count = rerun, shard_index, shard_count
-        self.setup = setup = _setup_for(config, rerun)
+        lo, hi = shard_bounds(config.audience.size, shard_index, shard_count)
+        self.setup = setup = _setup_for(config, rerun, lo, hi)  # the shard's users: indexed from lo
         persona_params, drawn = (
             rerun_parameters(config.seed, rerun) if config.parameter_draws else (None, world_params())
         )
         self.params = params or drawn
         self.brain = PersonaBrain(persona_params)
         self.key = run_key(config.seed, rerun)
-        lo, hi = shard_bounds(len(setup.pop), shard_index, shard_count)
         self.lo, self.hi, self.n = lo, hi, hi - lo
         self.ids = np.arange(lo, hi, dtype=np.int64)
         pop = setup.pop
@@ -450,17 +463,22 @@ class _Shard:
         self.factors = (
             None
             if calibration is None
-            else post_factors(
-                calibration, pop, lo, hi, [p.item.id for p in config.posts], seed=config.seed, rerun=rerun
+            else post_factors(  # archetypes are standardised over the whole population
+                calibration,
+                setup_population(config, rerun),
+                lo,
+                hi,
+                [p.item.id for p in config.posts],
+                seed=config.seed,
+                rerun=rerun,
             )
         )
-        local = slice(lo, hi)
-        self.base_interests = pop.interests[local]
+        self.base_interests = pop.interests
         self.interests = self.base_interests.copy()  # the evolving state (eq. 4); the setup stays as built
         self.percentile = np.empty((self.n, n_posts), dtype=np.float32)
         self._rank(np.arange(self.n))
         # state (paper eq. 6-7)
-        self.follows = pop.follower[local].copy()
+        self.follows = pop.follower.copy()
         self.said_less = np.zeros(self.n, dtype=bool)
         self.creator_fatigue = np.zeros(self.n)
         self.fatigue_at = np.zeros(self.n)
@@ -580,8 +598,7 @@ class _Shard:
         setup, params = self.setup, self.params
         pop = setup.pop
         g = self.ids
-        rate = pop.sessions_per_day[self.lo : self.hi]
-        active = np.flatnonzero(session_starts(self.key, g, rate, setup.offsets[self.lo : self.hi], step))
+        active = np.flatnonzero(session_starts(self.key, g, pop.sessions_per_day, setup.offsets, step))
         if not len(active):
             return
         a = np.repeat(active, len(live))
@@ -641,7 +658,7 @@ class _Shard:
         creator_fatigue = self.creator_fatigue[a] * decay
         dose = np.minimum(position, 10) * self.dot[a, p]
         satiation = 1.0 - np.exp(-dose / bp.satiation_scale)
-        local_step = local_step_of_day(step, setup.offsets[users])
+        local_step = local_step_of_day(step, setup.offsets[a])
         features = DecisionFeatures(
             interest_match=self.match[a, p].astype(np.float64),
             novelty=1.0 - self.match[a, p].astype(np.float64),
@@ -650,18 +667,18 @@ class _Shard:
             fatigue=1.0 - np.exp(-position / 40.0),  # the session so far wears on (approximation)
             boredom=0.5 * satiation,
             length_s=self.length[p],
-            preferred_s=pop.preferred_s[users].astype(np.float64),
-            watch_ratio=self._calibrated("watch", pop.watch_ratio[users], a, p, 1.0),
+            preferred_s=pop.preferred_s[a].astype(np.float64),
+            watch_ratio=self._calibrated("watch", pop.watch_ratio[a], a, p, 1.0),
             social_proof=proof[p],
             hour_activity=RHYTHM_STEPS[local_step],
-            like_rate=self._calibrated("like", pop.like_rate[users], a, p),
-            comment_rate=self._calibrated("comment", pop.comment_rate[users], a, p),
-            share_rate=self._calibrated("share", pop.share_rate[users], a, p),
-            follow_rate=self._calibrated("follow", pop.follow_rate[users], a, p),
+            like_rate=self._calibrated("like", pop.like_rate[a], a, p),
+            comment_rate=self._calibrated("comment", pop.comment_rate[a], a, p),
+            share_rate=self._calibrated("share", pop.share_rate[a], a, p),
+            follow_rate=self._calibrated("follow", pop.follow_rate[a], a, p),
             follows_creator=self.follows[a].copy(),
             from_share=from_share,
             position=position,
-            novelty_seeking=pop.novelty_seeking[users].astype(np.float64),
+            novelty_seeking=pop.novelty_seeking[a].astype(np.float64),
             view_bias=np.log(self._factor("view", a, p)),
         )
         row_keys = hashed(self.key, users, p, step, _S_BRAIN)
@@ -707,12 +724,12 @@ class _Shard:
             ],
             axis=1,
         ).astype(np.int64)
-        wc = setup.weight_class[users].astype(np.int64)
+        wc = setup.weight_class[a].astype(np.int64)
         engaged = out.like.astype(np.int64) + out.comment + out.share
         np.add.at(self.window_totals, (p, 0, wc), 1)
         np.add.at(self.window_totals, (p, 1, wc), out.click.astype(np.int64))
         np.add.at(self.window_totals, (p, 2, wc), engaged)
-        self._count(users, p, age, wc, values)
+        self._count(a, p, age, wc, values)
         ratio_bin = np.minimum(np.floor(out.watch_s / self.length[p] * 10.0), WATCH_BINS - 1).astype(np.int64)
         np.add.at(self.watch_hist, (p[out.click], ratio_bin[out.click], wc[out.click]), 1)
         self._keep_samples(step, now, a, p, users, age, features, out)
@@ -728,7 +745,8 @@ class _Shard:
         return np.minimum(values.astype(np.float64) * self._factor(name, a, p), cap)
 
     def _count(self, users, p, age, wc, values) -> None:
-        """Add the events to counts[post, horizon bin, segment, weight class] and the hourly timeline."""
+        """Add the events of the (shard-local) users to counts[post, horizon bin, segment, weight class]
+        and the hourly timeline."""
         setup = self.setup
         within = age <= self.config.horizon_hours
         users, p, age, wc, values = users[within], p[within], age[within], wc[within], values[within]
@@ -799,7 +817,7 @@ class _Shard:
 
     def result(self) -> ShardResult:
         n_w = len(self.setup.weights)
-        local = slice(self.lo, self.hi)
+        local = slice(0, self.n)  # the setup holds the shard's users only
         wc = self.setup.weight_class[local].astype(np.int64)
         segment_users = np.zeros((len(SEGMENTS), n_w), dtype=np.int64)
         for col in range(self.setup.seg_fixed.shape[1]):
@@ -843,7 +861,7 @@ class _Shard:
                     "priority": int(pool["priority"][i]),
                     "limit": self.config.sample_limit,
                     "user_id": int(pool["user"][i]),
-                    "persona": pop.summary(int(pool["user"][i])),
+                    "persona": pop.summary(int(pool["user"][i]) - self.lo),
                     "item_id": post.id,
                     "at_hours": round(float(pool["at_h"][i]), 2),
                     "age_hours": round(float(pool["age_h"][i]), 2),

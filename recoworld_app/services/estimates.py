@@ -16,9 +16,9 @@ from recoworld_app.models import RerunGang, RunShard
 from recoworld_app.services.system import worker_slots_up
 
 # Seconds of one process per simulated user per simulated hour, persona brain: benchmarks/
-# bench_world_shards.py, 1,000,000 users for one week in 1 shard on the 2-core reference machine
-# (the median of its runs; set-up included). Used until this deployment has finished a rerun.
-BENCH_SECONDS_PER_USER_HOUR = 8.0e-7
+# bench_world_shards.py, 1,000,000 users for one week (186 simulated hours) in 1 shard took 78.3 s of
+# CPU, set-up included (README, "Audiences of millions"). Used until this deployment has finished a rerun.
+BENCH_SECONDS_PER_USER_HOUR = 4.2e-7
 HISTORY = 20  # finished reruns the measured figure is the median of
 
 

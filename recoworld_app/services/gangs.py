@@ -152,7 +152,11 @@ def gang_exchange(m: Membership):
 
     if len(m.parties) == 1:
         return None
-    options = {"parties": len(m.parties), "lost_s": settings.RUN_GANG_LOST_S}
+
+    def run_ended() -> bool:
+        return not SimulationRun.objects.filter(pk=m.run_id, status__in=SimulationRun.ACTIVE).exists()
+
+    options = {"parties": len(m.parties), "lost_s": settings.RUN_GANG_LOST_S, "interrupt": run_ended}
     target = settings.RUN_EXCHANGE_URL
     if target.startswith(("redis://", "rediss://")):
         return RedisExchange(url=target, namespace=_namespace(m.run_id, m.rerun, m.epoch), **options)
@@ -221,7 +225,11 @@ def gang_restart(*, run_id: int, rerun: int, epoch: str, error: str, where: str)
 
     with transaction.atomic():
         gang = RerunGang.objects.filter(
-            run_id=run_id, rerun=rerun, epoch=epoch, state__in=[State.FORMING, State.RUNNING]
+            run_id=run_id,
+            rerun=rerun,
+            epoch=epoch,
+            state__in=[State.FORMING, State.RUNNING],
+            run__status__in=SimulationRun.ACTIVE,
         )
         attempts = gang.values_list("attempts", flat=True).first()
         if attempts is None or not gang.update(state=State.IDLE, epoch="", parties=[]):

@@ -582,6 +582,9 @@ def shard_execute(*, shard_id: int) -> bool:
         gang_stopped(membership)
         raise
     except Exception as exc:  # this process, or another of the gang (PartyLost): the rerun runs again
+        if not SimulationRun.objects.filter(pk=run.pk, status__in=SimulationRun.ACTIVE).exists():
+            gang_stopped(membership)
+            raise RunStopped("its run was cancelled or failed") from exc
         gang_restart(
             run_id=run.pk,
             rerun=shard.rerun,

@@ -23,10 +23,12 @@ def _metrics(run) -> list[tuple]:
     )
 
 
-def _unsharded(alice, draft, audience, settings, **run) -> SimulationRun:
-    """The same run in one shard per rerun, executed in this process."""
+def _unsharded(sharded, alice, draft, audience, settings, **run) -> SimulationRun:
+    """The same run (the sharded one's frozen config: a worker may have analysed the draft meanwhile)
+    in one shard per rerun, executed in this process."""
     settings.RUN_SHARD_USERS = 100_000
     unsharded = run_create(owner=alice, draft_ids=[draft.pk], audience_id=audience.pk, dispatch=False, **run)
+    SimulationRun.objects.filter(pk=unsharded.pk).update(config=sharded.config)
     for shard_id in RunShard.objects.filter(run=unsharded).values_list("pk", flat=True):
         shard_execute(shard_id=shard_id)
     unsharded.refresh_from_db()
@@ -65,7 +67,7 @@ def test_a_rerun_in_four_shards_on_two_workers_of_two_slots_gives_the_unsharded_
     assert max(parties) >= 2, f"a rerun ran on several processes at once: {parties}"
     hosts = RunShard.objects.filter(run=run).values_list("rerun", "host")
     assert len(set(hosts)) == sum(parties)
-    assert _metrics(run) == _metrics(_unsharded(alice, video_draft, audience, settings, **RUN))
+    assert _metrics(run) == _metrics(_unsharded(run, alice, video_draft, audience, settings, **RUN))
 
 
 def test_fewer_worker_slots_than_shards_do_not_deadlock(
@@ -81,7 +83,7 @@ def test_fewer_worker_slots_than_shards_do_not_deadlock(
     finally:
         worker.stop()
     assert [len(g.parties) for g in RerunGang.objects.filter(run=run)] == [1, 1]
-    assert _metrics(run) == _metrics(_unsharded(alice, video_draft, audience, settings, **RUN))
+    assert _metrics(run) == _metrics(_unsharded(run, alice, video_draft, audience, settings, **RUN))
 
 
 def test_a_killed_shard_worker_makes_its_rerun_run_again_not_hang(
@@ -115,4 +117,36 @@ def test_a_killed_shard_worker_makes_its_rerun_run_again_not_hang(
     gang = RerunGang.objects.get(run=run)
     assert gang.attempts >= 2 and gang.epoch != first.epoch, "the rerun ran again, as a whole"
     assert "runs again (attempt 2)" in survivor.output() and "stopped answering" in survivor.output()
-    assert _metrics(run) == _metrics(_unsharded(alice, video_draft, audience, settings, **run_spec))
+    assert _metrics(run) == _metrics(_unsharded(run, alice, video_draft, audience, settings, **run_spec))
+
+
+def test_cancel_stops_every_process_of_a_sharded_rerun(
+    transactional_db, alice, video_draft, audience, tmp_path, settings
+):
+    from recoworld_app.services.runs import run_cancel
+
+    settings.RUN_SHARD_USERS = 1000
+    purge_broker()
+    env = {"RUN_SHARD_USERS": "1000", "RUN_GANG_JOIN_S": "10", "RUN_PROGRESS_EVERY_S": "0.1"}
+    worker = WorkerProcess(tmp_path / "w.log", concurrency=2, **env).start()
+    try:
+        run_spec = {**RUN, "population": 4000, "horizon_hours": 168, "reruns": 1}
+        run = run_create(owner=alice, draft_ids=[video_draft.pk], audience_id=audience.pk, **run_spec)
+        wait_until(
+            lambda: RunShard.objects.filter(run=run, status="running", progress__gt=0).exists(),
+            timeout=180,
+            what=f"the gang to be under way; log:\n{worker.output()}",
+        )
+        assert len(RerunGang.objects.get(run=run).parties) == 2
+        run_cancel(run=run)
+        wait_until(
+            lambda: worker.output().count("stopped: its run was cancelled") == 2,
+            timeout=60,
+            what=f"both processes to stop; log:\n{worker.output()}",
+        )
+    finally:
+        worker.stop()
+    run.refresh_from_db()
+    assert run.status == "cancelled" and run.shards_done == 0
+    assert not RunShard.objects.filter(run=run, status="running").exists()
+    assert not RunMetric.objects.filter(run=run).exists()

@@ -5,24 +5,24 @@ from simulator.graph import build_graph
 
 
 def _graph(n=3000, seed=1):
-    pop = build_population(AudienceSpec(kind="general", size=n), seed)
-    return pop, build_graph(pop, seed)
+    spec = AudienceSpec(kind="general", size=n)
+    return build_population(spec, seed), build_graph(spec, seed)
 
 
 def test_graph_is_valid_csr_without_self_loops_or_duplicates_and_reproducible():
     pop, g = _graph()
     assert g.indptr[0] == 0 and g.indptr[-1] == g.n_edges and np.all(np.diff(g.indptr) >= 0)
-    followee = np.repeat(np.arange(len(pop)), np.diff(g.indptr))
-    assert not np.any(followee == g.indices)
+    followee = g.followees()
+    assert np.all(np.diff(g.senders) > 0) and not np.any(followee == g.indices)
     assert len(np.unique(followee * len(pop) + g.indices)) == g.n_edges
     assert np.all((g.influence > 0) & (g.influence < 1))
-    again = build_graph(pop, 1)
+    again = build_graph(AudienceSpec(kind="general", size=len(pop)), 1)
     np.testing.assert_array_equal(g.indices, again.indices)
 
 
 def test_follows_cluster_in_communities_of_interest_and_place():
     pop, g = _graph()
-    followee = np.repeat(np.arange(len(pop)), np.diff(g.indptr))
+    followee = g.followees()
     within = np.mean(g.community[followee] == g.community[g.indices])
     sizes = np.bincount(g.community) / len(pop)
     assert within > 0.6 and within > 10 * np.sum(sizes**2)
@@ -56,3 +56,18 @@ def test_receivers_lists_every_follower_of_each_sender():
     for k, s in enumerate(senders):
         np.testing.assert_array_equal(np.sort(receivers[which == k]), np.sort(g.followers_of(s)))
     assert len(influence) == len(receivers)
+
+
+def test_a_range_of_users_gets_exactly_the_whole_graphs_edges_into_it():
+    """A shard builds the follows of its own users only, from the seed, and they are the whole graph's."""
+    spec = AudienceSpec(kind="followers", size=150_000, profile={"niche": "food", "follower_count": 900_000})
+    whole = build_graph(spec, 4)
+    lo, hi = 60_000, 140_000  # across chunk boundaries and the followers / people-around boundary
+    part = build_graph(spec, 4, lo, hi)
+    inside = (whole.indices >= lo) & (whole.indices < hi)
+    for name in ("indices", "influence"):
+        np.testing.assert_array_equal(getattr(part, name), getattr(whole, name)[inside])
+    np.testing.assert_array_equal(part.followees(), whole.followees()[inside])
+    np.testing.assert_array_equal(part.community, whole.community)
+    which, receivers, _ = part.receivers(np.array([part.senders[0], -5, part.senders[-1]]))
+    assert set(which) <= {0, 2} and np.all((receivers >= lo) & (receivers < hi))
