@@ -57,7 +57,8 @@ Hour = number(minimum=0, exclusiveMaximum=max(HORIZON_CHOICES), description="Hou
 
 
 class ProgressOut(Schema):
-    phase: Literal["panel", "world"]
+    # account: solving the account's offsets ("calibrated"); panel: asking the LLM panel; world: simulating
+    phase: Literal["account", "panel", "world"]
     fraction: float
     percent: int
     simulated: int

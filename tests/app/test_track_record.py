@@ -236,6 +236,18 @@ def test_a_history_cleared_before_the_task_fails_the_run_with_the_reason(alice, 
     assert not RunShard.objects.filter(run=run).exclude(status="pending").exists()
 
 
+def test_the_api_queues_a_calibrated_run_and_says_it_is_calibrating(alice, alice_api, video_draft, followers):
+    history_import(owner=alice, upload=csv_file(TEMPLATE_ROWS))
+    body = {"draft_ids": [video_draft.pk], "audience_id": followers.pk, "population": 300, "calibrated": True}
+    created = alice_api.post("/runs", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    run = created.json()
+    assert run["calibrated"] is True and run["account"] is None and run["progress"]["phase"] == "account"
+    history_clear(owner=alice)
+    refused = alice_api.post("/runs", body, content_type="application/json")
+    assert refused.status_code == 409 and "needs at least 3 past posts" in refused.json()["detail"]
+
+
 def test_a_short_history_is_refused_at_submit(alice, video_draft, followers):
     from recoworld_app.services.errors import InvalidInput
 
