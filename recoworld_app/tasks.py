@@ -26,6 +26,17 @@ from recoworld_app.services.track_record import account_calibrate, account_fail
 log = logging.getLogger(__name__)
 
 
+def _retry_or_give_up(task, exc: Exception, *, what: str, attempts: int) -> str:
+    """Retry the task with exponential backoff while attempts remain (raises); else log and return the
+    error to record."""
+    error = f"{type(exc).__name__}: {exc}"
+    if task.request.retries + 1 < attempts:
+        log.warning("%s failed (%s); retrying", what, error)
+        raise task.retry(countdown=2 ** (task.request.retries + 1)) from exc
+    log.exception("%s failed for good", what)
+    return error
+
+
 @shared_task
 def answer_worker_ping(ping_id: int) -> None:
     worker_ping_answer(ping_id=ping_id)
@@ -38,12 +49,9 @@ def simulate_shard(self, shard_id: int) -> None:
     except RunStopped as exc:
         log.info("shard %s stopped: %s", shard_id, exc)
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        if self.request.retries + 1 < SHARD_ATTEMPTS:
-            log.warning("shard %s failed (%s); retrying", shard_id, error)
-            shard_retry_later(shard_id=shard_id, error=error)
-            raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
-        log.exception("shard %s failed for good", shard_id)
+        if self.request.retries + 1 < SHARD_ATTEMPTS:  # free the shard's claim before it is retried
+            shard_retry_later(shard_id=shard_id, error=f"{type(exc).__name__}: {exc}")
+        error = _retry_or_give_up(self, exc, what=f"shard {shard_id}", attempts=SHARD_ATTEMPTS)
         shard_fail(shard_id=shard_id, error=error)
 
 
@@ -55,11 +63,7 @@ def calibrate_panel_gpu(self, run_id: int) -> None:
     except PanelUnreliable as exc:
         panel_fail(run_id=run_id, error=str(exc))
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        if self.request.retries + 1 < SHARD_ATTEMPTS:
-            log.warning("panel of run %s failed (%s); retrying", run_id, error)
-            raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
-        log.exception("panel of run %s failed for good", run_id)
+        error = _retry_or_give_up(self, exc, what=f"panel of run {run_id}", attempts=SHARD_ATTEMPTS)
         panel_fail(run_id=run_id, error=error)
 
 
@@ -73,11 +77,7 @@ def calibrate_account(self, run_id: int) -> None:
     except InvalidInput as exc:  # the history changed since the submit: retrying cannot help
         account_fail(run_id=run_id, error=str(exc))
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        if self.request.retries + 1 < SHARD_ATTEMPTS:
-            log.warning("account of run %s failed (%s); retrying", run_id, error)
-            raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
-        log.exception("account of run %s failed for good", run_id)
+        error = _retry_or_give_up(self, exc, what=f"account of run {run_id}", attempts=SHARD_ATTEMPTS)
         account_fail(run_id=run_id, error=f"Calibrating to your account failed: {error}")
 
 
@@ -87,11 +87,9 @@ def perceive_draft(self, draft_id: int) -> None:
     try:
         draft_perceive(draft_id=draft_id)
     except Exception as exc:
-        error = f"{type(exc).__name__}: {exc}"
-        if self.request.retries < self.max_retries:
-            log.warning("perception of draft %s failed (%s); retrying", draft_id, error)
-            raise self.retry(countdown=2 ** (self.request.retries + 1)) from exc
-        log.exception("perception of draft %s failed for good", draft_id)
+        error = _retry_or_give_up(
+            self, exc, what=f"perception of draft {draft_id}", attempts=self.max_retries + 1
+        )
         draft_perception_fail(draft_id=draft_id, error=error)
 
 
