@@ -28,11 +28,14 @@ def clean_text(
 
 def parse_hashtags(raw: str | list[str] | None, caption: str = "") -> list[str]:
     """Hashtags from a field ("#a b, c") plus any #tags in the caption, deduplicated, without '#'."""
-    parts = raw if isinstance(raw, list) else re.split(r"[\s,]+", raw or "")
+    listed = isinstance(raw, list)
+    if listed and len(raw) > MAX_HASHTAGS:
+        raise InvalidInput(f"{len(raw)} hashtags; the limit is {MAX_HASHTAGS}.")
+    parts = raw if listed else re.split(r"[\s,]+", raw or "")
     tags: list[str] = []
     for part in parts:
         part = clean_text(part, field="A hashtag", max_length=60)
-        if not part:
+        if not part and not listed:  # separators at either end of a typed field
             continue
         match = HASHTAG.fullmatch(part)
         if not match:

@@ -90,3 +90,15 @@ def test_a_body_that_is_not_a_json_object_is_refused(alice_api, image_draft):
         assert response.status_code == 422, (body, response.content)
     image_draft.refresh_from_db()
     assert image_draft.title == "Sunset"
+
+
+@pytest.mark.parametrize(
+    "hashtags", [["0", ""] * 15 + ["0"], ["pasta", ""]], ids=["past the limit before dedup", "an empty tag"]
+)
+def test_a_hashtag_list_the_schema_refuses_is_refused(alice_api, image_draft, hashtags):
+    """The schema's maxItems and item pattern hold on the list as sent, not on what is left of it."""
+    before = alice_api.get(f"/drafts/{image_draft.pk}").json()["hashtags"]
+    body = {"title": "T", "caption": "", "hashtags": hashtags, "topics": []}
+    response = alice_api.put(f"/drafts/{image_draft.pk}", body, content_type="application/json")
+    assert response.status_code in (400, 422) and "hashtag" in response.json()["detail"]
+    assert alice_api.get(f"/drafts/{image_draft.pk}").json()["hashtags"] == before
