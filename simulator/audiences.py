@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -367,22 +367,57 @@ def _interest_matrix(
     return out.astype(np.float32)
 
 
+# Per-user engagement rates: (PersonaParams median, its log-scale spread, cap). No share or follow
+# counts per user in the data, so those spread as comments, the nearest measured rate.
+_RATES = {
+    "like_rate": ("like_rate", "like_rate_log_sd", 0.5),
+    "comment_rate": ("comment_rate", "comment_rate_log_sd", 0.5),
+    "share_rate": ("share_rate", "comment_rate_log_sd", 0.5),
+    "follow_rate": ("follow_rate", "comment_rate_log_sd", 0.5),
+}
+_PREFERRED_LOG_SD, _WATCH_LOG_SD = 0.6, 0.3  # assumptions: KuaiRand gives the medians, not per-user spreads
+
+
+def _persona_params():
+    from simulator.brains.persona_params import PersonaParams  # the brains package imports this one
+
+    return PersonaParams.load()
+
+
 def _behaviour(rng: np.random.Generator, n: int, activity: np.ndarray, sessions: np.ndarray | None) -> dict:
-    """Habits around the defaults of `Behaviour`, spread per user (lognormal, sigma 0.5)."""
-    base = Behaviour()
+    """Habits per user: engagement rates and watch habits log-normal around the persona brain's
+    committed medians with their fitted spreads (the brain is calibrated on users drawn so: python -m
+    simulator fit); session length around `Behaviour`'s default."""
+    p, base = _persona_params(), Behaviour()
     rate = _sessions_per_level()[activity] if sessions is None else sessions
-    spread = rng.lognormal(0.0, 0.5, size=(6, n))
-    return {
-        "sessions_per_day": (rate * rng.lognormal(0.0, 0.3, n)).astype(np.float32),
-        "session_minutes": (base.session_minutes * spread[0]).astype(np.float32),
-        "like_rate": np.minimum(base.like_rate * spread[1], 0.9).astype(np.float32),
-        "comment_rate": np.minimum(base.comment_rate * spread[2], 0.5).astype(np.float32),
-        "share_rate": np.minimum(base.share_rate * spread[3], 0.5).astype(np.float32),
-        "follow_rate": np.minimum(base.follow_rate * spread[4], 0.5).astype(np.float32),
-        "preferred_s": (base.preferred_video_s * spread[5]).astype(np.float32),
-        "watch_ratio": np.clip(rng.beta(5.5, 4.5, n), 0.05, 1.0).astype(np.float32),
+    z = rng.standard_normal((8, n))
+    rates = {
+        name: np.minimum(getattr(p, median) * np.exp(getattr(p, sd) * z[row]), cap).astype(np.float32)
+        for row, (name, (median, sd, cap)) in enumerate(_RATES.items(), start=2)
+    }
+    return rates | {
+        "sessions_per_day": (rate * np.exp(0.3 * z[0])).astype(np.float32),
+        "session_minutes": (base.session_minutes * np.exp(0.5 * z[1])).astype(np.float32),
+        "preferred_s": (p.preferred_s * np.exp(_PREFERRED_LOG_SD * z[6])).astype(np.float32),
+        "watch_ratio": np.clip(p.watch_ratio * np.exp(_WATCH_LOG_SD * z[7]), 0.1, 0.95).astype(np.float32),
         "novelty_seeking": rng.beta(2.0, 2.0, n).astype(np.float32),
     }
+
+
+def with_habits(pop: Population, params) -> Population:
+    """The same users with their habits around `params` (a rerun's draw of the persona parameters)
+    instead of the committed ones: each user keeps their place in the spread, so a rerun that draws a
+    higher like rate makes every user likelier to like, as the fit's bootstrap says it might."""
+    point = _persona_params()
+    if params == point:
+        return pop
+    changed = {}
+    for name, (median, sd, cap) in _RATES.items():
+        z = np.log(getattr(pop, name) / getattr(point, median)) / getattr(point, sd)
+        changed[name] = np.minimum(getattr(params, median) * np.exp(getattr(params, sd) * z), cap)
+    changed["preferred_s"] = pop.preferred_s * (params.preferred_s / point.preferred_s)
+    changed["watch_ratio"] = np.clip(pop.watch_ratio * (params.watch_ratio / point.watch_ratio), 0.1, 0.95)
+    return replace(pop, **{k: v.astype(np.float32) for k, v in changed.items()})
 
 
 def _draw(

@@ -30,13 +30,13 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from simulator.audiences import AudienceSpec, Population, build_population, population_weights
+from simulator.audiences import AudienceSpec, Population, build_population, population_weights, with_habits
 from simulator.brains.features import DecisionFeatures
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import default_index
@@ -447,6 +447,8 @@ class _Shard:
         )
         self.params = params or drawn
         self.brain = PersonaBrain(persona_params)
+        if persona_params is not None:  # the rerun's users lean as its drawn parameters say
+            self.setup = setup = replace(setup, pop=with_habits(setup.pop, persona_params))
         self.key = run_key(config.seed, rerun)
         self.lo, self.hi, self.n = lo, hi, hi - lo
         self.ids = np.arange(lo, hi, dtype=np.int64)
