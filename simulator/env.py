@@ -9,7 +9,9 @@ or catalogue indices as the action space samples them); the user goes through it
 either reaches its end, or leaves and reflects. The observation holds the user's reactions to the
 list and their instruction ("" when none); the reward is the session reward's mix earned in the
 step (simulator.rewards). `terminated` when the user leaves without an instruction, `truncated`
-when the turn or time cap ends the session. Registered as "RecoWorld-v0" when gymnasium is
+when the turn or time cap ends the session. The session runs on the array engine
+(simulator.session_batch) with one row, the engine the vector env steps with N rows, so the two
+agree on the same seeds by construction. Registered as "RecoWorld-v0" when gymnasium is
 installed; the simulator does not require it.
 """
 
@@ -21,11 +23,11 @@ import numpy as np
 
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import CatalogueIndex, load_catalogue
-from simulator.memory import EngagementMemory
 from simulator.population import sample_population
+from simulator.recommenders.base import RankQuery
 from simulator.recommenders.parser import parse_instruction
-from simulator.rewards import DEFAULT_WEIGHTS, instructions_satisfied, session_reward, turn_mix
-from simulator.session import SessionConfig, SessionState
+from simulator.session import SessionConfig
+from simulator.session_batch import DONE, END_REASONS, SessionBatch, Users
 from simulator.taxonomy import TOPICS
 from simulator.types import Context, Persona
 
@@ -40,6 +42,70 @@ except ImportError:  # the environment works without gymnasium; only the spaces 
 _BASE = gymnasium.Env if gymnasium is not None else object
 INSTRUCTION_CHARSET = string.ascii_letters + string.digits + string.punctuation + " "
 MAX_INSTRUCTION = 300
+_KEY_RANGE = 1 << 63
+
+
+def draw_start(rng: np.random.Generator, population_size: int, options: dict) -> tuple[int, float, int]:
+    """A new episode's (user index, local hour, draw key) from the env's generator, in this order:
+    the single env and each vector sub-env call it, so a seed picks the same user and luck in both.
+    options: {"user_index": i}, {"hour": h}; index -1 when options name a persona."""
+    if "persona" in options:
+        index = -1
+    elif "user_index" in options:
+        index = int(options["user_index"]) % population_size
+    else:
+        index = int(rng.integers(population_size))
+    hour = round(float(options.get("hour", rng.uniform(0.0, 24.0))), 2)
+    return index, hour, int(rng.integers(_KEY_RANGE))
+
+
+def action_indices(action, catalogue: CatalogueIndex, list_size: int) -> np.ndarray:
+    """An action (ids or catalogue indices) as indices, cut to the list size; bad ones refused."""
+    values = list(np.asarray(action).ravel()) if not isinstance(action, list | tuple) else list(action)
+    if not values:
+        raise ValueError("the action is an empty list: rank at least one item")
+    out = []
+    for v in values:
+        if isinstance(v, str | np.str_):
+            if str(v) not in catalogue.position:
+                raise ValueError(f"item id {str(v)!r} is not in the catalogue")
+            out.append(catalogue.position[str(v)])
+        else:
+            index = int(v)
+            if not 0 <= index < len(catalogue):
+                raise ValueError(f"item index {index} is outside the catalogue (0..{len(catalogue) - 1})")
+            out.append(index)
+    padded = np.full(list_size, -1, int)
+    kept = out[:list_size]
+    padded[: len(kept)] = kept
+    return padded
+
+
+def observations(engine: SessionBatch, rows: np.ndarray) -> dict:
+    """The observation of each row (arrays with the rows first; instructions as a tuple)."""
+    k, r = engine.config.list_size, rows
+    leave = engine.acts["leave"][r]
+    return {
+        "history": engine.history(r).astype(np.float32),
+        "watch_s": engine.watch_s[r].astype(np.float32),
+        "click": engine.acts["click"][r].astype(np.int8),
+        "like": engine.acts["like"][r].astype(np.int8),
+        "share": engine.acts["share"][r].astype(np.int8),
+        "left_at": np.where(leave.any(axis=1), np.argmax(leave, axis=1), k),
+        "turn": np.minimum(engine.turns[r], engine.config.max_turns),
+        "instruction": tuple(_printable(text) if text else "" for text in engine.instruction[r]),
+    }
+
+
+def _printable(text: str) -> str:
+    return "".join(c for c in text if c in INSTRUCTION_CHARSET)[:MAX_INSTRUCTION]
+
+
+def terminal_flags(engine: SessionBatch, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(terminated, truncated): the user really left (or nothing was left to show) against a cap."""
+    done = engine.status[rows] == DONE
+    left = np.isin(engine.end_reason[rows], [END_REASONS.index("left"), END_REASONS.index("list_exhausted")])
+    return done & left, done & ~left
 
 
 class RecoWorldEnv(_BASE):
@@ -69,8 +135,12 @@ class RecoWorldEnv(_BASE):
         if problems:
             raise ValueError("; ".join(problems))
         self.brain = brain or PersonaBrain()
+        if not hasattr(self.brain, "features_of"):
+            raise ValueError("the environment runs the persona brain's array form (a PersonaBrain)")
         self.reward_weights = reward_weights
-        self.state: SessionState | None = None
+        self.users = Users(self.population)
+        self.engine = SessionBatch(1, self.catalogue, self.config, self.brain)
+        self._started = False
         self._creators = sorted(set(self.catalogue.creators.tolist()))
         self._rng = np.random.default_rng()
         if spaces is not None:
@@ -99,22 +169,15 @@ class RecoWorldEnv(_BASE):
         elif seed is not None:
             self._rng = np.random.default_rng(seed)
         options = options or {}
-        if "persona" in options:
+        index, hour, key = draw_start(self._rng, len(self.population), options)
+        if index < 0:
             persona = Persona.from_dict(options["persona"])
-        elif "user_index" in options:
-            persona = self.population[int(options["user_index"]) % len(self.population)]
+            Users([persona]).start(self.engine, [0], [0], hours=[hour], keys=[key])
         else:
-            persona = self.population[int(self._rng.integers(len(self.population)))]
-        hour = float(options.get("hour", self._rng.uniform(0.0, 24.0)))
-        context = Context(hour_of_day=round(hour, 2), country=persona.demographics.country)
-        self.state = SessionState(
-            persona,
-            self.catalogue,
-            config=self.config,
-            context=context,
-            memory=EngagementMemory(),
-            params=getattr(self.brain, "params", None),
-        )
+            persona = self.population[index]
+            self.users.start(self.engine, [0], [index], hours=[hour], keys=[key])
+        self._started = True
+        context = Context(hour_of_day=hour, country=persona.demographics.country)
         return self._observation(), {
             "user_id": persona.id,
             "context": context.to_dict(),
@@ -123,97 +186,54 @@ class RecoWorldEnv(_BASE):
 
     def step(self, action) -> tuple[dict, float, bool, bool, dict]:
         """Show a ranked list; the user reacts until they leave or reach its end."""
-        self.show(action)
-        while self.state.status == "reacting":
-            self.state.apply_reaction(self.brain.react([self.reaction_request()], self._rng)[0])
-        if self.state.status == "reflecting":
-            self.state.apply_reflection(self.brain.reflect([self.state.reflection_request()], self._rng)[0])
-        return self.outcome()
-
-    # `step` in three parts, so the vector env (simulator.vector_env) can decide many users' items
-    # in one brain call and stay, draw for draw, what the single env does.
-
-    def show(self, action) -> None:
-        """Validate the action and put the list in front of the user."""
-        if self.state is None or self.state.done:
+        if not self._started or self.engine.status[0] == DONE:
             raise RuntimeError("call reset() before step(), and again after the episode ends")
-        self.state.start_turn(self._ids(action))
+        self.engine.step([0], action_indices(action, self.catalogue, self.config.list_size)[None])
+        row = np.array([0])
+        reward = float(self.engine.turn_rewards(row, self.reward_weights)[0])
+        terminated, truncated = (bool(x[0]) for x in terminal_flags(self.engine, row))
+        return self._observation(), reward, terminated, truncated, self._info()
 
-    def reaction_request(self):
-        return self.state.reaction_request(with_memory_text=getattr(self.brain, "reads_text", True))
+    def rank_query(self) -> RankQuery:
+        """The user as a recommender may see them (stated interests, observed engagement)."""
+        return self.engine.rank_query(0)
 
-    def outcome(self) -> tuple[dict, float, bool, bool, dict]:
-        """The step's return once the user has gone through the list (or left it)."""
-        state = self.state
-        turn = state.trajectory.turns[-1] if state.trajectory.turns else None
-        reward = turn_mix(turn, self.reward_weights) if turn is not None and turn.reactions else 0.0
-        terminated = state.done and state.trajectory.end_reason in ("left", "list_exhausted")
-        truncated = state.done and not terminated
-        info: dict[str, Any] = {"reactions": [r.to_dict() for r in turn.reactions] if turn else []}
-        if turn is not None and turn.reflection is not None:
-            info["reflection"] = turn.reflection.to_dict()
-        if state.done:
-            info["end_reason"] = state.trajectory.end_reason
-        if state.pending_instruction and not state.done:
+    def _info(self) -> dict:
+        e, n = self.engine, int(self.engine.reacted[0])
+        ids = [self.catalogue.ids[j] for j in e.items[0, :n]]
+        acts = {name: e.acts[name][0, :n].tolist() for name in e.acts}
+        info: dict[str, Any] = {
+            "reactions": [
+                {"item_id": ids[i], "watch_s": round(float(e.watch_s[0, i]), 2)}
+                | {a: acts[a][i] for a in acts}
+                for i in range(n)
+            ]
+        }
+        if e.reflected[0]:
+            info["reflection"] = {"user_id": int(e.user_id[0]), "instruction": e.instruction[0] or None}
+        done = e.status[0] == DONE
+        if e.instruction[0] and not done:
             # The rule parser's reading, for policies that want it; the words are in the observation.
-            info["plan"] = parse_instruction(state.pending_instruction, creators=self._creators).to_dict()
-        if state.done:
-            _, satisfied = instructions_satisfied(state.trajectory)
-            weights = DEFAULT_WEIGHTS | (self.reward_weights or {})
-            reward += satisfied * weights["instructions_satisfied"]  # the step rewards sum to the session mix
-            info["session_reward"] = session_reward(state.trajectory, self.reward_weights).to_dict()
-            info["trajectory"] = state.trajectory.to_dict()
-        return self._observation(), float(reward), bool(terminated), bool(truncated), _present(info)
+            info["plan"] = parse_instruction(e.instruction[0], creators=self._creators).to_dict()
+        if done:
+            info["end_reason"] = END_REASONS[e.end_reason[0]]
+            rewards = {
+                k: v[0].item() for k, v in e.session_rewards(np.array([0]), self.reward_weights).items()
+            }
+            given = rewards["instructions"]
+            rewards["instruction_satisfied"] = (
+                None if given == 0 else rewards["instructions_satisfied"] == given
+            )
+            info["session_reward"] = rewards | {"end_reason": info["end_reason"]}
+        return _present(info)
 
     def _max_watch_s(self) -> float:
         cap = getattr(getattr(self.brain, "params", None), "watch_ratio_cap", 3.0)
         return float(self.catalogue.duration_s.max() * max(cap, 1.0) + 1.0)
 
-    def _ids(self, action) -> list[str]:
-        values = list(np.asarray(action).ravel()) if not isinstance(action, list | tuple) else list(action)
-        if not values:
-            raise ValueError("the action is an empty list: rank at least one item")
-        ids = []
-        for v in values:
-            if isinstance(v, str | np.str_):
-                if str(v) not in self.catalogue.position:
-                    raise ValueError(f"item id {str(v)!r} is not in the catalogue")
-                ids.append(str(v))
-            else:
-                index = int(v)
-                if not 0 <= index < len(self.catalogue):
-                    raise ValueError(
-                        f"item index {index} is outside the catalogue (0..{len(self.catalogue) - 1})"
-                    )
-                ids.append(self.catalogue.ids[index])
-        return ids[: self.config.list_size]
-
     def _observation(self) -> dict:
-        k = self.config.list_size
-        state = self.state
-        watch = np.zeros(k, np.float32)
-        click, like, share = (np.zeros(k, np.int8) for _ in range(3))
-        left_at = k
-        turn = state.trajectory.turns[-1] if state.trajectory.turns else None
-        if turn is not None:
-            for i, r in enumerate(turn.reactions[:k]):
-                watch[i], click[i], like[i], share[i] = r.watch_s, r.click, r.like, r.share
-                if r.leave:
-                    left_at = i
-        instruction = (state.pending_instruction or "") if not state.done else ""
-        if turn is not None and turn.reflection and turn.reflection.instruction:
-            instruction = turn.reflection.instruction
-        instruction = "".join(c for c in instruction if c in INSTRUCTION_CHARSET)[:MAX_INSTRUCTION]
-        return {
-            "history": state.rank_query().history.astype(np.float32),
-            "watch_s": watch,
-            "click": click,
-            "like": like,
-            "share": share,
-            "left_at": left_at,
-            "turn": min(len(state.trajectory.turns), self.config.max_turns),
-            "instruction": instruction,
-        }
+        obs = observations(self.engine, np.array([0]))
+        return {k: v[0] if k != "left_at" and k != "turn" else int(v[0]) for k, v in obs.items()}
 
 
 def _present(info: dict) -> dict:

@@ -76,6 +76,16 @@ def action_of(reaction: Reaction) -> str:
     return "watch" if reaction.click or reaction.watch_s > 0 else "skip"
 
 
+CREATOR_HALF_LIFE_H = 24.0  # creator fatigue fades within about a day
+TOPIC_HALF_LIFE_H = 168.0  # familiarity with a topic fades over about a week
+
+
+def decayed(value, since_h, now_h, half_life_h: float):
+    """A quantity halving every `half_life_h` hours, from `since_h` to `now_h` (arrays or floats);
+    the one decay of the topic profile and the creator counts, for the object and the array path."""
+    return value * 0.5 ** (np.maximum(np.subtract(now_h, since_h), 0.0) / half_life_h)
+
+
 def context_affinity(entry_hour: float, entry_device: str, context: Context) -> float:
     """How similar the entry's context is to the current one, in [0.5, 1] (part of eq. 2)."""
     hour = 0.5 + 0.5 * math.cos(2 * math.pi * (entry_hour - context.hour_of_day) / 24.0)
@@ -93,7 +103,7 @@ class EngagementMemory:
         threshold: float = 0.2,
         half_life_h: float = 72.0,
         recent_sessions: int = 10,
-        topic_half_life_h: float = 168.0,
+        topic_half_life_h: float = TOPIC_HALF_LIFE_H,
     ):
         self.capacity = capacity
         self.threshold = threshold
@@ -132,7 +142,7 @@ class EngagementMemory:
         if action != "skip":
             self.topic_profile += topics
         count, at = self.creators.get(item.creator_id, (0.0, now_h))
-        self.creators[item.creator_id] = (count * 0.5 ** (max(now_h - at, 0.0) / 24.0) + 1.0, now_h)
+        self.creators[item.creator_id] = (float(decayed(count, at, now_h, CREATOR_HALF_LIFE_H)) + 1.0, now_h)
         if len(self.creators) > 4 * self.capacity:
             keep = sorted(self.creators.items(), key=lambda kv: kv[1][1])[-2 * self.capacity :]
             self.creators = dict(keep)
@@ -163,7 +173,7 @@ class EngagementMemory:
 
     def _decay_profile(self, now_h: float) -> None:
         if now_h > self.profile_at_h:
-            self.topic_profile *= 0.5 ** ((now_h - self.profile_at_h) / self.topic_half_life_h)
+            self.topic_profile = decayed(self.topic_profile, self.profile_at_h, now_h, self.topic_half_life_h)
             self.profile_at_h = now_h
 
     def end_session(self, summary: SessionSummary) -> None:
@@ -182,7 +192,7 @@ class EngagementMemory:
 
     def creator_seen(self, creator_id: str, now_h: float) -> float:
         count, at = self.creators.get(creator_id, (0.0, now_h))
-        return count * 0.5 ** (max(now_h - at, 0.0) / 24.0)
+        return float(decayed(count, at, now_h, CREATOR_HALF_LIFE_H))
 
     def retrieve(self, context: Context, now_h: float, k: int = 5) -> list[MemoryEntry]:
         """The k most important entries now (eq. 2 in the current context)."""

@@ -76,6 +76,14 @@ class MindsetArrays:
     def from_mindsets(cls, mindsets: list[Mindset]) -> "MindsetArrays":
         return cls(*(np.array([getattr(m, f.name) for m in mindsets], float) for f in fields(cls)))
 
+    def take(self, index: np.ndarray) -> "MindsetArrays":
+        return MindsetArrays(*(getattr(self, f.name)[index] for f in fields(self)))
+
+    def put(self, index: np.ndarray, other: "MindsetArrays") -> None:
+        """Overwrite the rows at `index` with `other`'s."""
+        for f in fields(self):
+            getattr(self, f.name)[index] = getattr(other, f.name)
+
     def mindset(self, i: int, note: str = "") -> Mindset:
         return Mindset(
             satisfaction=round(float(self.satisfaction[i]), 4),

@@ -56,16 +56,30 @@ def instructions_satisfied(trajectory: Trajectory) -> tuple[int, int]:
 
 def turn_mix(turn: Turn, weights: dict[str, float] | None = None) -> float:
     """The engagement part of the mix earned in one turn (the environment's per-step reward)."""
-    w = DEFAULT_WEIGHTS | (weights or {})
     rs = turn.reactions
+    return engagement_mix(
+        watch_s=sum(r.watch_s for r in rs),
+        clicks=sum(r.click for r in rs),
+        likes=sum(r.like for r in rs),
+        comments=sum(r.comment is not None for r in rs),
+        shares=sum(r.share for r in rs),
+        follows=sum(r.follow for r in rs),
+        turns=1,
+        weights=weights,
+    )
+
+
+def engagement_mix(*, watch_s, clicks, likes, comments, shares, follows, turns, weights=None):
+    """The mix's engagement part from totals (floats or arrays of many users' turns)."""
+    w = DEFAULT_WEIGHTS | (weights or {})
     return (
-        w["minutes"] * sum(r.watch_s for r in rs) / 60.0
-        + w["clicks"] * sum(r.click for r in rs)
-        + w["likes"] * sum(r.like for r in rs)
-        + w["comments"] * sum(r.comment is not None for r in rs)
-        + w["shares"] * sum(r.share for r in rs)
-        + w["follows"] * sum(r.follow for r in rs)
-        + w["turns"]
+        w["minutes"] * watch_s / 60.0
+        + w["clicks"] * clicks
+        + w["likes"] * likes
+        + w["comments"] * comments
+        + w["shares"] * shares
+        + w["follows"] * follows
+        + w["turns"] * turns
     )
 
 

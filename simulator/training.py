@@ -8,16 +8,9 @@ import numpy as np
 
 from simulator.catalogue import CatalogueIndex, default_index
 from simulator.recommenders.policies import LinUCBPolicy
-from simulator.rewards import DEFAULT_WEIGHTS, turn_mix
-from simulator.types import Turn
 from simulator.vector_env import RecoWorldVectorEnv
 
 POLICIES = ("linucb",)
-
-
-def item_reward(reaction) -> float:
-    """The session mix's engagement part earned by one item (no per-turn bonus)."""
-    return turn_mix(Turn(items=[reaction.item_id], reactions=[reaction])) - DEFAULT_WEIGHTS["turns"]
 
 
 def train(
@@ -40,19 +33,20 @@ def train(
     vec = RecoWorldVectorEnv(num_envs, catalogue=catalogue, users=users, population_seed=seed + 1000)
     learner = LinUCBPolicy(catalogue)
     vec.reset(seed=seed)
-    k = vec.envs[0].config.list_size
+    k = vec.config.list_size
     rounds = steps // num_envs
     per_round = []
     for _ in range(rounds):
-        queries = [env.state.rank_query() for env in vec.envs]
+        queries = [vec.rank_query(i) for i in range(num_envs)]
         stepping = ~vec._ended
         actions = [[catalogue.position[i] for i in learner.rank(q, k)] for q in queries]
         _, reward, *_ = vec.step(np.array(actions))
-        for i in np.flatnonzero(stepping):
-            turn = vec.envs[i].state.trajectory.turns[-1]
-            learner.learn(
-                queries[i], [r.item_id for r in turn.reactions], [item_reward(r) for r in turn.reactions]
-            )
+        rows = np.flatnonzero(stepping)
+        item_rewards = vec.engine.item_rewards(rows)  # the mix's engagement part per item reached
+        for j, i in enumerate(rows):
+            reached = vec.engine.reacted[i]
+            ids = [catalogue.ids[x] for x in vec.engine.items[i, :reached]]
+            learner.learn(queries[i], ids, item_rewards[j, :reached].tolist())
         per_round.append(float(reward[stepping].mean()))
     learner.explore = False
     size = max(1, rounds // blocks)

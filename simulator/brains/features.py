@@ -62,3 +62,37 @@ class DecisionOutcome:
 
     def __len__(self) -> int:
         return len(self.watch_s)
+
+
+@dataclass
+class Habits:
+    """The per-user columns a decision reads from a persona's behaviour, for N users (shape (N,))."""
+
+    preferred_s: np.ndarray
+    watch_ratio: np.ndarray
+    like_rate: np.ndarray
+    comment_rate: np.ndarray
+    share_rate: np.ndarray
+    follow_rate: np.ndarray
+    novelty_seeking: np.ndarray
+    session_minutes: np.ndarray
+    view_bias: np.ndarray
+
+    @classmethod
+    def of(cls, behaviours: list) -> "Habits":
+        """From `types.Behaviour` records, one per user."""
+        source = {"preferred_s": "preferred_video_s"}  # Behaviour's name for it
+        return cls(
+            **{
+                f.name: np.array([getattr(b, source.get(f.name, f.name)) for b in behaviours], float)
+                for f in fields(cls)
+            }
+        )
+
+    def take(self, index: np.ndarray) -> "Habits":
+        return Habits(**{f.name: getattr(self, f.name)[index] for f in fields(self)})
+
+    def put(self, index: np.ndarray, other: "Habits") -> None:
+        """Overwrite the rows at `index` with `other`'s (new sessions in a batch)."""
+        for f in fields(self):
+            getattr(self, f.name)[index] = getattr(other, f.name)

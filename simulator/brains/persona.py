@@ -6,13 +6,20 @@ comments and instructions from the same state, so every mode runs without an LLM
 from simulator/data/persona_params.json (see `persona_params` and `persona_priors`).
 """
 
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
 from simulator.brains.base import BrainUsage, ReactionRequest, ReflectionRequest
-from simulator.brains.features import DecisionFeatures, DecisionOutcome
+from simulator.brains.complaints import (
+    PRESENT_WEIGHT,
+    TOO_LONG_FACTOR,
+    LastTurns,
+    complaints,
+    instruction,
+    reasons,
+)
+from simulator.brains.features import DecisionFeatures, DecisionOutcome, Habits
 from simulator.brains.persona_params import PersonaParams
 from simulator.preferences import (
     MindsetArrays,
@@ -23,6 +30,7 @@ from simulator.preferences import (
     topic_vector,
     update_mindset,
 )
+from simulator.taxonomy import TOPIC_INDEX, TOPICS
 from simulator.types import EFFECT_NAMES, Item, Reaction, Reflection
 
 # The random draws of one decision, in a fixed order so a seed always gives the same outcome.
@@ -200,45 +208,103 @@ class PersonaBrain:
     # The object interface (Brain protocol).
 
     def features(self, requests: list[ReactionRequest]) -> DecisionFeatures:
-        """The arrays for a batch of requests (the session loop's and the Brain protocol's path)."""
-        p = self.params
-        interests = np.array([topic_vector(r.interests) for r in requests])
-        topics = np.array([topic_vector(r.item.topics) for r in requests])
-        familiar = np.array([topic_vector(r.familiar_topics or r.persona.interests) for r in requests])
-        exposure = np.array([_raw_topic_vector(r.recent_topics) for r in requests])
-        b = [r.persona.behaviour for r in requests]
-
-        def col(values) -> np.ndarray:
-            return np.array(values, dtype=float)
-
-        # What each item shows and says (Item.effects), applied as the world applies it.
-        effects = {name: col([getattr(r.item.effects, name) for r in requests]) for name in EFFECT_NAMES}
-
-        def scaled(name: str, values, cap: float = 0.95) -> np.ndarray:
-            return np.minimum(col(values) * effects[name], cap)
-
-        return DecisionFeatures(
-            interest_match=interest_match(interests, topics),
-            novelty=novelty(familiar, topics),
-            satiation=satiation(exposure, topics, p.satiation_scale),
-            creator_fatigue=col([r.creator_seen for r in requests]),
-            fatigue=col([r.mindset.fatigue for r in requests]),
-            boredom=col([r.mindset.boredom for r in requests]),
-            length_s=col([r.item.duration_s for r in requests]),
-            preferred_s=col([x.preferred_video_s for x in b]),
-            watch_ratio=scaled("watch", [x.watch_ratio for x in b], 1.0),
-            social_proof=np.log10(1.0 + col([r.item.engagement.views for r in requests])),
-            hour_activity=p.hour_activity(col([r.context.hour_of_day for r in requests])),
-            like_rate=scaled("like", [x.like_rate for x in b]),
-            comment_rate=scaled("comment", [x.comment_rate for x in b]),
-            share_rate=scaled("share", [x.share_rate for x in b]),
-            follow_rate=scaled("follow", [x.follow_rate for x in b]),
+        """The arrays for a batch of requests (the Brain protocol's path)."""
+        return self.features_of(
+            interests=np.array([topic_vector(r.interests) for r in requests]),
+            familiar=np.array([topic_vector(r.familiar_topics or r.persona.interests) for r in requests]),
+            exposure=np.array([_raw_topic_vector(r.recent_topics) for r in requests]),
+            item_topics=np.array([topic_vector(r.item.topics) for r in requests]),
+            creator_seen=np.array([r.creator_seen for r in requests], float),
+            fatigue=np.array([r.mindset.fatigue for r in requests], float),
+            boredom=np.array([r.mindset.boredom for r in requests], float),
+            length_s=np.array([r.item.duration_s for r in requests], float),
+            social_proof=np.log10(1.0 + np.array([r.item.engagement.views for r in requests], float)),
+            effects=item_effects([r.item for r in requests]),
+            hour=np.array([r.context.hour_of_day for r in requests], float),
+            habits=Habits.of([r.persona.behaviour for r in requests]),
             follows_creator=np.array([_follows(r) for r in requests], bool),
             from_share=np.array([r.shared_by is not None for r in requests], bool),
             position=np.array([r.position for r in requests], int),
-            novelty_seeking=col([x.novelty_seeking for x in b]),
-            session_minutes=col([x.session_minutes for x in b]),
-            view_bias=col([x.view_bias for x in b]) + np.log(effects["view"]),
+        )
+
+    def features_of(
+        self,
+        *,
+        interests: np.ndarray,
+        familiar: np.ndarray,
+        exposure: np.ndarray,
+        item_topics: np.ndarray,
+        creator_seen: np.ndarray,
+        fatigue: np.ndarray,
+        boredom: np.ndarray,
+        length_s: np.ndarray,
+        social_proof: np.ndarray,
+        effects: np.ndarray,
+        hour: np.ndarray,
+        habits: Habits,
+        follows_creator: np.ndarray,
+        from_share: np.ndarray,
+        position: np.ndarray,
+    ) -> DecisionFeatures:
+        """The decision inputs from state arrays (topic rows (N, T); `effects` (N, len(EFFECT_NAMES)),
+        item_effects' columns): the one place both the request path and the session engine build them."""
+        e = {name: effects[:, k] for k, name in enumerate(EFFECT_NAMES)}
+
+        def scaled(name: str, values: np.ndarray, cap: float = 0.95) -> np.ndarray:
+            # What each item shows and says (Item.effects), applied as the world applies it.
+            return np.minimum(values * e[name], cap)
+
+        return DecisionFeatures(
+            interest_match=interest_match(interests, item_topics),
+            novelty=novelty(familiar, item_topics),
+            satiation=satiation(exposure, item_topics, self.params.satiation_scale),
+            creator_fatigue=creator_seen,
+            fatigue=fatigue,
+            boredom=boredom,
+            length_s=length_s,
+            preferred_s=habits.preferred_s,
+            watch_ratio=scaled("watch", habits.watch_ratio, 1.0),
+            social_proof=social_proof,
+            hour_activity=self.params.hour_activity(hour),
+            like_rate=scaled("like", habits.like_rate),
+            comment_rate=scaled("comment", habits.comment_rate),
+            share_rate=scaled("share", habits.share_rate),
+            follow_rate=scaled("follow", habits.follow_rate),
+            follows_creator=follows_creator,
+            from_share=from_share,
+            position=position,
+            novelty_seeking=habits.novelty_seeking,
+            session_minutes=habits.session_minutes,
+            view_bias=habits.view_bias + np.log(e["view"]),
+        )
+
+    def act(
+        self, f: DecisionFeatures, mindset: MindsetArrays, session_seconds: np.ndarray, rng: Rng
+    ) -> tuple[DecisionOutcome, np.ndarray, MindsetArrays, np.ndarray]:
+        """Act and update the mindset (eq. 5) for N decisions: (outcome, engagement signal, mindset
+        after, the uniforms drawn). `session_seconds`: time used before this item."""
+        u, noise = _draws(rng, len(f))
+        out = self._decide(f, u, noise)
+        signal = engagement_signal(out.watch_s, f.length_s, out.like, out.share, ~out.click)
+        after = update_mindset(
+            mindset,
+            engagement=signal,
+            satiation=f.satiation,
+            novelty=f.novelty,
+            session_seconds=session_seconds + out.watch_s,
+            session_minutes=f.session_minutes,
+            novelty_seeking=f.novelty_seeking,
+            rates=self.params.update_rates,
+        )
+        return out, signal, after, u
+
+    def instruct_chance(self, fatigue: np.ndarray, satisfaction: np.ndarray) -> np.ndarray:
+        """The chance a leaving user instructs the recommender rather than simply exit."""
+        p = self.params
+        return _chance(
+            _logit(p.instruct_rate)
+            - p.instruct_fatigue * fatigue
+            + p.instruct_satisfaction * (satisfaction - 0.5)
         )
 
     def react(self, requests: list[ReactionRequest], rng: Rng) -> list[Reaction]:
@@ -246,19 +312,11 @@ class PersonaBrain:
         if not requests:
             return []
         f = self.features(requests)
-        u, noise = _draws(rng, len(requests))
-        out = self._decide(f, u, noise)
-        skipped = ~out.click
-        signal = engagement_signal(out.watch_s, f.length_s, out.like, out.share, skipped)
-        after = update_mindset(
+        out, _, after, u = self.act(
+            f,
             MindsetArrays.from_mindsets([r.mindset for r in requests]),
-            engagement=signal,
-            satiation=f.satiation,
-            novelty=f.novelty,
-            session_seconds=np.array([r.session_seconds for r in requests]) + out.watch_s,
-            session_minutes=np.array([r.persona.behaviour.session_minutes for r in requests]),
-            novelty_seeking=f.novelty_seeking,
-            rates=self.params.update_rates,
+            np.array([r.session_seconds for r in requests], float),
+            rng,
         )
         comment_pick = np.minimum((u[_U_PICK] * len(_COMMENTS)).astype(int), len(_COMMENTS) - 1)
         reactions = []
@@ -286,17 +344,19 @@ class PersonaBrain:
         """Reasons for leaving from the last turn, and an instruction or none (drawn from the mindset)."""
         if not requests:
             return []
-        p = self.params
-        fatigue = np.array([r.mindset.fatigue for r in requests])
-        satisfaction = np.array([r.mindset.satisfaction for r in requests])
-        logit = (
-            _logit(p.instruct_rate)
-            - p.instruct_fatigue * fatigue
-            + p.instruct_satisfaction * (satisfaction - 0.5)
+        chance = self.instruct_chance(
+            np.array([r.mindset.fatigue for r in requests]),
+            np.array([r.mindset.satisfaction for r in requests]),
         )
-        chance = _chance(logit)
         instructs = _draws(rng, len(requests))[0][0] < chance
-        return [_reflection(r, bool(instructs[i])) for i, r in enumerate(requests)]
+        return _reflections(requests, instructs)
+
+
+def item_effects(items: Sequence[Item]) -> np.ndarray:
+    """Items' effect multipliers as rows of shape (len(items), len(EFFECT_NAMES))."""
+    return np.array([[getattr(it.effects, name) for name in EFFECT_NAMES] for it in items], float).reshape(
+        len(items), len(EFFECT_NAMES)
+    )
 
 
 def _follows(r: ReactionRequest) -> bool:
@@ -370,47 +430,55 @@ def _mindset_note(before, after: MindsetArrays, i: int, topic: str, sat: float) 
     return "steady"
 
 
-def _reflection(r: ReflectionRequest, instructs: bool) -> Reflection:
-    """Reasons from the last turn's items and reactions; an instruction aimed at the main complaint.
+def _reflections(requests: list[ReflectionRequest], instructs: np.ndarray) -> list[Reflection]:
+    """Reasons from each last turn's items and reactions, and the instruction aimed at the main
+    complaint (simulator.brains.complaints) for the users who instruct."""
+    shown = [
+        [r.items[i] for i in r.last_turn.items[: len(r.last_turn.reactions)] if i in r.items]
+        for r in requests
+    ]
+    skipped_ids = [{x.item_id for x in r.last_turn.reactions if x.skipped} for r in requests]
+    k = max([len(s) for s in shown] + [1])
+    topic_names = sorted({_main_topic(it) for s in shown for it in s})
+    creator_names = sorted({it.creator_id for s in shown for it in s})
+    topic_code = {t: c for c, t in enumerate(topic_names)}
+    creator_code = {t: c for c, t in enumerate(creator_names)}
 
-    Complaints in order: one topic overdone (satiation), one creator overdone, items far longer
-    than the user's habit, items off their interests; the wish names an interest the list lacked.
-    """
-    turn = r.last_turn
-    shown = [r.items[i] for i in turn.items[: len(turn.reactions)] if i in r.items]
-    skipped = [r.items[x.item_id] for x in turn.reactions if x.skipped and x.item_id in r.items]
-    topics = Counter(_main_topic(it) for it in shown)
-    creators = Counter(it.creator_id for it in shown)
-    present = {t for it in shown for t, w in it.topics.items() if w >= 0.3}
-    ranked = sorted(r.interests, key=r.interests.get, reverse=True)
-    wanted = next((t for t in ranked if t not in present), None)
-    preferred = r.persona.behaviour.preferred_video_s
-    too_long = [it for it in skipped if it.duration_s > 2.5 * preferred]
-    reasons, instruction = [], None
-    top_topic, top_count = topics.most_common(1)[0] if topics else (None, 0)
-    top_creator, creator_count = creators.most_common(1)[0] if creators else (None, 0)
-    if top_topic and top_count >= max(3, len(shown) // 2):
-        reasons.append(f"too much {top_topic}: {top_count} of {len(shown)} items")
-        instruction = f"Too much {top_topic}, show me something different but related" + (
-            f", like {wanted}" if wanted else ""
+    def grid(value, fill=0):
+        rows = [[value(j, it) for it in s] + [fill] * (k - len(s)) for j, s in enumerate(shown)]
+        return np.array(rows).reshape(len(shown), k)
+
+    turns = LastTurns(
+        topic=grid(lambda j, it: topic_code[_main_topic(it)]),
+        creator=grid(lambda j, it: creator_code[it.creator_id]),
+        valid=np.array([[True] * len(s) + [False] * (k - len(s)) for s in shown]).reshape(len(shown), k),
+        skipped=grid(lambda j, it: it.id in skipped_ids[j], False).astype(bool),
+        too_long=grid(
+            lambda j, it: it.duration_s > TOO_LONG_FACTOR * requests[j].persona.behaviour.preferred_video_s,
+            False,
+        ).astype(bool),
+        present=np.array(
+            [[any(it.topics.get(t, 0.0) >= PRESENT_WEIGHT for it in s) for t in TOPICS] for s in shown]
+        ),
+        interests=np.array([topic_dict_row(r.interests) for r in requests]),
+        boredom=np.array([r.mindset.boredom for r in requests], float),
+        fatigue=np.array([r.mindset.fatigue for r in requests], float),
+    )
+    c = complaints(turns)
+    return [
+        Reflection(
+            user_id=r.persona.id,
+            reasons=reasons(c, i, topic_names, creator_names),
+            instruction=instruction(c, i, topic_names, creator_names) if instructs[i] else None,
         )
-    elif top_creator and creator_count >= 3:
-        reasons.append(f"{creator_count} posts from {top_creator}")
-        instruction = f"Less from {top_creator}, please"
-    elif skipped and len(too_long) >= len(skipped) / 2:
-        reasons.append(f"{len(too_long)} videos far longer than I like")
-        instruction = "Shorter videos, please" + (f", more {wanted}" if wanted else "")
-    elif skipped and len(skipped) >= len(shown) / 2:
-        missed = Counter(_main_topic(it) for it in skipped).most_common(1)[0][0]
-        reasons.append(f"skipped {len(skipped)} of {len(shown)}, mostly {missed}")
-        instruction = f"Less {missed}, more {wanted or 'variety'}"
-    if r.mindset.boredom > 0.4:
-        reasons.append("bored")
-        instruction = instruction or "Show me something new and fresh"
-    if r.mindset.fatigue > 0.6:
-        reasons.append("tired, time to stop")
-    if not reasons:
-        reasons.append("had enough for now")
-    if instruction is None:
-        instruction = f"More {wanted or ranked[0]}, please" if ranked else "Show me something new"
-    return Reflection(user_id=r.persona.id, reasons=reasons, instruction=instruction if instructs else None)
+        for i, r in enumerate(requests)
+    ]
+
+
+def topic_dict_row(weights: dict[str, float]) -> np.ndarray:
+    """A topic -> weight dict as a row over TOPICS as given (not normalised; unknown topics dropped)."""
+    v = np.zeros(len(TOPICS))
+    for topic, w in weights.items():
+        if topic in TOPIC_INDEX:
+            v[TOPIC_INDEX[topic]] += w
+    return v

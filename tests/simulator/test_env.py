@@ -27,29 +27,31 @@ def test_it_is_registered_with_gymnasium():
 
 
 def policy_episode(env: RecoWorldEnv, seed: int, recommender: str = "instruction_following"):
-    """Play one episode with a recommender as the policy; returns (rewards, final info)."""
+    """Play one episode with a recommender as the policy; returns (rewards, obs, final info,
+    terminated, truncated, every step's reactions)."""
     rec = make_recommender(recommender, CATALOGUE)
     obs, info = env.reset(seed=seed)
-    state, plan, rewards = env.state, None, []
+    plan, rewards, reactions = None, [], []
     while True:
         plan = rec.plan(obs["instruction"] or None, plan)
-        ids = rec.rank(state.rank_query(), env.config.list_size, plan)
+        ids = rec.rank(env.rank_query(), env.config.list_size, plan)
         obs, reward, terminated, truncated, info = env.step(ids)
         rewards.append(reward)
+        reactions.append(info["reactions"])
         if terminated or truncated:
-            return rewards, obs, info, terminated, truncated
+            return rewards, obs, info, terminated, truncated, reactions
 
 
 def test_the_same_seed_gives_the_same_episode():
     a = policy_episode(make_env(), seed=5)
     b = policy_episode(make_env(), seed=5)
-    assert a[0] == b[0] and a[2]["trajectory"] == b[2]["trajectory"]
-    assert policy_episode(make_env(), seed=6)[2]["trajectory"] != a[2]["trajectory"]
+    assert a[0] == b[0] and a[5] == b[5] and a[2]["session_reward"] == b[2]["session_reward"]
+    assert policy_episode(make_env(), seed=6)[5] != a[5]
 
 
 def test_step_rewards_add_up_to_the_session_reward_and_the_episode_ends_properly():
     for seed in range(8):
-        rewards, obs, info, terminated, truncated = policy_episode(make_env(max_turns=3), seed)
+        rewards, obs, info, terminated, truncated, _ = policy_episode(make_env(max_turns=3), seed)
         assert sum(rewards) == pytest.approx(info["session_reward"]["mix"], abs=1e-3)
         end = info["end_reason"]
         assert terminated == (end in ("left", "list_exhausted")) and truncated == (
