@@ -14,7 +14,7 @@ stores the fit with the data's checksum in simulator/data/world_params.json, whi
 import csv
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -138,11 +138,22 @@ class WorldParams:
     velocity_prior_impressions: float
     velocity_min: float
     velocity_max: float
+    # A rerun's pace (simulator.uncertainty) moves when a post's reactions come, not how many: the
+    # cascades' shares are of their own week and say nothing of size. So a drawn tau comes with the
+    # factor that keeps the kernel's one-week integral at the fitted tau's (capped at 1 as a chance).
+    kernel_scale: float = 1.0
 
     def kernel(self, age_h: np.ndarray) -> np.ndarray:
-        """k(a) in [0, 1]: 1 for a fresh post; 0 before it is posted."""
+        """k(a) in [0, 1]: 1 for a fresh post at the fitted pace; 0 before it is posted."""
         age_h = np.asarray(age_h, dtype=np.float64)
-        return np.where(age_h >= 0, (1.0 + np.maximum(age_h, 0.0) / self.tau_h) ** -self.alpha, 0.0)
+        k = self.kernel_scale * (1.0 + np.maximum(age_h, 0.0) / self.tau_h) ** -self.alpha
+        return np.where(age_h >= 0, np.minimum(k, 1.0), 0.0)
+
+    def with_pace(self, factor: float) -> "WorldParams":
+        """The same parameters for a post whose reactions come `factor` times slower (tau times it)."""
+        tau = self.tau_h * factor
+        week = kernel_integral(WEEK_H, self.tau_h, self.alpha) / kernel_integral(WEEK_H, tau, self.alpha)
+        return replace(self, tau_h=tau, kernel_scale=self.kernel_scale * float(week))
 
 
 @cache

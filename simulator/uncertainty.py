@@ -89,4 +89,4 @@ def rerun_parameters(seed: int, rerun: int) -> tuple[PersonaParams, WorldParams]
         persona, **{f.name: drawn_persona[f.name] for f in fields(persona) if f.name in drawn_persona}
     )
     world = replace(world, **{f.name: drawn_world[f.name] for f in fields(world) if f.name in drawn_world})
-    return persona, replace(world, tau_h=world.tau_h * drawn_world.get("pace", 1.0))  # the post's own pace
+    return persona, world.with_pace(drawn_world.get("pace", 1.0))  # the post's own pace
