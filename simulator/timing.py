@@ -14,7 +14,7 @@ stores the fit with the data's checksum in simulator/data/world_params.json, whi
 import csv
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -27,6 +27,8 @@ CURVE_HOURS = (1.0, 6.0, 12.0, 24.0, 48.0)
 CURVE_COLUMNS = ("h1", "h6", "h12", "d1", "d2")
 WEEK_H = 168.0
 MIN_CASCADE = 20  # cascades of at least this many reshares in a week, as in PROVENANCE.md
+TAU_GRID = np.geomspace(0.01, 24.0, 300)  # hours
+PACE_QUANTILES = np.linspace(0.005, 0.995, 100)
 
 
 def kernel_integral(t: np.ndarray | float, tau: float, alpha: float) -> np.ndarray:
@@ -56,13 +58,34 @@ def fit_median_shares(median: np.ndarray) -> tuple[float, float]:
     hours = np.array(CURVE_HOURS)
     alphas = np.linspace(0.3, 4.0, 371)
     best = (np.inf, 1.0, 1.0)
-    for tau in np.geomspace(0.01, 24.0, 300):
+    for tau in TAU_GRID:
         curves = np.stack([cumulative_share(hours, tau, a) for a in alphas])
         err = ((curves - median) ** 2).sum(axis=1)
         i = int(err.argmin())
         if err[i] < best[0]:
             best = (float(err[i]), float(tau), float(alphas[i]))
     return best[1], best[2]
+
+
+def fit_pace(shares: np.ndarray, alpha: float) -> dict[str, Any]:
+    """How much faster or slower than the median one post's reactions come: each cascade's own tau
+    (alpha held at the median fit's), as factors of the median tau, summarised by 100 quantiles.
+
+    The kernel is fitted to the median cascade; a post about to be posted is one cascade of the spread,
+    and which one is not known before it is posted, so every rerun draws its pace from this spread
+    (simulator.uncertainty) and the band holds the real spread of timing, not only the median's."""
+    curves = np.stack([cumulative_share(np.array(CURVE_HOURS), tau, alpha) for tau in TAU_GRID])
+    err = ((shares[:, None, :] - curves[None, :, :]) ** 2).sum(axis=2)  # (cascades, taus)
+    taus = TAU_GRID[err.argmin(axis=1)]
+    factors = np.quantile(taus / np.median(taus), PACE_QUANTILES)
+    return {
+        "spread": np.round(factors, 4).tolist(),
+        "source": (
+            f"each of the {len(shares)} cascades' own tau (least squares, alpha {alpha:g} as the median "
+            "fit), divided by their median; 100 quantiles (0.5% to 99.5%): a rerun draws one as the post's "
+            "pace, tau_h times the factor"
+        ),
+    }
 
 
 def fit_freshness(path: str | Path) -> dict[str, Any]:
@@ -78,6 +101,7 @@ def fit_freshness(path: str | Path) -> dict[str, Any]:
         "real_median_share": dict(zip(CURVE_COLUMNS, np.round(median, 4).tolist(), strict=True)),
         "fitted_share": dict(zip(CURVE_COLUMNS, np.round(fitted, 4).tolist(), strict=True)),
         "cascades": int(len(shares)),
+        "pace": fit_pace(shares, alpha),
         "data": {Path(path).name: hashlib.sha256(Path(path).read_bytes()).hexdigest()},
         "fitted_at": datetime.now(UTC).strftime("%Y-%m-%d"),
         "source": (
@@ -114,11 +138,22 @@ class WorldParams:
     velocity_prior_impressions: float
     velocity_min: float
     velocity_max: float
+    # A rerun's pace (simulator.uncertainty) moves when a post's reactions come, not how many: the
+    # cascades' shares are of their own week and say nothing of size. So a drawn tau comes with the
+    # factor that keeps the kernel's one-week integral at the fitted tau's (capped at 1 as a chance).
+    kernel_scale: float = 1.0
 
     def kernel(self, age_h: np.ndarray) -> np.ndarray:
-        """k(a) in [0, 1]: 1 for a fresh post; 0 before it is posted."""
+        """k(a) in [0, 1]: 1 for a fresh post at the fitted pace; 0 before it is posted."""
         age_h = np.asarray(age_h, dtype=np.float64)
-        return np.where(age_h >= 0, (1.0 + np.maximum(age_h, 0.0) / self.tau_h) ** -self.alpha, 0.0)
+        k = self.kernel_scale * (1.0 + np.maximum(age_h, 0.0) / self.tau_h) ** -self.alpha
+        return np.where(age_h >= 0, np.minimum(k, 1.0), 0.0)
+
+    def with_pace(self, factor: float) -> "WorldParams":
+        """The same parameters for a post whose reactions come `factor` times slower (tau times it)."""
+        tau = self.tau_h * factor
+        week = kernel_integral(WEEK_H, self.tau_h, self.alpha) / kernel_integral(WEEK_H, tau, self.alpha)
+        return replace(self, tau_h=tau, kernel_scale=self.kernel_scale * float(week))
 
 
 @cache

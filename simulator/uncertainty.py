@@ -6,7 +6,10 @@ or a prior. A fitted one carries `bootstrap`: its fit redone on resamples of the
 rerun takes one replicate, the same replicate index for every parameter of a file, so parameters
 fitted on the same data keep their correlation. A prior carries
 `range` and `range_source`, its plausible span and why; a rerun draws it uniformly within the range
-(for a vector, the range scales each element's deviation from 1). Rerun 0 runs the point values, so a
+(for a vector, the range scales each element's deviation from 1). A quantity real posts spread over,
+not a fit's error, carries `spread`, quantiles of its real distribution: the freshness kernel's pace
+(simulator.timing.fit_pace), since which cascade of the spread a post will be is not known before it
+is posted; a rerun draws one quantile. Rerun 0 runs the point values, so a
 single rerun, the fits and the fidelity checks all see the committed parameters.
 
 The draws depend on (seed, rerun) only, so every shard of a rerun and every variant compared on
@@ -46,7 +49,8 @@ def world_entries(path: Path = PARAMS_PATH) -> dict[str, dict[str, Any]]:
         | ({"bootstrap": boot[name]} if name in boot else {})
         for name in ("tau_h", "alpha")
     }
-    return fitted | data["assumptions"]
+    pace = {"pace": {"value": 1.0} | fresh["pace"]} if "pace" in fresh else {}
+    return fitted | pace | data["assumptions"]
 
 
 def _draw(entries: dict[str, dict[str, Any]], rng: np.random.Generator) -> dict[str, Any]:
@@ -58,6 +62,8 @@ def _draw(entries: dict[str, dict[str, Any]], rng: np.random.Generator) -> dict[
         e = entries[name]
         if "bootstrap" in e:
             out[name] = float(e["value"]) * float(e["bootstrap"][replicate])
+        elif "spread" in e:  # a quantity real posts spread over (not a fit's error): one of its quantiles
+            out[name] = float(e["spread"][int(rng.integers(len(e["spread"])))])
         elif "range" in e:
             lo, hi = e["range"]
             u = float(rng.uniform(lo, hi))
@@ -68,7 +74,7 @@ def _draw(entries: dict[str, dict[str, Any]], rng: np.random.Generator) -> dict[
 
 def uncertain_names(entries: dict[str, dict[str, Any]]) -> list[str]:
     """The parameters a rerun draws (every one, once the files are complete: a test checks it)."""
-    return sorted(n for n, e in entries.items() if "bootstrap" in e or "range" in e)
+    return sorted(n for n, e in entries.items() if {"bootstrap", "range", "spread"} & set(e))
 
 
 def rerun_parameters(seed: int, rerun: int) -> tuple[PersonaParams, WorldParams]:
@@ -83,4 +89,4 @@ def rerun_parameters(seed: int, rerun: int) -> tuple[PersonaParams, WorldParams]
         persona, **{f.name: drawn_persona[f.name] for f in fields(persona) if f.name in drawn_persona}
     )
     world = replace(world, **{f.name: drawn_world[f.name] for f in fields(world) if f.name in drawn_world})
-    return persona, world
+    return persona, world.with_pace(drawn_world.get("pace", 1.0))  # the post's own pace

@@ -374,7 +374,17 @@ def _cosine_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _setup_for(config: WorldConfig, rerun: int = 0, lo: int = 0, hi: int | None = None) -> _Setup:
     hi = config.audience.size if hi is None else hi
-    return _setup(_spec_json(config), population_seed(config.seed, rerun), lo, hi)
+    if not config.parameter_draws:
+        return _setup(_spec_json(config), population_seed(config.seed, rerun), lo, hi)
+    return _drawn_setup(_spec_json(config), config.seed, rerun, lo, hi)
+
+
+@lru_cache(maxsize=4)
+def _drawn_setup(spec_json: str, seed: int, rerun: int, lo: int, hi: int) -> _Setup:
+    """The rerun's users with their habits leaning as the rerun's drawn persona parameters say
+    (audiences.with_habits), shared by every variant of the rerun."""
+    setup = _setup(spec_json, population_seed(seed, rerun), lo, hi)
+    return replace(setup, pop=with_habits(setup.pop, rerun_parameters(seed, rerun)[0]))
 
 
 def _spec_json(config: WorldConfig) -> str:
@@ -447,8 +457,6 @@ class _Shard:
         )
         self.params = params or drawn
         self.brain = PersonaBrain(persona_params)
-        if persona_params is not None:  # the rerun's users lean as its drawn parameters say
-            self.setup = setup = replace(setup, pop=with_habits(setup.pop, persona_params))
         self.key = run_key(config.seed, rerun)
         self.lo, self.hi, self.n = lo, hi, hi - lo
         self.ids = np.arange(lo, hi, dtype=np.int64)

@@ -7,6 +7,7 @@ import sys
 
 from simulator.datasets import DatasetMissing, parse_id_range
 from simulator.datasets.cascades import TWITTER15_FILE
+from simulator.evaluation.calibration import AUDIENCE, SEEDS
 from simulator.reruns import BAND_RERUNS
 
 
@@ -80,7 +81,13 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     calibration.add_argument(
         "--runs", type=int, default=BAND_RERUNS, help="reruns per band (the app's default)"
     )
-    calibration.add_argument("--size", type=int, default=3000, help="simulated followers per run")
+    calibration.add_argument("--size", type=int, default=AUDIENCE, help="simulated followers per run")
+    calibration.add_argument(
+        "--seeds",
+        type=int,
+        default=SEEDS,
+        help="bands drawn from this many seeds: one band of 19 reruns covers by chance (sd ~0.07)",
+    )
     common(calibration)
 
     backtest = protocols.add_parser(
@@ -193,7 +200,7 @@ def _evaluate(args: argparse.Namespace) -> dict:
 
         if args.brain != "persona":
             raise ValueError("the calibration protocol runs the world, whose brain is persona")
-        return evaluate_calibration(reruns=args.runs, seed=args.seed, size=args.size)
+        return evaluate_calibration(reruns=args.runs, seed=args.seed, size=args.size, seeds=args.seeds)
     from simulator.datasets.movielens import load_movielens
     from simulator.evaluation.reorder import evaluate_reorder
 

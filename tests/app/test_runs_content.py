@@ -34,7 +34,8 @@ def _likes(run) -> float:
 def test_drafts_differing_only_in_their_caption_get_predictions_in_the_datas_direction(
     alice, text_drafts, audience
 ):
-    plain, rich = (simulate(alice, [d], audience, population=1500, seed=11) for d in text_drafts)
+    # enough users for a few dozen likes: the fitted like rate is 2.8% of views
+    plain, rich = (simulate(alice, [d], audience, population=8000, seed=11) for d in text_drafts)
     effects = [r.posts.get().content["effects"]["like"] for r in (plain, rich)]
     assert effects[0] != effects[1]
     assert (_likes(rich) - _likes(plain)) * (effects[1] - effects[0]) > 0
