@@ -146,19 +146,22 @@ class SessionBatch:
         p, cat = self.params, self.catalogue
         it = self.items[r, pos]
         topics, cre = cat.topics[it], self.item_creator[it]
-        total = self.profile[r].sum(axis=1, keepdims=True)
-        familiar = np.divide(self.profile[r], total, out=self.base[r].copy(), where=total > 0)
-        now_h = self.seconds[r] / 3600.0
+        interests, base, profile, seconds = self.interests[r], self.base[r], self.profile[r], self.seconds[r]
+        # Familiarity is the profile's direction (novelty is a cosine), the stated interests before
+        # anything was engaged with.
+        known = profile.sum(axis=1) > 0
+        now_h = seconds / 3600.0
+        mindset = self.mindset.take(r)
         f = self.brain.features_of(
-            interests=self.interests[r],
-            familiar=familiar,
+            interests=interests,
+            familiar=np.where(known[:, None], profile, base),
             exposure=self.exposure[r],
             item_topics=topics,
             creator_seen=decayed(
                 self.creator_count[r, cre], self.creator_at_h[r, cre], now_h, CREATOR_HALF_LIFE_H
             ),
-            fatigue=self.mindset.fatigue[r],
-            boredom=self.mindset.boredom[r],
+            fatigue=mindset.fatigue,
+            boredom=mindset.boredom,
             length_s=cat.duration_s[it],
             social_proof=cat.log_views[it],
             effects=self.effects[it],
@@ -169,44 +172,41 @@ class SessionBatch:
             position=self.items_seen[r],
         )
         rng = RowGenerator(hashed(_REACT, self.key[r], self.turns[r], pos))
-        out, signal, after, _ = self.brain.act(f, self.mindset.take(r), self.seconds[r], rng)
-        out.watch_s = np.round(out.watch_s, 2)  # to the hundredth, as a Reaction records it
-        self.interests[r] = update_interests(self.interests[r], self.base[r], topics, signal, p.update_rates)
-        self.seconds[r] += np.where(out.watch_s > 0, out.watch_s, p.skip_s)
+        out, signal, after, _ = self.brain.act(f, mindset, seconds, rng)
+        watch_s = out.watch_s = np.round(out.watch_s, 2)  # to the hundredth, as a Reaction records it
+        self.interests[r] = update_interests(interests, base, topics, signal, p.update_rates)
+        seconds = self.seconds[r] = seconds + np.where(watch_s > 0, watch_s, p.skip_s)
         self.exposure[r] = self.exposure[r] * p.exposure_decay + topics
         self.shown_topics[r] += topics
         self.mindset.put(r, after)
         # The memory's record (eq. 1-3) at the new time: follows, topic profile, creator counts.
-        now_h = self.seconds[r] / 3600.0
-        engaged = out.click | (out.watch_s > 0)  # any action but a skip
+        now_h = seconds / 3600.0
+        engaged = out.click | (watch_s > 0)  # any action but a skip
         self.following[r, cre] |= out.follow
-        later = np.maximum(now_h, self.profile_at_h[r])
+        at_h = self.profile_at_h[r]
+        later = np.maximum(now_h, at_h)
         self.profile[r] = (
-            decayed(self.profile[r], self.profile_at_h[r, None], later[:, None], TOPIC_HALF_LIFE_H)
-            + engaged[:, None] * topics
+            decayed(profile, at_h[:, None], later[:, None], TOPIC_HALF_LIFE_H) + engaged[:, None] * topics
         )
         self.profile_at_h[r] = later
         self.creator_count[r, cre] = (
             decayed(self.creator_count[r, cre], self.creator_at_h[r, cre], now_h, CREATOR_HALF_LIFE_H) + 1.0
         )
         self.creator_at_h[r, cre] = now_h
-        self.seen_items[r, self.items_seen[r]] = it
-        self.seen_clicked[r, self.items_seen[r]] = out.click
-        self.items_seen[r] += 1
+        seen = self.items_seen[r]
+        self.seen_items[r, seen] = it
+        self.seen_clicked[r, seen] = out.click
+        self.items_seen[r] = seen + 1
         self.reacted[r] = pos + 1
-        self.watch_s[r, pos] = out.watch_s
+        self.watch_s[r, pos] = watch_s
         for name in _ACTS:
             self.acts[name][r, pos] = getattr(out, name)
-        for name, got in (("clicks", out.click), ("likes", out.like), ("comments", out.comment)):
-            self.totals[name][r] += got
-        self.totals["shares"][r] += out.share
-        self.totals["follows"][r] += out.follow
-        self.totals["watch_s"][r] += out.watch_s
         # Then the state machine: leaving, the time cap, the end of the list.
         self.status[r[out.leave]] = REFLECTING
-        stay = r[~out.leave]
-        self._end(stay[self.seconds[stay] >= self.config.max_minutes * 60.0], "time_cap")
-        self._list_finished(stay[(self.status[stay] == REACTING) & (self.length[stay] <= pos + 1)])
+        stay = ~out.leave
+        timed = stay & (seconds >= self.config.max_minutes * 60.0)
+        self._end(r[timed], "time_cap")
+        self._list_finished(r[stay & ~timed & (self.length[r] <= pos + 1)])
 
     def _list_finished(self, r: np.ndarray) -> None:
         if self.config.mode == "single_list":
@@ -254,12 +254,21 @@ class SessionBatch:
         )
 
     def _score_turn(self, r: np.ndarray) -> None:
-        """instructions_satisfied, turn by turn: an instruction is satisfied when the next list is
-        watched more than the one that led to it."""
+        """The session's totals, and instructions_satisfied turn by turn: an instruction is satisfied
+        when the next list is watched more than the one that led to it."""
         reacted = np.maximum(self.reacted[r], 1)
         viewed = (self.watch_s[r] > 0) | self.acts["click"][r]
         rate = np.where(self.reacted[r] > 0, viewed.sum(axis=1) / reacted, 0.0)
         self.satisfied[r] += self.instructed_before[r] & (rate > self.view_rate_before[r])
+        self.totals["watch_s"][r] += self.watch_s[r].sum(axis=1)
+        for total, act in (
+            ("clicks", "click"),
+            ("likes", "like"),
+            ("comments", "comment"),
+            ("shares", "share"),
+        ):
+            self.totals[total][r] += self.acts[act][r].sum(axis=1)
+        self.totals["follows"][r] += self.acts["follow"][r].sum(axis=1)
         instructed = self.instruction[r] != ""
         self.given[r] += instructed
         self.view_rate_before[r], self.instructed_before[r] = rate, instructed
