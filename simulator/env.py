@@ -46,17 +46,18 @@ _KEY_RANGE = 1 << 63
 
 
 def draw_start(rng: np.random.Generator, population_size: int, options: dict) -> tuple[int, float, int]:
-    """A new episode's (user index, local hour, draw key) from the env's generator, in this order:
-    the single env and each vector sub-env call it, so a seed picks the same user and luck in both.
+    """A new episode's (user index, local hour, draw key) from one call on the env's generator: the
+    single env and each vector sub-env call it, so a seed picks the same user and luck in both.
     options: {"user_index": i}, {"hour": h}; index -1 when options name a persona."""
+    user, hour, key = rng.integers(_KEY_RANGE, size=3).tolist()  # one call: resets of many sub-envs add up
     if "persona" in options:
         index = -1
     elif "user_index" in options:
         index = int(options["user_index"]) % population_size
     else:
-        index = int(rng.integers(population_size))
-    hour = round(float(options.get("hour", rng.uniform(0.0, 24.0))), 2)
-    return index, hour, int(rng.integers(_KEY_RANGE))
+        index = user % population_size
+    hour = round(float(options.get("hour", hour / _KEY_RANGE * 24.0)), 2)
+    return index, hour, key
 
 
 def action_indices(action, catalogue: CatalogueIndex, list_size: int) -> np.ndarray:
