@@ -217,11 +217,18 @@ def _backtest_rows(result: dict) -> list[str]:
     return rows
 
 
+def _range(entry: dict) -> str:
+    lo, hi = entry.get("coverage_range", [entry["coverage"]] * 2)
+    return f"{lo:.2f}-{hi:.2f}"
+
+
 def _calibration_rows(result: dict) -> list[str]:
     lo, hi = result["goal"]
     rows = [
         f"Each band: {result['band']}; {result['audience']}. Goal: coverage {lo:.2f}-{hi:.2f}. "
-        f"{result['cascades']:,} cascades, {result['youtube_videos']:,} YouTube videos.",
+        f"{result['cascades']:,} cascades, {result['youtube_videos']:,} YouTube videos. Coverage and "
+        f"width: the mean over {result.get('seeds', 1)} seeds (the range of coverage in brackets); the "
+        "band: the first seed's.",
         "",
         "| real outcome | horizon | run's band: coverage | width | band | band over posts: coverage | width "
         "| real 5-95% |",
@@ -231,7 +238,8 @@ def _calibration_rows(result: dict) -> list[str]:
 
     def row(label: str, horizon: str, a: dict, b: dict) -> str:
         return (
-            f"| {label} | {horizon} | {a['coverage']:.2f} (below {a['below']:.2f}, above {a['above']:.2f}) "
+            f"| {label} | {horizon} | {a['coverage']:.2f} [{_range(a)}] (below {a['below']:.2f}, "
+            f"above {a['above']:.2f}) "
             f"| {a['width']:.4g} | {a['band'][0]:.4g}-{a['band'][1]:.4g} | {b['coverage']:.2f} "
             f"| {b['width']:.4g} | {a['real_5_95'][0]:.4g}-{a['real_5_95'][1]:.4g} |"
         )
