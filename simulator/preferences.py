@@ -5,7 +5,9 @@ step; the session loop calls the same functions with N = 1. Topic vectors are ro
 `taxonomy.TOPICS`; interest rows sum to 1.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -17,12 +19,19 @@ N_TOPICS = len(TOPICS)
 
 def topic_vector(weights: dict[str, float]) -> np.ndarray:
     """A topic -> weight dict as a row over TOPICS (unknown topics are dropped), summing to 1."""
-    v = np.zeros(N_TOPICS)
-    for topic, w in weights.items():
-        if topic in TOPIC_INDEX:
-            v[TOPIC_INDEX[topic]] += w
-    total = v.sum()
-    return v / total if total > 0 else v
+    return topic_rows([weights])[0]
+
+
+def topic_rows(dicts: Sequence[dict[str, float]]) -> np.ndarray:
+    """Topic -> weight dicts as rows (N, T) over TOPICS (unknown topics dropped), each summing to 1:
+    one scatter for the batch, as the brains build these per decision."""
+    rows = np.repeat(np.arange(len(dicts)), [len(d) for d in dicts])
+    cols = np.fromiter(chain.from_iterable(map(TOPIC_INDEX.get, d, repeat(N_TOPICS)) for d in dicts), int)
+    grid = np.zeros((len(dicts), N_TOPICS + 1))  # the last column takes unknown topics, then is cut
+    grid[rows, cols] = list(chain.from_iterable(d.values() for d in dicts))
+    v = grid[:, :N_TOPICS].copy()
+    total = v.sum(axis=1, keepdims=True)
+    return np.divide(v, total, out=v, where=total > 0)
 
 
 def topic_dict(vector: np.ndarray, *, min_weight: float = 1e-3) -> dict[str, float]:

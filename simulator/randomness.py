@@ -6,20 +6,31 @@ cannot promise that; a hash of (run key, user id, step, purpose) can (SplitMix64
 Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011, for the counter-based idea).
 """
 
+import math
+
 import numpy as np
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
+_INC = np.uint64(0x632BE59BD9B4E019)
+_S11, _S27, _S30, _S31 = (np.uint64(s) for s in (11, 27, 30, 31))
 _TO_UNIT = 1.0 / float(1 << 53)
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    x = x ^ (x >> np.uint64(30))
-    x = x * _M1
-    x = x ^ (x >> np.uint64(27))
-    x = x * _M2
-    return x ^ (x >> np.uint64(31))
+    """SplitMix64's finaliser, in place: `x` must be a fresh array (or a scalar)."""
+    x ^= x >> _S30
+    x *= _M1
+    x ^= x >> _S27
+    x *= _M2
+    x ^= x >> _S31
+    return x
+
+
+def _absorb(h: np.ndarray, counter: np.ndarray | int) -> np.ndarray:
+    """The hash of (h, counter): one step of `hashed`."""
+    return _mix(h ^ (np.asarray(counter).astype(np.uint64) * _GOLDEN + _INC))
 
 
 def run_key(*parts: int) -> int:
@@ -36,14 +47,17 @@ def hashed(key: int, *counters: np.ndarray | int) -> np.ndarray:
     h = np.asarray(np.uint64(key))
     with np.errstate(over="ignore"):
         for c in counters:
-            c64 = np.asarray(c).astype(np.uint64)
-            h = _mix(h ^ (c64 * _GOLDEN + np.uint64(0x632BE59BD9B4E019)))
+            h = _absorb(h, c)
     return h
+
+
+def _unit(h: np.ndarray) -> np.ndarray:
+    return (h >> _S11).astype(np.float64) * _TO_UNIT
 
 
 def uniform(key: int, *counters: np.ndarray | int) -> np.ndarray:
     """Uniform numbers in [0, 1), one per broadcast element of the counters."""
-    return (hashed(key, *counters) >> np.uint64(11)).astype(np.float64) * _TO_UNIT
+    return _unit(hashed(key, *counters))
 
 
 class RowGenerator:
@@ -57,6 +71,7 @@ class RowGenerator:
     def __init__(self, row_keys: np.ndarray):
         self.row_keys = np.asarray(row_keys, dtype=np.uint64)
         self.calls = 0
+        self._keyed = hashed(0, self.row_keys)  # the part of every draw's hash that is fixed per row
 
     def _u(self, size) -> np.ndarray:
         """Draws of any shape whose last axis is the batch: (n,) or (k, n)."""
@@ -65,9 +80,9 @@ class RowGenerator:
         if not shape or shape[-1] != n:
             raise ValueError(f"RowGenerator draws need the batch's length {n} last, got shape {shape}")
         self.calls += 1
-        extra = int(np.prod(shape[:-1], dtype=np.int64))
-        cols = np.arange(extra, dtype=np.uint64)
-        u = uniform(0, self.row_keys[None, :], self.calls, cols[:, None])
+        cols = np.arange(math.prod(shape[:-1]), dtype=np.uint64)
+        with np.errstate(over="ignore"):  # uniform(0, row_keys, calls, cols), the row keys' part hashed once
+            u = _unit(_absorb(_absorb(self._keyed, self.calls)[None, :], cols[:, None]))
         # never exactly 0, so logs stay finite
         return np.maximum(u, _TO_UNIT).reshape(shape)
 

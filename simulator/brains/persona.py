@@ -27,7 +27,7 @@ from simulator.preferences import (
     interest_match,
     novelty,
     satiation,
-    topic_vector,
+    topic_rows,
     update_mindset,
 )
 from simulator.taxonomy import TOPIC_INDEX, TOPICS
@@ -210,10 +210,10 @@ class PersonaBrain:
     def features(self, requests: list[ReactionRequest]) -> DecisionFeatures:
         """The arrays for a batch of requests (the Brain protocol's path)."""
         return self.features_of(
-            interests=np.array([topic_vector(r.interests) for r in requests]),
-            familiar=np.array([topic_vector(r.familiar_topics or r.persona.interests) for r in requests]),
-            exposure=np.array([_raw_topic_vector(r.recent_topics) for r in requests]),
-            item_topics=np.array([topic_vector(r.item.topics) for r in requests]),
+            interests=topic_rows([r.interests for r in requests]),
+            familiar=topic_rows([r.familiar_topics or r.persona.interests for r in requests]),
+            exposure=_raw_topic_rows([r.recent_topics for r in requests]),
+            item_topics=topic_rows([r.item.topics for r in requests]),
             creator_seen=np.array([r.creator_seen for r in requests], float),
             fatigue=np.array([r.mindset.fatigue for r in requests], float),
             boredom=np.array([r.mindset.boredom for r in requests], float),
@@ -363,10 +363,9 @@ def _follows(r: ReactionRequest) -> bool:
     return r.persona.social.follows_creator if r.follows_item_creator is None else r.follows_item_creator
 
 
-def _raw_topic_vector(weights: dict[str, float]) -> np.ndarray:
-    """Like topic_vector, without normalising: decayed exposure counts keep their size."""
-    v = topic_vector(weights)
-    return v * sum(w for w in weights.values()) if weights else v
+def _raw_topic_rows(dicts: list[dict[str, float]]) -> np.ndarray:
+    """Like topic_rows, each row scaled back by its dict's total: decayed exposure counts keep their size."""
+    return topic_rows(dicts) * np.array([sum(d.values()) if d else 1.0 for d in dicts], float)[:, None]
 
 
 def _main_topic(item: Item) -> str:
