@@ -83,7 +83,10 @@ TOPIC_HALF_LIFE_H = 168.0  # familiarity with a topic fades over about a week
 def decayed(value, since_h, now_h, half_life_h: float):
     """A quantity halving every `half_life_h` hours, from `since_h` to `now_h` (arrays or floats);
     the one decay of the topic profile and the creator counts, for the object and the array path."""
-    return value * 0.5 ** (np.maximum(np.subtract(now_h, since_h), 0.0) / half_life_h)
+    elapsed = now_h - since_h
+    if isinstance(elapsed, float):  # one user's times: plain floats, several times faster than NumPy's
+        return value * 0.5 ** (max(elapsed, 0.0) / half_life_h)
+    return value * 0.5 ** (np.maximum(elapsed, 0.0) / half_life_h)
 
 
 def context_affinity(entry_hour: float, entry_device: str, context: Context) -> float:

@@ -94,13 +94,14 @@ class MindsetArrays:
             getattr(self, f.name)[index] = getattr(other, f.name)
 
     def mindset(self, i: int, note: str = "") -> Mindset:
-        return Mindset(
-            satisfaction=round(float(self.satisfaction[i]), 4),
-            fatigue=round(float(self.fatigue[i]), 4),
-            boredom=round(float(self.boredom[i]), 4),
-            curiosity=round(float(self.curiosity[i]), 4),
-            note=note,
-        )
+        return self.take(np.array([i])).mindsets([note])[0]
+
+    def mindsets(self, notes: list[str]) -> list[Mindset]:
+        """Each user's mindset as a record (values to 4 places), with its note."""
+        rows = zip(*(getattr(self, f.name).tolist() for f in fields(self)), strict=True)
+        return [
+            Mindset(*(round(x, 4) for x in row), note=note) for row, note in zip(rows, notes, strict=True)
+        ]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ decision.
 """
 
 from dataclasses import dataclass, fields
+from operator import attrgetter
 
 import numpy as np
 
@@ -82,12 +83,9 @@ class Habits:
     def of(cls, behaviours: list) -> "Habits":
         """From `types.Behaviour` records, one per user."""
         source = {"preferred_s": "preferred_video_s"}  # Behaviour's name for it
-        return cls(
-            **{
-                f.name: np.array([getattr(b, source.get(f.name, f.name)) for b in behaviours], float)
-                for f in fields(cls)
-            }
-        )
+        columns = attrgetter(*(source.get(f.name, f.name) for f in fields(cls)))
+        table = np.array([columns(b) for b in behaviours], float).reshape(len(behaviours), len(fields(cls)))
+        return cls(*table.T.copy())
 
     def take(self, index: np.ndarray) -> "Habits":
         return Habits(**{f.name: getattr(self, f.name)[index] for f in fields(self)})

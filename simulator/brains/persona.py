@@ -7,6 +7,7 @@ from simulator/data/persona_params.json (see `persona_params` and `persona_prior
 """
 
 from collections.abc import Sequence
+from operator import attrgetter
 
 import numpy as np
 
@@ -318,23 +319,34 @@ class PersonaBrain:
             np.array([r.session_seconds for r in requests], float),
             rng,
         )
-        comment_pick = np.minimum((u[_U_PICK] * len(_COMMENTS)).astype(int), len(_COMMENTS) - 1)
+        comment_pick = np.minimum((u[_U_PICK] * len(_COMMENTS)).astype(int), len(_COMMENTS) - 1).tolist()
+        # Per decision, as Python scalars: indexing NumPy arrays one element at a time costs more.
+        f_rows = _rows(f, _REASONING_FEATURES)
+        out_rows = _rows(out, ("watch_s", "click", "like", "comment", "share", "follow", "leave"))
+        topics = [_main_topic(r.item) for r in requests]
+        notes = [
+            _mindset_note(r.mindset, state, topic, fi[1])
+            for r, state, topic, fi in zip(
+                requests, _rows(after, ("satisfaction", "fatigue", "boredom")), topics, f_rows, strict=True
+            )
+        ]
         reactions = []
-        for i, r in enumerate(requests):
-            topic = _main_topic(r.item)
+        for r, fi, (watch_s, click, like, comment, share, follow, leave), mindset, pick, topic in zip(
+            requests, f_rows, out_rows, after.mindsets(notes), comment_pick, topics, strict=True
+        ):
             reactions.append(
                 Reaction(
                     user_id=r.persona.id,
                     item_id=r.item.id,
-                    reasoning=_reasoning(r, f, out, i, topic),
-                    watch_s=round(float(out.watch_s[i]), 2),
-                    click=bool(out.click[i]),
-                    like=bool(out.like[i]),
-                    comment=_COMMENTS[comment_pick[i]].format(topic=topic) if out.comment[i] else None,
-                    share=bool(out.share[i]),
-                    follow=bool(out.follow[i]),
-                    leave=bool(out.leave[i]),
-                    mindset=after.mindset(i, _mindset_note(r.mindset, after, i, topic, f.satiation[i])),
+                    reasoning=_reasoning(r, fi, watch_s, click, like, leave, topic),
+                    watch_s=round(watch_s, 2),
+                    click=click,
+                    like=like,
+                    comment=_COMMENTS[pick].format(topic=topic) if comment else None,
+                    share=share,
+                    follow=follow,
+                    leave=leave,
+                    mindset=mindset,
                     brain=self.name,
                 )
             )
@@ -354,9 +366,8 @@ class PersonaBrain:
 
 def item_effects(items: Sequence[Item]) -> np.ndarray:
     """Items' effect multipliers as rows of shape (len(items), len(EFFECT_NAMES))."""
-    return np.array([[getattr(it.effects, name) for name in EFFECT_NAMES] for it in items], float).reshape(
-        len(items), len(EFFECT_NAMES)
-    )
+    effects = attrgetter(*EFFECT_NAMES)
+    return np.array([effects(it.effects) for it in items], float).reshape(len(items), len(EFFECT_NAMES))
 
 
 def _follows(r: ReactionRequest) -> bool:
@@ -383,48 +394,69 @@ _COMMENTS = (
 )
 
 
-def _reasoning(r: ReactionRequest, f: DecisionFeatures, out: DecisionOutcome, i: int, topic: str) -> str:
-    """The think step in words: the strongest driver of this decision."""
-    match, sat, length = f.interest_match[i], f.satiation[i], f.length_s[i]
-    if out.click[i]:
+_REASONING_FEATURES = (
+    "interest_match",
+    "satiation",
+    "length_s",
+    "follows_creator",
+    "novelty",
+    "creator_fatigue",
+    "preferred_s",
+    "fatigue",
+)
+
+
+def _rows(arrays, names: tuple[str, ...]) -> list[tuple]:
+    """The named (N,) fields of a batch as N tuples of Python scalars."""
+    return list(zip(*(getattr(arrays, name).tolist() for name in names), strict=True))
+
+
+def _reasoning(
+    r: ReactionRequest, fi: tuple, watch_s: float, click: bool, like: bool, leave: bool, topic: str
+) -> str:
+    """The think step in words: the strongest driver of this decision (`fi`: _REASONING_FEATURES)."""
+    match, sat, length, follows, novelty, creator_fatigue, preferred_s, fatigue = fi
+    if click:
         if r.shared_by is not None:
             why = f"A friend shared this {topic} post"
-        elif f.follows_creator[i]:
+        elif follows:
             why = f"I follow {r.item.creator_id}"
         elif match >= 0.5:
             why = f"I'm into {topic}"
-        elif f.novelty[i] > 0.7:
+        elif novelty > 0.7:
             why = f"Something new ({topic}), curious"
         else:
             why = f"Caught my eye ({topic})"
-        text = f"{why}; watched {out.watch_s[i]:.0f}s of {length:.0f}s"
-        if out.like[i]:
+        text = f"{why}; watched {watch_s:.0f}s of {length:.0f}s"
+        if like:
             text += ", liked it"
     elif sat > 0.6:
         text = f"Seen a lot of {topic} already, scrolled past"
-    elif f.creator_fatigue[i] >= 2:
+    elif creator_fatigue >= 2:
         text = f"Too much of {r.item.creator_id} lately, skipped"
     elif match < 0.2:
         text = f"Not into {topic}, skipped"
-    elif length > 3 * f.preferred_s[i]:
+    elif length > 3 * preferred_s:
         text = f"Too long for me ({length:.0f}s), skipped"
-    elif f.fatigue[i] > 0.6:
+    elif fatigue > 0.6:
         text = "Getting tired, skimming"
     else:
         text = f"Not feeling this {topic} one, skipped"
-    if out.leave[i]:
+    if leave:
         text += "; that's enough for now"
     return text
 
 
-def _mindset_note(before, after: MindsetArrays, i: int, topic: str, sat: float) -> str:
+def _mindset_note(before, after: tuple, topic: str, sat: float) -> str:
+    """`after`: (satisfaction, fatigue, boredom) once this item is decided."""
+    satisfaction, fatigue, boredom = after
     if sat > 0.6:
         return f"getting tired of {topic}"
-    if after.fatigue[i] > 0.6:
+    if fatigue > 0.6:
         return "getting tired"
-    if after.boredom[i] > before.boredom + 0.03:
+    if boredom > before.boredom + 0.03:
         return "getting bored"
-    if after.satisfaction[i] > before.satisfaction + 0.03:
+    if satisfaction > before.satisfaction + 0.03:
         return "enjoying this"
     return "steady"
 
