@@ -56,6 +56,7 @@ class SessionBatch:
         self.key = np.zeros(n, np.uint64)
         self.user_id = np.zeros(n, int)
         self.hour = np.zeros(n)
+        self.activity = np.zeros(n)  # the daily rhythm at the session's hour, fixed for the session
         self.base = np.zeros((n, N_TOPICS))
         self.habits = Habits(*(np.zeros(n) for _ in range(9)))
         self.interests, self.exposure, self.shown_topics, self.profile = (
@@ -87,6 +88,7 @@ class SessionBatch:
         rows = np.asarray(rows, int)
         self.key[rows] = np.asarray(keys, np.uint64)
         self.user_id[rows], self.hour[rows] = user_ids, hours
+        self.activity[rows] = self.params.hour_activity(self.hour[rows])
         self.base[rows] = interests
         self.habits.put(rows, habits)
         self.interests[rows] = interests
@@ -145,7 +147,11 @@ class SessionBatch:
         """Think, act, update (session.apply_reactions' order) for the rows' item at `pos`."""
         p, cat = self.params, self.catalogue
         it = self.items[r, pos]
-        topics, cre = cat.topics[it], self.item_creator[it]
+        topics = cat.topics[it]
+        cre = r * self.creator_count.shape[1] + self.item_creator[it]  # flat (row, creator) cells
+        count, count_h, following = (
+            a.reshape(-1) for a in (self.creator_count, self.creator_at_h, self.following)
+        )
         interests, base, profile, seconds = self.interests[r], self.base[r], self.profile[r], self.seconds[r]
         # Familiarity is the profile's direction (novelty is a cosine), the stated interests before
         # anything was engaged with.
@@ -157,17 +163,15 @@ class SessionBatch:
             familiar=np.where(known[:, None], profile, base),
             exposure=self.exposure[r],
             item_topics=topics,
-            creator_seen=decayed(
-                self.creator_count[r, cre], self.creator_at_h[r, cre], now_h, CREATOR_HALF_LIFE_H
-            ),
+            creator_seen=decayed(count[cre], count_h[cre], now_h, CREATOR_HALF_LIFE_H),
             fatigue=mindset.fatigue,
             boredom=mindset.boredom,
             length_s=cat.duration_s[it],
             social_proof=cat.log_views[it],
             effects=self.effects[it],
-            hour=self.hour[r],
+            hour_activity=self.activity[r],
             habits=self.habits.take(r),
-            follows_creator=self.following[r, cre],
+            follows_creator=following[cre],
             from_share=np.zeros(len(r), bool),
             position=self.items_seen[r],
         )
@@ -182,17 +186,15 @@ class SessionBatch:
         # The memory's record (eq. 1-3) at the new time: follows, topic profile, creator counts.
         now_h = seconds / 3600.0
         engaged = out.click | (watch_s > 0)  # any action but a skip
-        self.following[r, cre] |= out.follow
+        following[cre] |= out.follow
         at_h = self.profile_at_h[r]
         later = np.maximum(now_h, at_h)
         self.profile[r] = (
             decayed(profile, at_h[:, None], later[:, None], TOPIC_HALF_LIFE_H) + engaged[:, None] * topics
         )
         self.profile_at_h[r] = later
-        self.creator_count[r, cre] = (
-            decayed(self.creator_count[r, cre], self.creator_at_h[r, cre], now_h, CREATOR_HALF_LIFE_H) + 1.0
-        )
-        self.creator_at_h[r, cre] = now_h
+        count[cre] = decayed(count[cre], count_h[cre], now_h, CREATOR_HALF_LIFE_H) + 1.0
+        count_h[cre] = now_h
         seen = self.items_seen[r]
         self.seen_items[r, seen] = it
         self.seen_clicked[r, seen] = out.click

@@ -221,7 +221,9 @@ class PersonaBrain:
             length_s=np.array([r.item.duration_s for r in requests], float),
             social_proof=np.log10(1.0 + np.array([r.item.engagement.views for r in requests], float)),
             effects=item_effects([r.item for r in requests]),
-            hour=np.array([r.context.hour_of_day for r in requests], float),
+            hour_activity=self.params.hour_activity(
+                np.array([r.context.hour_of_day for r in requests], float)
+            ),
             habits=Habits.of([r.persona.behaviour for r in requests]),
             follows_creator=np.array([_follows(r) for r in requests], bool),
             from_share=np.array([r.shared_by is not None for r in requests], bool),
@@ -241,14 +243,15 @@ class PersonaBrain:
         length_s: np.ndarray,
         social_proof: np.ndarray,
         effects: np.ndarray,
-        hour: np.ndarray,
+        hour_activity: np.ndarray,
         habits: Habits,
         follows_creator: np.ndarray,
         from_share: np.ndarray,
         position: np.ndarray,
     ) -> DecisionFeatures:
         """The decision inputs from state arrays (topic rows (N, T); `effects` (N, len(EFFECT_NAMES)),
-        item_effects' columns): the one place both the request path and the session engine build them."""
+        item_effects' columns; `hour_activity`: params.hour_activity at each user's local hour): the one
+        place both the request path and the session engine build them."""
         e = {name: effects[:, k] for k, name in enumerate(EFFECT_NAMES)}
 
         def scaled(name: str, values: np.ndarray, cap: float = 0.95) -> np.ndarray:
@@ -266,7 +269,7 @@ class PersonaBrain:
             preferred_s=habits.preferred_s,
             watch_ratio=scaled("watch", habits.watch_ratio, 1.0),
             social_proof=social_proof,
-            hour_activity=self.params.hour_activity(hour),
+            hour_activity=hour_activity,
             like_rate=scaled("like", habits.like_rate),
             comment_rate=scaled("comment", habits.comment_rate),
             share_rate=scaled("share", habits.share_rate),
