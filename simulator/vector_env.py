@@ -23,7 +23,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from simulator.catalogue import default_index
-from simulator.env import RecoWorldEnv, action_indices, draw_start, observations, terminal_flags
+from simulator.env import RecoWorldEnv, action_indices, draw_starts, observations, terminal_flags
 from simulator.session_batch import DONE, END_REASONS, SessionBatch, Users
 from simulator.types import Persona
 
@@ -70,7 +70,7 @@ class RecoWorldVectorEnv(VectorEnv):
     def _start(self, rows: np.ndarray) -> None:
         if not len(rows):
             return
-        starts = [draw_start(self._rngs[i], len(self.population), self._options) for i in rows]
+        starts = draw_starts([self._rngs[i] for i in rows], len(self.population), self._options)
         index, hours, keys = (np.array(x) for x in zip(*starts, strict=True))
         if index[0] < 0:  # one persona given in the options, for every sub-env
             Users([Persona.from_dict(self._options["persona"])]).start(

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from simulator.catalogue import default_index
-from simulator.env import RecoWorldEnv
+from simulator.env import RecoWorldEnv, draw_starts
 from simulator.recommenders import make_recommender
 
 gymnasium = pytest.importorskip("gymnasium")
@@ -91,6 +91,16 @@ def test_actions_may_be_ids_or_catalogue_indices_and_bad_ones_are_refused():
     fresh = make_env()
     with pytest.raises(RuntimeError, match="reset"):
         fresh.step([0])
+
+
+def test_reset_draws_are_the_generators_own_integers():
+    """draw_starts reads raw draws for speed; they must be what rng.integers(2**63, size=3) gives."""
+    for seed in range(50):
+        a, b = np.random.default_rng(seed), np.random.default_rng(seed)
+        for _ in range(20):
+            user, hour, key = a.integers(1 << 63, size=3).tolist()
+            [start] = draw_starts([b], 1000, {})
+            assert start == (user % 1000, round(hour / (1 << 63) * 24.0, 2), key)
 
 
 def test_a_chosen_user_can_be_reset_into():
