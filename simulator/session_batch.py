@@ -153,6 +153,7 @@ class SessionBatch:
             a.reshape(-1) for a in (self.creator_count, self.creator_at_h, self.following)
         )
         interests, base, profile, seconds = self.interests[r], self.base[r], self.profile[r], self.seconds[r]
+        exposure = self.exposure[r]
         # Familiarity is the profile's direction (novelty is a cosine), the stated interests before
         # anything was engaged with.
         known = profile.sum(axis=1) > 0
@@ -161,7 +162,7 @@ class SessionBatch:
         f = self.brain.features_of(
             interests=interests,
             familiar=np.where(known[:, None], profile, base),
-            exposure=self.exposure[r],
+            exposure=exposure,
             item_topics=topics,
             creator_seen=decayed(count[cre], count_h[cre], now_h, CREATOR_HALF_LIFE_H),
             fatigue=mindset.fatigue,
@@ -180,7 +181,9 @@ class SessionBatch:
         watch_s = out.watch_s = np.round(out.watch_s, 2)  # to the hundredth, as a Reaction records it
         self.interests[r] = update_interests(interests, base, topics, signal, p.update_rates)
         seconds = self.seconds[r] = seconds + np.where(watch_s > 0, watch_s, p.skip_s)
-        self.exposure[r] = self.exposure[r] * p.exposure_decay + topics
+        exposure *= p.exposure_decay
+        exposure += topics
+        self.exposure[r] = exposure
         self.shown_topics[r] += topics
         self.mindset.put(r, after)
         # The memory's record (eq. 1-3) at the new time: follows, topic profile, creator counts.
