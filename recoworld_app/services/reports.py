@@ -369,7 +369,7 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
 
     Segments nobody in the audience belongs to are left out, so a page reads only what can be shown.
     """
-    from simulator.world_panel import base_item_id
+    from simulator.world.panel import base_item_id
 
     RunMetric.objects.filter(run=run).delete()
     RunReport.objects.filter(run=run).delete()

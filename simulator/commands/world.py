@@ -212,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
     calibration = None
     if args.brain == "llm":
         from simulator.evaluation.llm import llm_brain_from_env
-        from simulator.world_panel import calibrate_world
+        from simulator.world.panel import calibrate_world
 
         try:
             calibration = calibrate_world(config, llm_brain_from_env())

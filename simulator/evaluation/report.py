@@ -581,7 +581,7 @@ NOTES = [
     "- The LLM brain answers the taste, engagement and re-ordering protocols through the same commands "
     "(`--brain llm`: the engine from SIM_LLM_ENGINE / SIM_LLM_MODEL, else the CPU model of `make "
     "llm-cpu`). In the world an LLM only calibrates the persona brain through a panel "
-    "(simulator/world_panel.py), so the curves are the persona brain's. No LLM figures are in this "
+    "(simulator/world/panel.py), so the curves are the persona brain's. No LLM figures are in this "
     "table yet.",
     "- Content: the predicted ratio is the fitted intercept times the content factors of the title and "
     "first tags (simulator/content); the category-mean baseline is told the real category, which the "
