@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.bands import BAND_RERUNS
 from simulator.world.results import HORIZON_HOURS, HORIZONS, METRICS, SEGMENTS, RerunResult
 
 if TYPE_CHECKING:
@@ -52,8 +53,6 @@ def _band_words(cell: dict[str, float], s: "RunSummary") -> str:
 
 def run_sentences(s: "RunSummary", reruns: list[RerunResult], exposure: str) -> list[str]:
     """The run's summary in sentences, each built from its figures."""
-    from simulator.reruns import BAND_RERUNS
-
     more = _MORE if exposure == "organic" else "Simulate more users."
     horizons = run_horizons(s.horizon_hours)
     last = horizons[-1]

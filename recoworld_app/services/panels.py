@@ -42,7 +42,7 @@ def panel_calibrate(*, run_id: int) -> bool:
 
     A second delivery finds the verdict stored and only queues the shards that are still pending.
     """
-    from recoworld_app.services.runs import publish_shards
+    from recoworld_app.services.queue import publish_shards
     from simulator.world import WorldConfig
     from simulator.world.panel import calibrate_world
 

@@ -45,7 +45,7 @@ def comparison(runs: list[SimulationRun], horizon: str | None = None) -> dict:
     Reads the whole-audience rows only, all runs in one query: a comparison shows no segment, and a
     run's segment rows outnumber them forty to one.
     """
-    from simulator.reruns import interval
+    from simulator.bands import interval
 
     by_run: dict[int, dict] = {run.pk: {} for run in runs}
     values: dict[tuple[int, str, str], list[float]] = {}
@@ -94,7 +94,7 @@ def kpis(index: dict, horizon: str) -> list[dict]:
 
 def band_words(reruns: int) -> dict[str, str]:
     """How to name a run's band: what share of simulated outcomes it holds (simulator.reruns)."""
-    from simulator.reruns import BAND_RERUNS, band_coverage
+    from simulator.bands import BAND_RERUNS, band_coverage
 
     coverage = band_coverage(reruns)
     if reruns < 2:

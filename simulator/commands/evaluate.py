@@ -5,10 +5,10 @@ import argparse
 import json
 import sys
 
+from simulator.bands import BAND_RERUNS
 from simulator.datasets import DatasetMissing, parse_id_range
 from simulator.datasets.cascades import TWITTER15_FILE
 from simulator.evaluation.calibration import AUDIENCE, SEEDS
-from simulator.reruns import BAND_RERUNS
 
 
 def _ratios(text: str) -> list[int]:

@@ -67,7 +67,6 @@ class WorldConfig(JsonRecord):
         return math.ceil(self.end_hours / STEP_H / WINDOW_STEPS) * WINDOW_STEPS
 
 
-
 def default_exposure(audience: AudienceSpec) -> str:
     """Followers meet a post through their feeds; a sample of the public or a slice of it almost never
     meets a post from an account it does not follow, so asking how it reacts means screening it."""

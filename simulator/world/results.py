@@ -114,7 +114,9 @@ class ShardResult:
 
     def counted(self, name: str, *, horizon: str = "1w", segment: str = "all") -> int:
         """A raw counted total over all posts (simulated users, no weights)."""
-        return int(self.counts[:, HORIZONS.index(horizon), SEGMENTS.index(segment), :, COUNTED_AT[name]].sum())
+        return int(
+            self.counts[:, HORIZONS.index(horizon), SEGMENTS.index(segment), :, COUNTED_AT[name]].sum()
+        )
 
     def real(self, per_class: np.ndarray) -> float:
         """A per-weight-class count at real scale."""
@@ -191,18 +193,24 @@ def _sample_limit(shards: list[ShardResult]) -> int:
     return max((s.samples[0]["limit"] for s in shards if s.samples), default=0)
 
 
-
 class Tally:
     """A shard's running aggregates: events counted straight into (post, horizon bin, segment, weight
     class) and an hourly timeline; no event list is kept."""
 
     def __init__(
-        self, seg_fixed: np.ndarray, seg_interest: np.ndarray, n_posts: int, n_weights: int, horizon_hours: float
+        self,
+        seg_fixed: np.ndarray,
+        seg_interest: np.ndarray,
+        n_posts: int,
+        n_weights: int,
+        horizon_hours: float,
     ):
         self.seg_fixed, self.seg_interest = seg_fixed, seg_interest  # the shard's users' segment columns
         self.horizon_hours = horizon_hours
         self.n_w = n_weights
-        self.counts = np.zeros((n_posts, len(HORIZONS), len(SEGMENTS), n_weights, len(COUNTED)), dtype=np.int64)
+        self.counts = np.zeros(
+            (n_posts, len(HORIZONS), len(SEGMENTS), n_weights, len(COUNTED)), dtype=np.int64
+        )
         self.hours = int(math.ceil(horizon_hours))
         self.timeline = np.zeros((n_posts, self.hours, 2, n_weights, len(COUNTED)), dtype=np.int64)
         self.watch_hist = np.zeros((n_posts, WATCH_BINS, n_weights), dtype=np.int64)

@@ -119,4 +119,3 @@ def shard_bounds(n_users: int, shard_index: int, shard_count: int) -> tuple[int,
     """The contiguous block of user ids a shard simulates."""
     edges = np.linspace(0, n_users, shard_count + 1).round().astype(int)
     return int(edges[shard_index]), int(edges[shard_index + 1])
-

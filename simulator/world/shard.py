@@ -116,7 +116,9 @@ class Shard:
         self.window_totals = np.zeros_like(self.totals)
         self.outbox: list[np.ndarray] = []
         # aggregates
-        self.tally = Tally(setup.seg_fixed, setup.seg_interest, n_posts, len(setup.weights), config.horizon_hours)
+        self.tally = Tally(
+            setup.seg_fixed, setup.seg_interest, n_posts, len(setup.weights), config.horizon_hours
+        )
         self.samples = SamplePool(config.sample_limit)
         self.seconds = 0.0
         self.decisions = 0

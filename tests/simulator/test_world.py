@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from simulator.audiences import AudienceSpec
-from simulator.taxonomy import TOPIC_INDEX
 from simulator.exchange import DirectoryExchange
+from simulator.taxonomy import TOPIC_INDEX
 from simulator.types import Item
 from simulator.world import (
     HORIZONS,
