@@ -4,8 +4,6 @@ Building the dicts directly (rather than through plotly.graph_objects) keeps a r
 plotly.js draws them in the browser and in the offline report.
 """
 
-from collections import defaultdict
-
 HORIZON_ORDER = ("6h", "12h", "24h", "2d", "1w")
 HORIZON_HOURS = {"6h": 6, "12h": 12, "24h": 24, "2d": 48, "1w": 168}
 HORIZON_WORDS = {"6h": "6 hours", "12h": "12 hours", "24h": "24 hours", "2d": "2 days", "1w": "a week"}
@@ -348,13 +346,6 @@ def differences(
             }
         )
     return out
-
-
-def group_by_run(rows) -> dict[int, dict]:
-    grouped: dict[int, list] = defaultdict(list)
-    for row in rows:
-        grouped[row.run_id].append(row)
-    return {run_id: cells(items) for run_id, items in grouped.items()}
 
 
 def predicted_vs_real_figure(points: list[dict], metric: str) -> dict | None:

@@ -3,7 +3,6 @@ the API and exports (CSV, JSON, a self-contained HTML report)."""
 
 import csv
 import io
-import json
 
 import numpy as np
 from django.db import transaction
@@ -346,10 +345,6 @@ def export_html(run: SimulationRun) -> str:
         "generated_at": timezone.now(),
     }
     return render_to_string("reports/offline.html", context)
-
-
-def figure_json(figure: dict) -> str:
-    return json.dumps(figure, separators=(",", ":"))
 
 
 WATCH_LABELS = tuple(f"{10 * i}–{10 * (i + 1)}%" for i in range(10)) + ("replayed",)
