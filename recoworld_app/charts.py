@@ -50,12 +50,8 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 def cells(rows) -> dict[tuple[str, str, str], tuple[float, float, float]]:
-    """Index aggregate rows (objects or dicts with metric, horizon, segment, mean, lo, hi) by their key."""
-    out = {}
-    for row in rows:
-        get = row.get if isinstance(row, dict) else lambda k, r=row: getattr(r, k)
-        out[(get("metric"), get("horizon"), get("segment"))] = (get("mean"), get("lo"), get("hi"))
-    return out
+    """Index stored aggregate rows (metric, horizon, segment, mean, lo, hi) by their key."""
+    return {(m, h, s): (mean, lo, hi) for m, h, s, mean, lo, hi in rows}
 
 
 def horizons_in(index) -> list[str]:

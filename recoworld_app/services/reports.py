@@ -33,10 +33,6 @@ def report_rows(run: SimulationRun) -> list[tuple]:
     )
 
 
-def index_rows(rows: list[tuple]) -> dict:
-    return {(m, h, s): (mean, lo, hi) for m, h, s, mean, lo, hi in rows}
-
-
 def comparison(runs: list[SimulationRun], horizon: str | None = None) -> dict:
     """Each run against the first: per metric the difference and its 90% interval, paired rerun by rerun
     when the two runs share seed and rerun count (their draws then match), independent otherwise.
@@ -156,7 +152,7 @@ def run_results(run: SimulationRun) -> dict:
         .filter(Q(segment="all") | Q(horizon=last_horizon(run), metric__in=SEGMENT_METRICS))
         .values_list("metric", "horizon", "segment", "mean", "lo", "hi")
     )
-    index = index_rows(rows)
+    index = charts.cells(rows)
     report = RunReport.objects.filter(run=run).first()
     horizons = charts.horizons_in(index)
     last = horizons[-1] if horizons else None
