@@ -44,7 +44,9 @@ class VllmEngine:
             kwargs["max_num_batched_tokens"] = c.max_num_batched_tokens
         if c.max_images:
             kwargs["limit_mm_per_prompt"] = {"image": c.max_images}
-        return LLM(**kwargs)
+        llm = LLM(**kwargs)
+        _compile_grammars_in_order(llm)
+        return llm
 
     def generate(self, prompts: list[ChatPrompt]) -> list[Generation]:
         if not prompts:
@@ -88,3 +90,20 @@ class VllmEngine:
 
             self._llm = None
             gc.collect()
+
+
+def _compile_grammars_in_order(llm: Any) -> None:
+    """Compile each request's JSON grammar as it is added, not on vLLM's thread pool.
+
+    vLLM schedules a request only once its grammar is compiled, so with the pool the order a batch runs in
+    depends on thread timing: another prompt of the batch may prefill the shared system prompt first and
+    the first one finds it cached (seen in CI: 128 cached tokens right after a cache reset), which changes
+    the floating-point sums. vLLM turns the pool off for the same reason under its external launcher
+    (vllm/v1/structured_output/__init__.py). Only an engine core in this process can be reached; a
+    multiprocess one (GPU default) keeps the pool, and the README says it is not reproducible.
+    """
+    core = getattr(getattr(llm.llm_engine, "engine_core", None), "engine_core", None)
+    manager = getattr(core, "structured_output_manager", None)
+    if manager is not None:
+        manager._use_async_grammar_compilation = False
+
