@@ -18,9 +18,8 @@ messages and swaps the result with the rerun's other processes (its "parties") t
 `Exchange` (simulator.exchange: a shared directory or Redis); without one, it steps all the shards.
 """
 
-from simulator.world.config import EXPOSURES, MAX_PANEL, WINDOW_STEPS, PostSpec, WorldConfig, default_exposure
+from simulator.world.config import EXPOSURES, PostSpec, WorldConfig, default_exposure
 from simulator.world.results import (
-    COUNTED,
     HORIZON_HOURS,
     HORIZONS,
     METRICS,
@@ -28,28 +27,22 @@ from simulator.world.results import (
     RerunResult,
     ShardResult,
     merge_shards,
-    metric_values,
 )
 from simulator.world.run import run_world, run_world_shard, run_world_shards
-from simulator.world.setup import population_seed, setup_population, shard_bounds
+from simulator.world.setup import setup_population, shard_bounds
 
 __all__ = [
-    "COUNTED",
     "EXPOSURES",
     "HORIZONS",
     "HORIZON_HOURS",
-    "MAX_PANEL",
     "METRICS",
     "SEGMENTS",
-    "WINDOW_STEPS",
     "PostSpec",
     "RerunResult",
     "ShardResult",
     "WorldConfig",
     "default_exposure",
     "merge_shards",
-    "metric_values",
-    "population_seed",
     "run_world",
     "run_world_shard",
     "run_world_shards",
