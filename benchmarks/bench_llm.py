@@ -50,7 +50,7 @@ def _config() -> EngineConfig | None:
     if os.environ.get("SIM_LLM_ENGINE"):
         return EngineConfig.from_env(os.environ)
     if smollm2.missing_reason() is None:
-        return smollm2.cpu_config()
+        return EngineConfig.cpu()
     return None
 
 
@@ -60,7 +60,7 @@ def main() -> None:
         print(f"skipped: no LLM engine configured and {smollm2.missing_reason()}")
         return
     users = int(
-        os.environ.get("BENCH_LLM_USERS", "16" if config.model == smollm2.cpu_config().model else "256")
+        os.environ.get("BENCH_LLM_USERS", "16" if config.model == EngineConfig.cpu().model else "256")
     )
     engine = engine_for(config)
     print(f"engine {config.engine}, model {config.model}, batch {users}")

@@ -18,7 +18,8 @@ CASE = """
 import json, resource, time
 from simulator.audiences import AudienceSpec
 from simulator.types import Item, ItemEffects
-from simulator.world import PostSpec, WorldConfig, _setup_for, run_world
+from simulator.world import PostSpec, WorldConfig, run_world
+from simulator.world.setup import setup_for
 size, runs = {size}, {runs}
 topics = {{"comedy": 0.7, "music": 0.3}}
 effects = ItemEffects(**{effects})
@@ -29,7 +30,7 @@ config = WorldConfig(
     posts=[PostSpec(item=item, at_hours=18.0)], horizon_hours=168.0, seed=1,
 )
 t0 = time.perf_counter()
-_setup_for(config)
+setup_for(config)
 t1 = time.perf_counter()
 decisions = sum(run_world(config, rerun=r).brain_usage["persona"] for r in range(runs))
 t2 = time.perf_counter()

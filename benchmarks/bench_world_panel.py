@@ -31,7 +31,7 @@ PANEL = (
     + """
 import json, os, time
 from simulator.evaluation.llm import llm_brain_from_env
-from simulator.world_panel import calibrate_world
+from simulator.world.panel import calibrate_world
 brain = llm_brain_from_env()
 calibrate_world(config(2000, "llm", 4), brain)  # engine start and warm-up
 t0 = time.perf_counter()
@@ -49,7 +49,7 @@ WORLD = (
     + """
 import json, resource, time
 from simulator.world import run_world
-from simulator.world_panel import FACTORS, WorldCalibration
+from simulator.world.panel import FACTORS, WorldCalibration
 from simulator.taxonomy import TOPICS
 calibrated = CALIBRATED
 c = config(100_000, "llm" if calibrated else "persona", 200)

@@ -31,7 +31,8 @@ from pathlib import Path
 from simulator.audiences import AudienceSpec
 from simulator.exchange import DirectoryExchange
 from simulator.types import Item
-from simulator.world import PostSpec, WorldConfig, _setup_for, run_world_shards, shard_bounds
+from simulator.world import PostSpec, WorldConfig, run_world_shards, shard_bounds
+from simulator.world.setup import setup_for
 size, k, party, folder, out = {size}, {k}, {party}, Path({folder!r}), Path({out!r})
 topics = {{"comedy": 0.7, "music": 0.3}}
 item = Item(id="draft", creator_id="me", kind="video", duration_s=34.0, topics=topics)
@@ -41,7 +42,7 @@ config = WorldConfig(
     posts=[PostSpec(item=item, at_hours=18.0)], horizon_hours=168.0, seed=1,
 )
 t0 = time.perf_counter()
-_setup_for(config, 0, *shard_bounds(size, party, k))
+setup_for(config, 0, *shard_bounds(size, party, k))
 t1 = time.perf_counter()
 exchange = DirectoryExchange(path=folder, parties=k, timeout_s=3600, lost_s=120) if k > 1 else None
 [result] = run_world_shards(config, shard_indexes=[party], shard_count=k, exchange=exchange, party=party)

@@ -4,8 +4,6 @@ Building the dicts directly (rather than through plotly.graph_objects) keeps a r
 plotly.js draws them in the browser and in the offline report.
 """
 
-from collections import defaultdict
-
 HORIZON_ORDER = ("6h", "12h", "24h", "2d", "1w")
 HORIZON_HOURS = {"6h": 6, "12h": 12, "24h": 24, "2d": 48, "1w": 168}
 HORIZON_WORDS = {"6h": "6 hours", "12h": "12 hours", "24h": "24 hours", "2d": "2 days", "1w": "a week"}
@@ -52,12 +50,8 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 def cells(rows) -> dict[tuple[str, str, str], tuple[float, float, float]]:
-    """Index aggregate rows (objects or dicts with metric, horizon, segment, mean, lo, hi) by their key."""
-    out = {}
-    for row in rows:
-        get = row.get if isinstance(row, dict) else lambda k, r=row: getattr(r, k)
-        out[(get("metric"), get("horizon"), get("segment"))] = (get("mean"), get("lo"), get("hi"))
-    return out
+    """Index stored aggregate rows (metric, horizon, segment, mean, lo, hi) by their key."""
+    return {(m, h, s): (mean, lo, hi) for m, h, s, mean, lo, hi in rows}
 
 
 def horizons_in(index) -> list[str]:
@@ -348,13 +342,6 @@ def differences(
             }
         )
     return out
-
-
-def group_by_run(rows) -> dict[int, dict]:
-    grouped: dict[int, list] = defaultdict(list)
-    for row in rows:
-        grouped[row.run_id].append(row)
-    return {run_id: cells(items) for run_id, items in grouped.items()}
 
 
 def predicted_vs_real_figure(points: list[dict], metric: str) -> dict | None:

@@ -139,7 +139,7 @@ class SimulationRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
-    # An LLM run's panel verdict (simulator.world_panel.WorldCalibration), set once before its shards run.
+    # An LLM run's panel verdict (simulator.world.panel.WorldCalibration), set once before its shards run.
     panel = models.JSONField(null=True, blank=True)
     # "Calibrated to my account" was asked for: a default-queue task solves the account's offsets into
     # `account` (services.track_record.account_calibrate) before the shards are queued.

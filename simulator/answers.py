@@ -70,17 +70,6 @@ REFLECTION_SCHEMA = _object(
     },
 )
 
-JUDGE_SCHEMA = _object(
-    "judgement",
-    {
-        "reasoning": _text(REASONING_MAX, 1),
-        "addressed_request": {"type": "boolean"},
-        "avoided_unwanted": {"type": "boolean"},
-        "engaged_after": {"type": "boolean"},
-        "score": _scale(),
-    },
-)
-
 
 def plan_schema(creators: list[str]) -> dict[str, Any]:
     topic_list = {"type": "array", "items": {"enum": list(TOPICS)}, "maxItems": 4}
@@ -197,14 +186,3 @@ def parse_plan(text: str, creators: list[str]) -> dict[str, Any]:
         raise InvalidAnswer(f"length must be shorter, longer or same, got {data['length']!r}")
     out["length"] = None if data["length"] == "same" else data["length"]
     return out
-
-
-def parse_judgement(text: str) -> dict[str, Any]:
-    data = parse_object(text, list(JUDGE_SCHEMA["properties"]))
-    return {
-        "reasoning": _str(data, "reasoning", REASONING_MAX, required=True),
-        "addressed_request": _bool(data, "addressed_request"),
-        "avoided_unwanted": _bool(data, "avoided_unwanted"),
-        "engaged_after": _bool(data, "engaged_after"),
-        "score": _int(data, "score", 0, 10),
-    }

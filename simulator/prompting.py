@@ -91,5 +91,5 @@ def fence_creator_text(fields: dict[str, str]) -> tuple[str, list[str]]:
 
 
 def fence_request(text: str) -> str:
-    """A viewer's instruction, quoted for the plan and judge prompts."""
+    """A viewer's instruction, quoted for the plan prompt."""
     return _quoted(text)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from simulator.audiences import AudienceSpec, build_population
-from simulator.reruns import interval
+from simulator.bands import interval
 from simulator.serial import JsonRecord
 from simulator.types import Item
 from simulator.world import HORIZON_HOURS, HORIZONS, METRICS, PostSpec, RerunResult, WorldConfig, run_world

@@ -4,7 +4,7 @@ from django import forms
 
 from recoworld_app.services.run_options import DEFAULTS, OptionError, RunOptions, run_options_parse
 from simulator.audiences import ACTIVITY_LEVELS, MAX_FOLLOWER_COUNT
-from simulator.reruns import BAND_RERUNS
+from simulator.bands import BAND_RERUNS
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, GENDERS, TOPICS
 
 TOPIC_CHOICES = [(t, "DIY" if t == "diy" else t.title()) for t in TOPICS]

@@ -14,6 +14,7 @@ from django.db.models import F
 
 from recoworld_app import media
 from recoworld_app.models import Draft, PerceptionState
+from recoworld_app.services import queue
 from recoworld_app.services.errors import Conflict, InvalidInput, NotFound
 from recoworld_app.services.text import clean_text, parse_hashtags
 
@@ -154,11 +155,8 @@ def _queue_perception(draft_id: int) -> None:
 def _publish_perception(draft_id: int) -> None:
     """Queue the draft's perception. An unreachable broker loses nothing: the draft stays pending and a
     worker queues it when it starts (drafts_perception_recover)."""
-    from recoworld_app.services.runs import PUBLISH_RETRY
-    from recoworld_app.tasks import perceive_draft
-
     try:
-        perceive_draft.apply_async(args=[draft_id], retry=True, retry_policy=PUBLISH_RETRY)
+        queue.send(queue.PERCEIVE_DRAFT, draft_id, retry=True, retry_policy=queue.PUBLISH_RETRY)
     except Exception as exc:  # kombu raises several types for an unreachable broker
         log.warning("draft %s: perception not queued (%s); a starting worker will queue it", draft_id, exc)
 
@@ -214,10 +212,25 @@ def drafts_seen(drafts: list[Draft]) -> None:
         draft.refresh_from_db(fields=["perception", "perception_state", "perception_note", "content"])
 
 
+# The time to take in a post that is not a video: a glance at the picture plus reading the caption.
+# 238 words a minute: the mean silent reading rate for non-fiction in English (Brysbaert 2019, "How
+# many words do we read per minute?", J. Memory and Language 109, 104047). 1.7 s: the average time
+# people give a piece of feed content on mobile (Facebook IQ 2016, "Capturing attention in feed").
+READING_WORDS_PER_S = 238 / 60
+GLANCE_S = 1.7
+
+
+def draft_take_in_s(draft: Draft) -> float:
+    """Seconds a viewer needs for the whole post: a video's length; a glance and the caption otherwise."""
+    if draft.kind == Draft.Kind.VIDEO and draft.duration_s:
+        return float(draft.duration_s)
+    reading = len(draft.caption.split()) / READING_WORDS_PER_S
+    return round(GLANCE_S + reading if draft.kind == Draft.Kind.IMAGE else max(GLANCE_S, reading), 2)
+
+
 def _content_read(draft: Draft) -> dict:
     """The content model's reading of the draft's words and measured media (services.content)."""
     from recoworld_app.services.content import draft_content
-    from recoworld_app.services.runs import draft_take_in_s
 
     return draft_content(draft, draft_take_in_s(draft)).to_dict()
 

@@ -36,6 +36,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from recoworld_app.models import RerunGang, RunShard, SimulationRun
+from recoworld_app.services import queue
 
 log = logging.getLogger(__name__)
 SHARD_ATTEMPTS = 3
@@ -221,8 +222,6 @@ def gang_restart(*, run_id: int, rerun: int, epoch: str, error: str, where: str)
     Only the first caller for an epoch acts (the other parties and the sweeper find it changed);
     finished shards keep their results and are stepped again only for their messages. True if acted.
     """
-    from recoworld_app.tasks import simulate_shard
-
     with transaction.atomic():
         gang = RerunGang.objects.filter(
             run_id=run_id,
@@ -253,15 +252,15 @@ def gang_restart(*, run_id: int, rerun: int, epoch: str, error: str, where: str)
             rows.filter(pk=pk).update(task_id=task_id)
             messages.append((pk, task_id))
         countdown = 2 ** (attempts - 1)
-        transaction.on_commit(partial(_send, simulate_shard, messages, countdown))
+        transaction.on_commit(partial(_send, messages, countdown))
     log.warning("rerun %s of run %s runs again (attempt %d): %s", rerun, run_id, attempts + 1, error)
     exchange_clean(run_id, epoch)
     return True
 
 
-def _send(task, messages: list[tuple[int, str]], countdown: int) -> None:
+def _send(messages: list[tuple[int, str]], countdown: int) -> None:
     for shard_id, task_id in messages:
-        task.apply_async(args=[shard_id], task_id=task_id, countdown=countdown)
+        queue.send(queue.SIMULATE_SHARD, shard_id, task_id=task_id, countdown=countdown)
 
 
 def gangs_recover() -> int:

@@ -1,6 +1,6 @@
 """The LLM panel of an LLM run: calibrated once on a GPU worker, before the run's shards are queued.
 
-The panel's verdict (simulator.world_panel) is stored on the run; every shard, on the CPU workers,
+The panel's verdict (simulator.world.panel) is stored on the run; every shard, on the CPU workers,
 then applies it to the persona brain. A panel whose LLM answered too few decisions validly fails the
 run with the reason rather than passing the persona brain off as the LLM's.
 """
@@ -27,8 +27,8 @@ def llm_brain():
 
 
 def run_calibration(run: SimulationRun):
-    """The run's panel verdict (simulator.world_panel.WorldCalibration), or None before it or without one."""
-    from simulator.world_panel import WorldCalibration
+    """The run's panel verdict (simulator.world.panel.WorldCalibration), or None before it or without one."""
+    from simulator.world.panel import WorldCalibration
 
     return None if run.panel is None else WorldCalibration.from_dict(run.panel)
 
@@ -42,9 +42,9 @@ def panel_calibrate(*, run_id: int) -> bool:
 
     A second delivery finds the verdict stored and only queues the shards that are still pending.
     """
-    from recoworld_app.services.runs import publish_shards
+    from recoworld_app.services.queue import publish_shards
     from simulator.world import WorldConfig
-    from simulator.world_panel import calibrate_world
+    from simulator.world.panel import calibrate_world
 
     run = SimulationRun.objects.filter(pk=run_id, status__in=SimulationRun.ACTIVE).first()
     if run is None:

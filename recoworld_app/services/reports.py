@@ -3,7 +3,6 @@ the API and exports (CSV, JSON, a self-contained HTML report)."""
 
 import csv
 import io
-import json
 
 import numpy as np
 from django.db import transaction
@@ -34,10 +33,6 @@ def report_rows(run: SimulationRun) -> list[tuple]:
     )
 
 
-def index_rows(rows: list[tuple]) -> dict:
-    return {(m, h, s): (mean, lo, hi) for m, h, s, mean, lo, hi in rows}
-
-
 def comparison(runs: list[SimulationRun], horizon: str | None = None) -> dict:
     """Each run against the first: per metric the difference and its 90% interval, paired rerun by rerun
     when the two runs share seed and rerun count (their draws then match), independent otherwise.
@@ -45,7 +40,7 @@ def comparison(runs: list[SimulationRun], horizon: str | None = None) -> dict:
     Reads the whole-audience rows only, all runs in one query: a comparison shows no segment, and a
     run's segment rows outnumber them forty to one.
     """
-    from simulator.reruns import interval
+    from simulator.bands import interval
 
     by_run: dict[int, dict] = {run.pk: {} for run in runs}
     values: dict[tuple[int, str, str], list[float]] = {}
@@ -94,7 +89,7 @@ def kpis(index: dict, horizon: str) -> list[dict]:
 
 def band_words(reruns: int) -> dict[str, str]:
     """How to name a run's band: what share of simulated outcomes it holds (simulator.reruns)."""
-    from simulator.reruns import BAND_RERUNS, band_coverage
+    from simulator.bands import BAND_RERUNS, band_coverage
 
     coverage = band_coverage(reruns)
     if reruns < 2:
@@ -157,7 +152,7 @@ def run_results(run: SimulationRun) -> dict:
         .filter(Q(segment="all") | Q(horizon=last_horizon(run), metric__in=SEGMENT_METRICS))
         .values_list("metric", "horizon", "segment", "mean", "lo", "hi")
     )
-    index = index_rows(rows)
+    index = charts.cells(rows)
     report = RunReport.objects.filter(run=run).first()
     horizons = charts.horizons_in(index)
     last = horizons[-1] if horizons else None
@@ -348,10 +343,6 @@ def export_html(run: SimulationRun) -> str:
     return render_to_string("reports/offline.html", context)
 
 
-def figure_json(figure: dict) -> str:
-    return json.dumps(figure, separators=(",", ":"))
-
-
 WATCH_LABELS = tuple(f"{10 * i}–{10 * (i + 1)}%" for i in range(10)) + ("replayed",)
 FUNNEL = (
     ("impressions", "Shown"),
@@ -369,7 +360,7 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
 
     Segments nobody in the audience belongs to are left out, so a page reads only what can be shown.
     """
-    from simulator.world_panel import base_item_id
+    from simulator.world.panel import base_item_id
 
     RunMetric.objects.filter(run=run).delete()
     RunReport.objects.filter(run=run).delete()

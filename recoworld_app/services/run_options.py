@@ -10,9 +10,9 @@ from typing import Any
 from recoworld_app.models import SimulationRun
 from recoworld_app.services.errors import InvalidInput
 from recoworld_app.services.runs import run_create, run_create_variants
-from simulator.reruns import BAND_RERUNS
+from simulator.bands import BAND_RERUNS
 
-# reruns: the fewest whose band holds 90% of simulated outcomes (simulator.reruns)
+# reruns: the fewest whose band holds 90% of simulated outcomes (simulator.bands)
 DEFAULTS = {"population": 5000, "horizon_hours": 168, "reruns": BAND_RERUNS, "brain": "persona"}
 LABELS = {
     "draft_ids": "Draft ids",

@@ -15,7 +15,7 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from recoworld_app.models import (
@@ -26,9 +26,10 @@ from recoworld_app.models import (
     RunShard,
     SimulationRun,
 )
+from recoworld_app.services import queue
 from recoworld_app.services.content import draft_content
-from recoworld_app.services.drafts import drafts_seen
-from recoworld_app.services.errors import Conflict, InvalidInput, NotFound, QueueUnavailable, QuotaExceeded
+from recoworld_app.services.drafts import draft_take_in_s, drafts_seen
+from recoworld_app.services.errors import Conflict, InvalidInput, NotFound, QuotaExceeded
 from recoworld_app.services.gangs import (
     GangProgress,
     RunStopped,
@@ -42,20 +43,17 @@ from recoworld_app.services.gangs import (
     gangs_reset,
 )
 from recoworld_app.services.panels import panel_size_for, run_calibration
+from recoworld_app.services.queue import AWAITING_ACCOUNT, AWAITING_PANEL, publish_next
 from recoworld_app.services.reports import report_store
 from recoworld_app.services.text import clean_text
-from simulator.reruns import BAND_RERUNS
+from simulator.bands import BAND_RERUNS
 
 HORIZON_CHOICES = {6: "6 hours", 12: "12 hours", 24: "24 hours", 48: "2 days", 168: "1 week"}
 MAX_POSTS = 10
 NAME_MAX = 160
 STRATEGY_WEEK_H = 168  # a named strategy posts over one week; each post is then followed for the horizon
 MIN_POPULATION = 10
-# Fail fast when the broker is down: the creator is waiting on the submit.
-PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 Status = SimulationRun.Status
-AWAITING_PANEL = Q(brain=SimulationRun.Brain.LLM, panel__isnull=True)  # an LLM run not yet calibrated
-AWAITING_ACCOUNT = Q(calibrated=True, account__isnull=True)  # "calibrated to my account", not yet solved
 
 
 def run_for_owner(*, owner, run_id: int) -> SimulationRun:
@@ -87,22 +85,6 @@ def brain_choices() -> list[tuple[str, str]]:
         label = f"LLM ({settings.SIM_LLM_ENGINE}{model})"
         choices.append((SimulationRun.Brain.LLM.value, label))
     return choices
-
-
-# The time to take in a post that is not a video: a glance at the picture plus reading the caption.
-# 238 words a minute: the mean silent reading rate for non-fiction in English (Brysbaert 2019, "How
-# many words do we read per minute?", J. Memory and Language 109, 104047). 1.7 s: the average time
-# people give a piece of feed content on mobile (Facebook IQ 2016, "Capturing attention in feed").
-READING_WORDS_PER_S = 238 / 60
-GLANCE_S = 1.7
-
-
-def draft_take_in_s(draft: Draft) -> float:
-    """Seconds a viewer needs for the whole post: a video's length; a glance and the caption otherwise."""
-    if draft.kind == Draft.Kind.VIDEO and draft.duration_s:
-        return float(draft.duration_s)
-    reading = len(draft.caption.split()) / READING_WORDS_PER_S
-    return round(GLANCE_S + reading if draft.kind == Draft.Kind.IMAGE else max(GLANCE_S, reading), 2)
 
 
 def draft_item(draft: Draft, analysis=None):
@@ -413,63 +395,6 @@ def _make_shards(run: SimulationRun) -> None:
     run.shards_total, run.users_total = count * run.reruns, run.population * run.reruns
 
 
-def publish_next(run_id: int) -> None:
-    """Queue what the run needs next: the account's offsets first, then an LLM run's panel (each task
-    queues what follows it), then the shards; if the broker is down, fail the run with the reason."""
-    if SimulationRun.objects.filter(AWAITING_ACCOUNT, pk=run_id).exists():
-        _send(run_id, [_account_message(run_id)])
-    elif SimulationRun.objects.filter(AWAITING_PANEL, pk=run_id).exists():
-        _send(run_id, [_panel_message(run_id)])
-    else:
-        publish_shards(run_id)
-
-
-def publish_shards(run_id: int) -> None:
-    """Send an active run's pending shards to the CPU workers."""
-    from recoworld_app.tasks import simulate_shard
-
-    pending = RunShard.objects.filter(
-        run_id=run_id, run__status__in=SimulationRun.ACTIVE, status=RunShard.Status.PENDING
-    ).values_list("pk", "task_id")
-    _send(run_id, [(simulate_shard, shard_id, task_id) for shard_id, task_id in pending])
-
-
-def _panel_message(run_id: int) -> tuple:
-    """The panel task of a run, under a fresh task id (a revoked id stays revoked in the workers)."""
-    from recoworld_app.tasks import calibrate_panel_gpu
-
-    return calibrate_panel_gpu, run_id, f"panel-{run_id}-{uuid.uuid4().hex[:12]}"
-
-
-def _account_message(run_id: int) -> tuple:
-    """The account task of a run (default queue), under a fresh task id, as for the panel."""
-    from recoworld_app.tasks import calibrate_account
-
-    return calibrate_account, run_id, f"account-{run_id}-{uuid.uuid4().hex[:12]}"
-
-
-def _apply(messages) -> None:
-    """apply_async each (task, argument, task id)."""
-    for task, argument, task_id in messages:
-        task.apply_async(args=[argument], task_id=task_id, retry=True, retry_policy=PUBLISH_RETRY)
-
-
-def _send(run_id: int, messages) -> None:
-    """_apply for one run; an unreachable broker fails the run with the reason."""
-    try:
-        _apply(messages)
-    except Exception as exc:  # kombu raises several types for an unreachable broker
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        message = (
-            f"The task queue is unreachable ({reason}), so the run could not start. "
-            "Your drafts and audience are kept; try again when the queue is back."
-        )
-        SimulationRun.objects.filter(pk=run_id, status__in=SimulationRun.ACTIVE).update(
-            status=Status.FAILED, error=message, finished_at=timezone.now()
-        )
-        raise QueueUnavailable(message) from None
-
-
 def run_cancel(*, run: SimulationRun) -> SimulationRun:
     """Stop the run: shards check the status as they go and stop; queued messages are revoked."""
     from recoworld_app.celery import app
@@ -522,8 +447,6 @@ def shards_recover(*, include_pending: bool) -> int:
 
     Returns how many reruns were restarted plus how many messages were sent.
     """
-    from recoworld_app.tasks import simulate_shard
-
     restarted = gangs_recover()
     if not include_pending:
         return restarted
@@ -532,16 +455,16 @@ def shards_recover(*, include_pending: bool) -> int:
     panels = active.filter(AWAITING_PANEL).exclude(AWAITING_ACCOUNT)
     waiting = active.filter(AWAITING_ACCOUNT | AWAITING_PANEL)
     messages = [
-        (simulate_shard, shard_id, task_id)
+        (queue.SIMULATE_SHARD, shard_id, task_id)
         for shard_id, task_id in RunShard.objects.filter(
             status=RunShard.Status.PENDING, run__status__in=SimulationRun.ACTIVE
         )
         .exclude(run__in=waiting)
         .values_list("pk", "task_id")
     ]
-    messages += [_account_message(run_id) for run_id in accounts.values_list("pk", flat=True)]
-    messages += [_panel_message(run_id) for run_id in panels.values_list("pk", flat=True)]
-    _apply(messages)
+    messages += [queue.account_message(run_id) for run_id in accounts.values_list("pk", flat=True)]
+    messages += [queue.panel_message(run_id) for run_id in panels.values_list("pk", flat=True)]
+    queue.send_all(messages)
     return restarted + len(messages)
 
 

@@ -2,19 +2,19 @@
 
 import os
 import socket
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
 
 from recoworld_app.models import WorkerBeat, WorkerPing
+from recoworld_app.services import queue
 
 
 def worker_ping_create(*, user) -> WorkerPing:
-    from recoworld_app.tasks import answer_worker_ping
-
     with transaction.atomic():
         ping = WorkerPing.objects.create(created_by=user)
-        answer_worker_ping.delay_on_commit(ping.pk)
+        transaction.on_commit(partial(queue.send, queue.ANSWER_WORKER_PING, ping.pk))
     return ping
 
 

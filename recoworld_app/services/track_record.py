@@ -278,7 +278,7 @@ def account_calibrate(*, run_id: int) -> bool:
 
     Raises RunStopped when the run is cancelled during the solve, InvalidInput when it cannot be done."""
     from recoworld_app.services.gangs import RunStopped
-    from recoworld_app.services.runs import publish_next
+    from recoworld_app.services.queue import publish_next
     from simulator.types import ItemEffects
     from simulator.world import WorldConfig
 

@@ -5,10 +5,10 @@ import argparse
 import json
 import sys
 
+from simulator.bands import BAND_RERUNS
 from simulator.datasets import DatasetMissing, parse_id_range
 from simulator.datasets.cascades import TWITTER15_FILE
 from simulator.evaluation.calibration import AUDIENCE, SEEDS
-from simulator.reruns import BAND_RERUNS
 
 
 def _ratios(text: str) -> list[int]:
@@ -143,7 +143,7 @@ def _brain(name: str):
 
 
 def run(args: argparse.Namespace) -> int:
-    from simulator.evaluation import report
+    from simulator.evaluation import tables
 
     try:
         result = _evaluate(args)
@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     result["command"] = "python -m simulator " + " ".join(sys.argv[1:]) if sys.argv else ""
-    print(json.dumps(result, indent=1) if args.json else report.text(result))
+    print(json.dumps(result, indent=1) if args.json else tables.text(result))
     return 0
 
 

@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 from simulator.audiences import CHOICES, AudienceSpec, parse_follower_csv
-from simulator.reruns import BAND_RERUNS, summarise_reruns
+from simulator.bands import BAND_RERUNS
+from simulator.reruns import summarise_reruns
 from simulator.strategies import SCHEDULES, audience_utc_offset, schedule
 from simulator.types import Item, ItemEffects
 from simulator.world import (
@@ -212,7 +213,7 @@ def run(args: argparse.Namespace) -> int:
     calibration = None
     if args.brain == "llm":
         from simulator.evaluation.llm import llm_brain_from_env
-        from simulator.world_panel import calibrate_world
+        from simulator.world.panel import calibrate_world
 
         try:
             calibration = calibrate_world(config, llm_brain_from_env())

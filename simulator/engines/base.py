@@ -42,12 +42,17 @@ class EngineConfig:
     temperature: float = 0.8
 
     @classmethod
+    def cpu(cls, **overrides: Any) -> "EngineConfig":
+        """The small CPU model that `make llm-cpu` prepares (simulator.engines.smollm2), in process."""
+        from simulator.engines import smollm2
+
+        return cls(**{**smollm2.cpu_values(), **overrides})
+
+    @classmethod
     def from_env(cls, env: Mapping[str, str], **overrides: Any) -> "EngineConfig":
         """From the SIM_LLM_* variables the app's settings read (README "Configuration")."""
-        if env.get("SIM_LLM_ENGINE") == "vllm-cpu":  # the small CPU model `make llm-cpu` prepares
-            from simulator.engines import smollm2
-
-            return smollm2.cpu_config(**overrides)
+        if env.get("SIM_LLM_ENGINE") == "vllm-cpu":
+            return cls.cpu(**overrides)
         values: dict[str, Any] = {
             "engine": env.get("SIM_LLM_ENGINE", ""),
             "model": env.get("SIM_LLM_MODEL", ""),

@@ -11,10 +11,7 @@ import os
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from simulator.engines.base import EngineConfig
+from typing import Any
 
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 FOLDER_NAME = "SmolLM2-135M-Instruct-bf16"
@@ -94,11 +91,10 @@ def prepare(folder: Path | None = None) -> Path:
     return folder
 
 
-def cpu_config(**overrides) -> "EngineConfig":
-    """The in-process vLLM engine on CPU with SmolLM2, as measured on 2 cores (issue 5)."""
-    from simulator.engines.base import EngineConfig
-
-    values = dict(
+def cpu_values() -> dict[str, Any]:
+    """The EngineConfig fields of the in-process vLLM engine on CPU with SmolLM2, as measured on 2 cores
+    (issue 5); `EngineConfig.cpu()` builds it."""
+    return dict(
         engine="vllm",
         model=str(model_dir()),
         dtype="bfloat16",
@@ -109,8 +105,6 @@ def cpu_config(**overrides) -> "EngineConfig":
         env=(("VLLM_ENABLE_V1_MULTIPROCESSING", "0"), ("VLLM_CPU_KVCACHE_SPACE", "1")),
         max_tokens=400,
     )
-    values.update(overrides)
-    return EngineConfig(**values)
 
 
 def server_command(*, host: str = "127.0.0.1", port: int = 8000, name: str = "smollm2") -> list[str]:
@@ -132,7 +126,7 @@ def server_command(*, host: str = "127.0.0.1", port: int = 8000, name: str = "sm
         "--max-model-len",
         "2048",
         "--enforce-eager",
-        "--no-enable-chunked-prefill",  # as cpu_config: seeded sampling cannot rewind on CPU
+        "--no-enable-chunked-prefill",  # as cpu_values: seeded sampling cannot rewind on CPU
         "--max-num-batched-tokens",
         "8192",
         "--enable-prompt-tokens-details",

@@ -24,9 +24,9 @@ import dataclasses
 
 import numpy as np
 
+from simulator.bands import BAND_RERUNS, band, band_coverage
 from simulator.datasets.cascades import HORIZON_HOURS, HORIZON_NAMES, load_cascades
 from simulator.datasets.youtube import engagement_ratios, load_youtube
-from simulator.reruns import BAND_RERUNS, band, band_coverage
 from simulator.types import Engagement
 
 GOAL = (0.85, 0.95)

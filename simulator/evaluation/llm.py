@@ -31,5 +31,5 @@ def llm_brain_from_env():
         reason = smollm2.missing_reason()
         if reason:
             raise LookupError(f"no LLM engine configured and the CPU model is not ready: {reason}")
-        config = smollm2.cpu_config()
+        config = EngineConfig.cpu()
     return LLMBrain(engine_for(config), fallback=PersonaBrain())

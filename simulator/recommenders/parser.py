@@ -33,12 +33,6 @@ _TOPIC_PATTERNS = {
 }
 
 
-def topics_in(text: str) -> list[str]:
-    """The taxonomy topics a text names (by topic name or keyword)."""
-    lowered = text.lower()
-    return [t for t, pattern in _TOPIC_PATTERNS.items() if pattern.search(lowered)]
-
-
 def _polarity(clause: str, at: int) -> bool:
     """True (wanted) unless the nearest cue before position `at` is negative."""
     cues = [m for m in _CUES.finditer(clause) if m.end() <= at]

@@ -4,7 +4,7 @@ from recoworld_app import charts
 from recoworld_app.templatetags.numbers import compact, duration, percent
 
 ROWS = [
-    {"metric": "views", "horizon": h, "segment": s, "mean": m, "lo": m * 0.8, "hi": m * 1.2}
+    ("views", h, s, m, m * 0.8, m * 1.2)
     for h, base in (("6h", 100.0), ("24h", 300.0), ("1w", 500.0))
     for s, m in (("all", base), ("age_band:18-24", base / 2), ("country:US", base / 4))
 ]

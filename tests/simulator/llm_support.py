@@ -143,6 +143,6 @@ def completion(content: str, prompt_tokens: int = 50, output_tokens: int = 20) -
 
 def cpu_engine():
     """The session's in-process CPU engine (engine_for keeps one per process, so every test shares it)."""
-    from simulator.engines import engine_for
+    from simulator.engines import EngineConfig, engine_for
 
-    return engine_for(smollm2.cpu_config())
+    return engine_for(EngineConfig.cpu())

@@ -1,7 +1,8 @@
 import numpy as np
 
 from simulator.evaluation.calibration import _coverage, evaluate_calibration
-from simulator.evaluation.report import SECTIONS, headline
+from simulator.evaluation.report import headline
+from simulator.evaluation.tables import SECTIONS
 
 
 def test_coverage_counts_the_real_values_inside_the_band_of_the_simulated_ones():

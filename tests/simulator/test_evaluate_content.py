@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from simulator.evaluation.metrics import pairwise_accuracy, spearman
-from simulator.evaluation.report import markdown, text
+from simulator.evaluation.report import markdown
+from simulator.evaluation.tables import text
 from simulator.representations.embeddings import model_path
 
 

@@ -3,7 +3,8 @@ import subprocess
 import sys
 
 from simulator.datasets.movielens import load_movielens
-from simulator.evaluation.report import markdown, text, update
+from simulator.evaluation.report import markdown, update
+from simulator.evaluation.tables import text
 from simulator.evaluation.taste import evaluate_taste
 from simulator.fitting.params_file import read_fit
 from tests.support import ROOT

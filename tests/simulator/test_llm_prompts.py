@@ -27,7 +27,7 @@ def brain():
     engine.close()
 
 
-@pytest.mark.parametrize("kind", ["reaction", "reflection", "plan", "judge"])
+@pytest.mark.parametrize("kind", ["reaction", "reflection", "plan"])
 def test_every_template_has_a_version_and_both_messages(kind):
     t = template(kind)
     assert t.version == f"{kind}/1"

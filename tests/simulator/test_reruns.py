@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from simulator.audiences import AudienceSpec
-from simulator.reruns import BAND_RERUNS, RunSummary, band, band_coverage, interval, summarise_reruns, t95
+from simulator.bands import BAND_RERUNS, band, band_coverage, interval, t95
+from simulator.reruns import RunSummary, summarise_reruns
 from simulator.sentences import _n
 from simulator.types import Item
 from simulator.world import HORIZONS, PostSpec, WorldConfig, run_world

@@ -5,22 +5,21 @@ import numpy as np
 import pytest
 
 from simulator.audiences import AudienceSpec
+from simulator.exchange import DirectoryExchange
 from simulator.taxonomy import TOPIC_INDEX
 from simulator.types import Item
 from simulator.world import (
     HORIZONS,
     METRICS,
     SEGMENTS,
-    DirectoryExchange,
     PostSpec,
     ShardResult,
     WorldConfig,
-    _merge_messages,
-    _Shard,
     merge_shards,
     run_world,
     run_world_shard,
 )
+from simulator.world.shard import Shard, merge_messages
 
 FOLLOWERS = AudienceSpec(kind="followers", size=8000, profile={"niche": "fitness", "follower_count": 40_000})
 
@@ -132,8 +131,8 @@ def test_a_later_rerun_draws_its_population_and_parameters_the_same_in_every_sha
 
 
 def test_variants_run_the_same_drawn_population_and_parameters_within_a_rerun():
-    a = _Shard(_config(horizon=6.0), 3, 0, 1)
-    b = _Shard(_config(topic="travel", horizon=6.0), 3, 0, 1)  # another draft, same seed and rerun
+    a = Shard(_config(horizon=6.0), 3, 0, 1)
+    b = Shard(_config(topic="travel", horizon=6.0), 3, 0, 1)  # another draft, same seed and rerun
     assert a.setup is b.setup and a.params == b.params and a.brain.params == b.brain.params
 
 
@@ -194,9 +193,9 @@ def test_merge_refuses_an_incomplete_set_of_shards():
 
 
 def test_a_users_interests_move_toward_posts_they_engage_with():
-    shard = _Shard(_config(horizon=12.0), rerun=0, shard_index=0, shard_count=1)
+    shard = Shard(_config(horizon=12.0), rerun=0, shard_index=0, shard_count=1)
     for w in range(30):
-        shard.receive(_merge_messages([shard.run_window(w)]))
+        shard.receive(merge_messages([shard.run_window(w)]))
     fitness = TOPIC_INDEX["fitness"]
     engaged = shard.viewed[:, 0]
     skipped = (shard.impressions[:, 0] > 0) & ~engaged

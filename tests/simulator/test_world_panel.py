@@ -19,7 +19,7 @@ from simulator.panel import Calibration
 from simulator.taxonomy import TOPICS
 from simulator.types import Item
 from simulator.world import PostSpec, WorldConfig, run_world
-from simulator.world_panel import FACTORS, WorldCalibration, calibrate_world
+from simulator.world.panel import FACTORS, WorldCalibration, calibrate_world
 from tests.simulator.llm_support import ScriptedServer, completion
 
 WIDTH = len(TOPICS) + 4  # archetype features: interests, age band, three propensities

@@ -5,7 +5,7 @@ import pytest
 from simulator.brains.llm import LLMBrain
 from simulator.brains.persona import PersonaBrain
 from simulator.world import run_world
-from simulator.world_panel import calibrate_world
+from simulator.world.panel import calibrate_world
 from tests.simulator.llm_support import cpu_engine, requires_cpu_llm
 from tests.simulator.test_world_panel import _config
 

@@ -27,13 +27,14 @@ from simulator.brains.persona import PersonaBrain
 from simulator.panel import Calibration, Panel, archetype_features, nearest
 from simulator.serial import JsonRecord
 from simulator.types import Context, Item, Mindset, Reaction
+from simulator.world.config import WorldConfig
+from simulator.world.samples import STATE_PREFIX
+from simulator.world.setup import setup_population
 
 if TYPE_CHECKING:
     from simulator.brains.llm import LLMBrain
-    from simulator.world import WorldConfig
 
 FACTORS = ("view", "like", "comment", "share", "follow", "watch")
-MAX_PANEL = 2000
 SAMPLES_KEPT = 40  # panel reactions kept in words, for the results page
 _EVENING_H = 20.0  # the panel meets each post in the evening of its posting day, local time
 _PANEL_STREAM = 0x9A4E1
@@ -105,10 +106,8 @@ def _requests(pop: Population, rows: np.ndarray, item: Item, at_hours: float, rn
     return out
 
 
-def calibrate_world(config: "WorldConfig", brain: "LLMBrain") -> WorldCalibration:
+def calibrate_world(config: WorldConfig, brain: "LLMBrain") -> WorldCalibration:
     """Draw the panel, ask the LLM about every (member, distinct post), fit the factors."""
-    from simulator.world import setup_population
-
     started = time.perf_counter()
     pop = setup_population(config)
     rng = np.random.default_rng([config.seed, _PANEL_STREAM])
@@ -151,8 +150,6 @@ def _model_name(model: str) -> str:
 
 def _samples(pop: Population, requests: list[ReactionRequest], reactions: list[Reaction]) -> list[dict]:
     """The panel's reactions in the LLM's own words (valid answers first)."""
-    from simulator.sentences import STATE_PREFIX  # (simulator.sentences reads the world, which reads this)
-
     fallback = STATE_PREFIX + "the LLM's answers were invalid, so the persona brain decided this one."
     order = sorted(range(len(reactions)), key=lambda i: reactions[i].brain != "llm")[:SAMPLES_KEPT]
     out = []

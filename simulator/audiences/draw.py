@@ -1,194 +1,20 @@
-"""Audiences (followers, a general sample, a demographic slice) turned into populations of users.
+"""How an audience's users are drawn: from published platform marginals (a general sample or a
+slice), a creator's profile or imported follower rows, chunk by chunk, so any range of users is built
+from (spec, seed) alone."""
 
-A population is a struct of arrays, one row per simulated user, so a world of 100k users never
-builds objects per user; `Population.persona(i)` materialises one `Persona` when a sample is shown.
-Everything is reproducible from (spec, seed).
-"""
-
-import csv
-import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import numpy as np
 
-from simulator.serial import JsonRecord
+from simulator.audiences.population import Population
+from simulator.audiences.spec import ACTIVITY_LEVELS, FOLLOWER_SHARE, AudienceSpec, split_interests
 from simulator.taxonomy import AGE_BANDS, COUNTRIES, COUNTRY_UTC_OFFSET, GENDERS, TOPIC_INDEX, TOPICS
-from simulator.types import Behaviour, Demographics, Persona, Social
-
-KINDS = ("general", "slice", "followers")
-ACTIVITY_LEVELS = ("low", "medium", "high")
-FOLLOWER_CSV_COLUMNS = ("age_band", "gender", "country", "interests", "activity")
-CHOICES: dict[str, tuple[str, ...]] = {
-    "age_band": AGE_BANDS,
-    "gender": GENDERS,
-    "country": COUNTRIES,
-    "interests": TOPICS,
-    "activity": ACTIVITY_LEVELS,
-}
-# A bound, not a fit: no account has more followers than a platform has users, and the largest account
-# anywhere (Instagram's own) had about 690 million in 2025. Past it a profile's weights mean nothing.
-MAX_FOLLOWER_COUNT = 2_000_000_000
-# In a followers audience, the share of simulated users who follow the creator; the rest are the
-# people around them (same places, the niche's interests) whom shares can reach.
-FOLLOWER_SHARE = 0.6
-INTEREST_SEGMENT_MIN = 0.15  # a user counts in "interest:X" when X has at least this weight
-
-
-@dataclass
-class AudienceSpec(JsonRecord):
-    kind: str = "general"
-    size: int = 1000
-    filters: dict[str, list[str]] = field(default_factory=dict)  # slice: attribute -> allowed values
-    follower_rows: list[dict[str, str]] = field(default_factory=list)  # followers from a CSV
-    profile: dict[str, Any] = field(default_factory=dict)  # followers from a creator profile
-
-    def validate(self) -> list[str]:
-        """Human-readable problems; empty when the spec can be built."""
-        problems: list[str] = []
-        if self.kind not in KINDS:
-            return [f"audience kind '{self.kind}' is not one of {', '.join(KINDS)}"]
-        # no upper bound here: how many users a deployment simulates is its RUNS_MAX_USERS, set once
-        if not isinstance(self.size, int) or isinstance(self.size, bool) or self.size < 1:
-            problems.append(f"size must be a positive whole number, got {self.size!r}")
-        if self.kind == "slice":
-            problems += _filter_problems(self.filters)
-        if self.kind == "followers":
-            if bool(self.follower_rows) == bool(self.profile):
-                problems.append(
-                    "a followers audience needs either imported follower rows or a creator profile"
-                )
-            elif self.follower_rows:
-                for n, row in enumerate(self.follower_rows, start=1):
-                    problems += [f"row {n}: {p}" for p in _row_problems(row)]
-            else:
-                problems += _profile_problems(self.profile)
-        return problems
-
-
-def _filter_problems(filters: dict[str, list[str]]) -> list[str]:
-    if not filters:
-        return ["a slice needs at least one filter (age_band, gender, country, interests or activity)"]
-    problems = []
-    for name, values in filters.items():
-        if name not in CHOICES:
-            problems.append(f"unknown filter '{name}'; filters are {', '.join(CHOICES)}")
-            continue
-        if not values:
-            problems.append(f"filter '{name}' allows no value")
-        bad = [v for v in values if v not in CHOICES[name]]
-        if bad:
-            problems.append(f"{name} {', '.join(map(repr, bad))} not among {', '.join(CHOICES[name])}")
-    return problems
-
-
-def _shares_problems(name: str, shares: Any) -> list[str]:
-    if not isinstance(shares, dict) or not shares:
-        return [f"{name} must map values to shares"]
-    bad = [k for k in shares if k not in CHOICES[name]]
-    if bad:
-        return [f"{name} {', '.join(map(repr, bad))} not among {', '.join(CHOICES[name])}"]
-    try:
-        values = [float(v) for v in shares.values()]
-    except (TypeError, ValueError):
-        return [f"{name} shares must be numbers"]
-    if any(v < 0 or not np.isfinite(v) for v in values) or sum(values) <= 0:
-        return [f"{name} shares must be non-negative and not all zero"]
-    return []
-
-
-def _profile_problems(profile: dict[str, Any]) -> list[str]:
-    problems = []
-    niche = profile.get("niche")
-    niches = niche if isinstance(niche, list) else [niche]
-    if not niche or any(n not in TOPIC_INDEX for n in niches):
-        problems.append(f"niche {niche!r} is not among the topics: {', '.join(TOPICS)}")
-    count = profile.get("follower_count")
-    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_FOLLOWER_COUNT:
-        limit = f"{MAX_FOLLOWER_COUNT:,}"
-        problems.append(f"follower_count must be a whole number from 1 to {limit}, got {count!r}")
-    for name in ("age_band", "gender", "country"):
-        if name in profile:
-            problems += _shares_problems(name, profile[name])
-    return problems
-
-
-def _split_interests(text: str) -> list[str]:
-    return [t.strip().lower() for t in text.replace(";", "|").replace(",", "|").split("|") if t.strip()]
-
-
-def _row_problems(row: dict[str, str]) -> list[str]:
-    problems = []
-    for name in ("age_band", "gender", "country"):
-        value = (row.get(name) or "").strip()
-        if name == "country":
-            value = value.upper()
-        if value not in CHOICES[name]:
-            problems.append(f"{name} '{value}' is not one of {', '.join(CHOICES[name])}")
-    interests = _split_interests(row.get("interests") or "")
-    bad = [t for t in interests if t not in TOPIC_INDEX]
-    if not interests:
-        problems.append("interests is empty; list topics separated by |")
-    elif bad:
-        problems.append(f"interests {', '.join(map(repr, bad))} not among the topics ({', '.join(TOPICS)})")
-    activity = (row.get("activity") or "").strip().lower()
-    if activity and activity not in ACTIVITY_LEVELS:
-        try:
-            rate = float(activity)
-        except ValueError:
-            rate = -1.0
-        if not 0 < rate <= 50:
-            problems.append(
-                f"activity '{activity}' is not one of {', '.join(ACTIVITY_LEVELS)} "
-                "or a number of sessions per day from 0 to 50"
-            )
-    return problems
-
-
-def parse_follower_csv(text: str, max_rows: int) -> tuple[list[dict[str, str]], list[str]]:
-    """Rows of a follower CSV (FOLLOWER_CSV_COLUMNS) and row-level problems; rows come back only if none.
-
-    The caller decodes the upload (and reports a bad encoding); this reads text.
-    """
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        return [], ["the file is empty; the first line must be the header: " + ",".join(FOLLOWER_CSV_COLUMNS)]
-    try:
-        reader = csv.DictReader(io.StringIO(text))
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        return [], [f"the file is not a readable CSV: {exc}"]
-    missing = [c for c in FOLLOWER_CSV_COLUMNS if c not in header and c != "activity"]
-    if missing:
-        return [], [
-            f"missing column(s): {', '.join(missing)}; the header must be " + ",".join(FOLLOWER_CSV_COLUMNS)
-        ]
-    reader.fieldnames = header
-    rows: list[dict[str, str]] = []
-    errors: list[str] = []
-    try:
-        for n, raw in enumerate(reader, start=1):
-            if n > max_rows:
-                errors.append(f"more than {max_rows:,} rows; split the file or sample it")
-                break
-            row = {c: (raw.get(c) or "").strip() for c in FOLLOWER_CSV_COLUMNS}
-            if not any(row.values()):
-                continue
-            problems = _row_problems(row)
-            errors += [f"row {n}: {p}" for p in problems]
-            row["country"] = row["country"].upper()
-            row["interests"] = "|".join(_split_interests(row["interests"]))
-            row["activity"] = row["activity"].lower()
-            rows.append(row)
-    except csv.Error as exc:
-        errors.append(f"the file is not a readable CSV: {exc}")
-    if not rows and not errors:
-        errors.append("the file has a header but no follower rows")
-    return (rows if not errors else []), errors
+from simulator.types import Behaviour
 
 
 @cache
@@ -221,97 +47,6 @@ def _marginal_shares() -> dict[str, np.ndarray]:
 def _sessions_per_level() -> np.ndarray:
     rates = platform_marginals()["activity"]["sessions_per_day"]
     return np.array([rates[a] for a in ACTIVITY_LEVELS])
-
-
-@dataclass
-class Population:
-    """One row per simulated user; codes index the taxonomy tuples."""
-
-    age: np.ndarray  # int8, AGE_BANDS
-    gender: np.ndarray  # int8, GENDERS
-    country: np.ndarray  # int16, COUNTRIES
-    utc_offset_h: np.ndarray  # float32
-    interests: np.ndarray  # float32 (N, len(TOPICS)), rows sum to 1
-    sessions_per_day: np.ndarray  # float32
-    session_minutes: np.ndarray
-    like_rate: np.ndarray
-    comment_rate: np.ndarray
-    share_rate: np.ndarray
-    follow_rate: np.ndarray
-    preferred_s: np.ndarray
-    watch_ratio: np.ndarray
-    novelty_seeking: np.ndarray
-    follower: np.ndarray  # bool: follows the creator at the start
-    weight: np.ndarray  # float64: real-scale users per simulated user
-
-    def __len__(self) -> int:
-        return len(self.age)
-
-    @property
-    def ids(self) -> np.ndarray:
-        return np.arange(len(self), dtype=np.int64)
-
-    def persona(
-        self, i: int, neighbours: list[int] | None = None, influence: list[float] | None = None
-    ) -> Persona:
-        weights = self.interests[i]
-        top = np.argsort(-weights)[:5]
-        return Persona(
-            id=int(i),
-            demographics=Demographics(
-                age_band=AGE_BANDS[self.age[i]],
-                gender=GENDERS[self.gender[i]],
-                country=COUNTRIES[self.country[i]],
-                utc_offset_h=float(self.utc_offset_h[i]),
-            ),
-            interests={TOPICS[t]: round(float(weights[t]), 4) for t in top if weights[t] > 0.01},
-            behaviour=Behaviour(
-                sessions_per_day=float(self.sessions_per_day[i]),
-                session_minutes=float(self.session_minutes[i]),
-                like_rate=float(self.like_rate[i]),
-                comment_rate=float(self.comment_rate[i]),
-                share_rate=float(self.share_rate[i]),
-                follow_rate=float(self.follow_rate[i]),
-                preferred_video_s=float(self.preferred_s[i]),
-                watch_ratio=float(self.watch_ratio[i]),
-                novelty_seeking=float(self.novelty_seeking[i]),
-            ),
-            social=Social(
-                follows_creator=bool(self.follower[i]),
-                neighbours=neighbours or [],
-                influence=influence or [],
-            ),
-            weight=float(self.weight[i]),
-        )
-
-    def summary(self, i: int) -> str:
-        """One line a creator can read: '25-34 female in BR, into comedy and music, a daily user'."""
-        weights = self.interests[i]
-        top = [TOPICS[t] for t in np.argsort(-weights)[:2]]
-        rate = float(self.sessions_per_day[i])
-        habit = (
-            "on the app many times a day"
-            if rate >= 6
-            else "a daily user"
-            if rate >= 1
-            else "an occasional user"
-        )
-        follows = ", follows you" if self.follower[i] else ""
-        return (
-            f"{AGE_BANDS[self.age[i]]} {GENDERS[self.gender[i]]} in {COUNTRIES[self.country[i]]}, "
-            f"into {' and '.join(top)}, {habit}{follows}"
-        )
-
-    def rows(self, a: int, b: int) -> "Population":
-        """Users a..b of this population (views, not copies)."""
-        return Population(**{k: getattr(self, k)[a:b] for k in Population.__dataclass_fields__})
-
-    def interest_members(self) -> np.ndarray:
-        """(N, topics) bool: who counts in each interest segment."""
-        top = self.interests.argmax(axis=1)
-        members = self.interests >= INTEREST_SEGMENT_MIN
-        members[np.arange(len(self)), top] = True
-        return members
 
 
 def _categorical(rng: np.random.Generator, shares: np.ndarray, n: int) -> np.ndarray:
@@ -583,7 +318,7 @@ def _parts(spec: AudienceSpec, seed: int) -> list[_Part]:
             else pick_rng.integers(0, len(rows), n_followers)
         )
         real = len(rows)
-        niches = [t for row in rows for t in _split_interests(row["interests"])]
+        niches = [t for row in rows for t in split_interests(row["interests"])]
         around_prior = _niche_prior(list(dict.fromkeys(niches))[:3])
         row_country = np.array([COUNTRIES.index(r["country"].strip().upper()) for r in rows])
         country_shares = np.bincount(row_country[picks], minlength=len(COUNTRIES)).astype(float)
@@ -639,7 +374,7 @@ def _followers_from_rows(
                 sessions=sessions, follower=True, weight=weight, tastes_only=tastes_only)  # fmt: skip
     listed = np.zeros((n, len(TOPICS)), dtype=np.float32)
     for i, r in enumerate(chosen):
-        topics = [TOPIC_INDEX[t] for t in _split_interests(r["interests"])]
+        topics = [TOPIC_INDEX[t] for t in split_interests(r["interests"])]
         listed[i, topics] = 1.0 / len(topics)
     pop.interests = (0.7 * listed + 0.3 * pop.interests).astype(np.float32)
     pop.interests /= pop.interests.sum(axis=1, keepdims=True)
