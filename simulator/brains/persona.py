@@ -328,9 +328,13 @@ class PersonaBrain:
         out_rows = _rows(out, ("watch_s", "click", "like", "comment", "share", "follow", "leave"))
         topics = [_main_topic(r.item) for r in requests]
         notes = [
-            _mindset_note(r.mindset, state, topic, fi[1])
-            for r, state, topic, fi in zip(
-                requests, _rows(after, ("satisfaction", "fatigue", "boredom")), topics, f_rows, strict=True
+            _mindset_note(r.mindset, state, topic, sat)
+            for r, state, topic, sat in zip(
+                requests,
+                _rows(after, ("satisfaction", "fatigue", "boredom")),
+                topics,
+                f.satiation.tolist(),
+                strict=True,
             )
         ]
         reactions = []
