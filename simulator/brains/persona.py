@@ -22,6 +22,7 @@ from simulator.brains.complaints import (
 )
 from simulator.brains.features import DecisionFeatures, DecisionOutcome, Habits
 from simulator.brains.persona_params import PersonaParams
+from simulator.brains.persona_words import COMMENTS, REASONING_FEATURES, mindset_note, reasoning, scalar_rows
 from simulator.preferences import (
     MindsetArrays,
     engagement_signal,
@@ -322,16 +323,16 @@ class PersonaBrain:
             np.array([r.session_seconds for r in requests], float),
             rng,
         )
-        comment_pick = np.minimum((u[_U_PICK] * len(_COMMENTS)).astype(int), len(_COMMENTS) - 1).tolist()
+        comment_pick = np.minimum((u[_U_PICK] * len(COMMENTS)).astype(int), len(COMMENTS) - 1).tolist()
         # Per decision, as Python scalars: indexing NumPy arrays one element at a time costs more.
-        f_rows = _rows(f, _REASONING_FEATURES)
-        out_rows = _rows(out, ("watch_s", "click", "like", "comment", "share", "follow", "leave"))
+        f_rows = scalar_rows(f, REASONING_FEATURES)
+        out_rows = scalar_rows(out, ("watch_s", "click", "like", "comment", "share", "follow", "leave"))
         topics = [_main_topic(r.item) for r in requests]
         notes = [
-            _mindset_note(r.mindset, state, topic, sat)
+            mindset_note(r.mindset, state, topic, sat)
             for r, state, topic, sat in zip(
                 requests,
-                _rows(after, ("satisfaction", "fatigue", "boredom")),
+                scalar_rows(after, ("satisfaction", "fatigue", "boredom")),
                 topics,
                 f.satiation.tolist(),
                 strict=True,
@@ -345,11 +346,11 @@ class PersonaBrain:
                 Reaction(
                     user_id=r.persona.id,
                     item_id=r.item.id,
-                    reasoning=_reasoning(r, fi, watch_s, click, like, leave, topic),
+                    reasoning=reasoning(r, fi, watch_s, click, like, leave, topic),
                     watch_s=round(watch_s, 2),
                     click=click,
                     like=like,
-                    comment=_COMMENTS[pick].format(topic=topic) if comment else None,
+                    comment=COMMENTS[pick].format(topic=topic) if comment else None,
                     share=share,
                     follow=follow,
                     leave=leave,
@@ -388,84 +389,6 @@ def _raw_topic_rows(dicts: list[dict[str, float]]) -> np.ndarray:
 
 def _main_topic(item: Item) -> str:
     return max(item.topics, key=item.topics.get) if item.topics else item.kind
-
-
-_COMMENTS = (
-    "Love this!",
-    "Great {topic} content, more like this",
-    "Never thought about it that way",
-    "Saving this for later",
-    "This made my day",
-    "Who else watched this twice?",
-    "Finally some good {topic}",
-)
-
-
-_REASONING_FEATURES = (
-    "interest_match",
-    "satiation",
-    "length_s",
-    "follows_creator",
-    "novelty",
-    "creator_fatigue",
-    "preferred_s",
-    "fatigue",
-)
-
-
-def _rows(arrays, names: tuple[str, ...]) -> list[tuple]:
-    """The named (N,) fields of a batch as N tuples of Python scalars."""
-    return list(zip(*(getattr(arrays, name).tolist() for name in names), strict=True))
-
-
-def _reasoning(
-    r: ReactionRequest, fi: tuple, watch_s: float, click: bool, like: bool, leave: bool, topic: str
-) -> str:
-    """The think step in words: the strongest driver of this decision (`fi`: _REASONING_FEATURES)."""
-    match, sat, length, follows, novelty, creator_fatigue, preferred_s, fatigue = fi
-    if click:
-        if r.shared_by is not None:
-            why = f"A friend shared this {topic} post"
-        elif follows:
-            why = f"I follow {r.item.creator_id}"
-        elif match >= 0.5:
-            why = f"I'm into {topic}"
-        elif novelty > 0.7:
-            why = f"Something new ({topic}), curious"
-        else:
-            why = f"Caught my eye ({topic})"
-        text = f"{why}; watched {watch_s:.0f}s of {length:.0f}s"
-        if like:
-            text += ", liked it"
-    elif sat > 0.6:
-        text = f"Seen a lot of {topic} already, scrolled past"
-    elif creator_fatigue >= 2:
-        text = f"Too much of {r.item.creator_id} lately, skipped"
-    elif match < 0.2:
-        text = f"Not into {topic}, skipped"
-    elif length > 3 * preferred_s:
-        text = f"Too long for me ({length:.0f}s), skipped"
-    elif fatigue > 0.6:
-        text = "Getting tired, skimming"
-    else:
-        text = f"Not feeling this {topic} one, skipped"
-    if leave:
-        text += "; that's enough for now"
-    return text
-
-
-def _mindset_note(before, after: tuple, topic: str, sat: float) -> str:
-    """`after`: (satisfaction, fatigue, boredom) once this item is decided."""
-    satisfaction, fatigue, boredom = after
-    if sat > 0.6:
-        return f"getting tired of {topic}"
-    if fatigue > 0.6:
-        return "getting tired"
-    if boredom > before.boredom + 0.03:
-        return "getting bored"
-    if satisfaction > before.satisfaction + 0.03:
-        return "enjoying this"
-    return "steady"
 
 
 def _reflections(requests: list[ReflectionRequest], instructs: np.ndarray) -> list[Reflection]:
