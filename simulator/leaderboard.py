@@ -24,7 +24,7 @@ from simulator.catalogue import CatalogueIndex, default_index
 from simulator.clock import expected_sessions
 from simulator.population import sample_population
 from simulator.preferences import topic_vector
-from simulator.recommenders import InstructionFollowingRecommender, TraditionalRecommender
+from simulator.recommenders import InstructionFollowingRecommender, TraditionalRecommender, llm_follower_parts
 from simulator.recommenders.policies import EasePolicy, PopularityPolicy, RandomPolicy
 from simulator.session import SessionConfig, run_sessions
 from simulator.training import train
@@ -52,28 +52,6 @@ def _interval(values: np.ndarray, rng: np.random.Generator) -> dict:
     }
 
 
-def llm_follower(catalogue: CatalogueIndex):
-    """instruction_following with the LLM parser and re-ranker, when SIM_LLM_ENGINE names an engine."""
-    if not os.environ.get("SIM_LLM_ENGINE"):
-        return None
-    from simulator.engines import engine_for
-    from simulator.engines.base import EngineConfig
-    from simulator.recommenders.llm_parser import LLMInstructionParser
-    from simulator.recommenders.llm_reranker import LLMReranker
-
-    engine = engine_for(
-        EngineConfig(
-            engine=os.environ["SIM_LLM_ENGINE"],
-            model=os.environ.get("SIM_LLM_MODEL", ""),
-            base_url=os.environ.get("SIM_LLM_BASE_URL", ""),
-            api_key=os.environ.get("SIM_LLM_API_KEY", ""),
-        )
-    )
-    return InstructionFollowingRecommender(
-        catalogue, parser=LLMInstructionParser(engine), reranker=LLMReranker(engine)
-    )
-
-
 def policies(catalogue: CatalogueIndex, seed: int, train_steps: int) -> tuple[dict, dict]:
     """The policies by name, and what was learned (the bandit's curve, the EASE log's size)."""
     log_people = sample_population(LOG_USERS, seed + 1, first_id=1_000_001)
@@ -89,8 +67,10 @@ def policies(catalogue: CatalogueIndex, seed: int, train_steps: int) -> tuple[di
         "ease": EasePolicy(catalogue, clicks),
         "instruction_following": InstructionFollowingRecommender(catalogue),
     }
-    if (llm := llm_follower(catalogue)) is not None:
-        out["instruction_following_llm"] = llm
+    if os.environ.get("SIM_LLM_ENGINE"):
+        out["instruction_following_llm"] = InstructionFollowingRecommender(
+            catalogue, **llm_follower_parts(os.environ)
+        )
     out["linucb"] = learned
     return out, {
         "linucb": {"user_steps": train_steps, "curve": curve, **learned.to_dict()},

@@ -156,12 +156,9 @@ class LLMBrain:
 
 def llm_brain_from_env(env: Mapping[str, str], fallback: Brain, **options) -> LLMBrain:
     """The `llm` brain on this process's engine for the SIM_LLM_* variables (built on first use)."""
-    from simulator.engines import EngineConfig, engine_for
+    from simulator.engines import configured_engine
 
-    config = EngineConfig.from_env(env)
-    if not config.engine or not config.model:
-        raise ValueError("the llm brain needs SIM_LLM_ENGINE (vllm or openai) and SIM_LLM_MODEL")
-    return LLMBrain(engine_for(config), fallback, **options)
+    return LLMBrain(configured_engine(env), fallback, **options)
 
 
 def _with_fallback(requests: list, answers: list, decide: Callable[[list], list], build: Callable) -> list:

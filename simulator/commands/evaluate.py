@@ -65,6 +65,13 @@ def add_arguments(evaluate: argparse.ArgumentParser) -> None:
     reorder.add_argument("--dataset", default="ml-100k", choices=["ml-100k"])
     reorder.add_argument("--users", type=_users, default=_users("601-943"))
     reorder.add_argument("--ratio", type=int, default=9, help="never-rated films per held-out liked film")
+    reorder.add_argument(
+        "--follower",
+        choices=("rules", "llm"),
+        default="rules",
+        help="how the follower reads instructions: rules (default), or the LLM parser and re-ranker "
+        "(SIM_LLM_ENGINE's engine, else the CPU model of make llm-cpu)",
+    )
     common(reorder)
 
     content = protocols.add_parser(
@@ -142,6 +149,17 @@ def _brain(name: str):
     return llm_brain_from_env()
 
 
+def _follower(name: str) -> dict | None:
+    """The instruction follower's LLM parts for --follower llm; None for the rules."""
+    if name == "rules":
+        return None
+    import os
+
+    from simulator.recommenders import llm_follower_parts
+
+    return llm_follower_parts(os.environ, cpu_default=True)
+
+
 def run(args: argparse.Namespace) -> int:
     from simulator.evaluation import tables
 
@@ -212,6 +230,7 @@ def _evaluate(args: argparse.Namespace) -> dict:
         taste_fit=read_fit()["taste_ml100k"],
         seed=args.seed,
         llm_brain=_brain(args.brain),
+        follower_parts=_follower(args.follower),
     )
 
 

@@ -2,13 +2,19 @@
 
 import argparse
 import json
+import os
 import sys
 
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import default_index
 from simulator.human import HumanSession
 from simulator.population import sample_population
-from simulator.recommenders import RECOMMENDERS, make_recommender
+from simulator.recommenders import (
+    RECOMMENDERS,
+    InstructionFollowingRecommender,
+    llm_follower_parts,
+    make_recommender,
+)
 from simulator.rewards import (
     DEFAULT_WEIGHTS,
     instructs_at_first_leave,
@@ -40,6 +46,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="multi_turn: instructions on; single_list: instructions disabled, one list scored; "
         "human: you take the user's place in the terminal",
     )
+    p.add_argument(
+        "--follower",
+        choices=("rules", "llm"),
+        default="rules",
+        help="how instruction_following reads instructions: the rule parser (default), or the LLM parser "
+        "and re-ranker (SIM_LLM_ENGINE's engine, else the CPU model of make llm-cpu)",
+    )
     p.add_argument("--list-size", type=_positive_int, default=10)
     p.add_argument("--max-turns", type=_positive_int, default=5)
     p.add_argument("--max-minutes", type=float, default=60.0)
@@ -65,9 +78,12 @@ def run(args: argparse.Namespace) -> int:
             problems.append("--hour must be in [0, 24)")
         if args.compare and args.mode == "human":
             problems.append("--compare plays simulated users: it cannot be combined with --mode human")
+        if args.follower == "llm" and args.mode == "human":
+            problems.append("--follower llm reads simulated users' instructions: not with --mode human")
         if problems:
             raise ValueError("; ".join(problems))
-    except ValueError as exc:  # json.JSONDecodeError is one too
+        follower_parts = llm_follower_parts(os.environ, cpu_default=True) if args.follower == "llm" else {}
+    except (LookupError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
         print(f"error: {exc}", file=sys.stderr)
         return 2
     catalogue = default_index()
@@ -77,9 +93,13 @@ def run(args: argparse.Namespace) -> int:
     contexts = [Context(hour_of_day=args.hour, country=p.demographics.country) for p in people]
 
     def play(recommender: str) -> list[Trajectory]:
+        if recommender == "instruction_following" and follower_parts:
+            policy = InstructionFollowingRecommender(catalogue, **follower_parts)
+        else:
+            policy = make_recommender(recommender, catalogue)
         return run_sessions(
             people,
-            make_recommender(recommender, catalogue),
+            policy,
             PersonaBrain(),
             catalogue,
             seed=args.seed,

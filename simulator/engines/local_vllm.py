@@ -106,4 +106,3 @@ def _compile_grammars_in_order(llm: Any) -> None:
     manager = getattr(core, "structured_output_manager", None)
     if manager is not None:
         manager._use_async_grammar_compilation = False
-

@@ -64,7 +64,10 @@ def evaluate_reorder(
     seed: int = 0,
     llm_brain=None,
     embedder=None,
+    follower_parts: dict | None = None,
 ) -> dict:
+    """`follower_parts`: the LLM parser and re-ranker (simulator.recommenders.llm_follower_parts) for the
+    instruction follower; the rule parser when None."""
     from simulator.brains.persona import PersonaBrain
     from simulator.brains.persona_params import PersonaParams
 
@@ -94,7 +97,18 @@ def evaluate_reorder(
         relevant = {f"ml:{f}" for f in case.positives}
         walked = {}
         for listens in (True, False):  # the same user and luck: they differ only after an instruction
-            walk = _Walk(ml, case, items, match_of, deciding, persona_brain, user_content, history, listens)
+            walk = _Walk(
+                ml,
+                case,
+                items,
+                match_of,
+                deciding,
+                persona_brain,
+                user_content,
+                history,
+                listens,
+                follower_parts,
+            )
             walked[listens] = walk.run(np.random.default_rng([seed, case.user_id]))
         initial, final, given = walked[True]
         ranked = {"initial": initial, "final": final, "history_only": walked[False][1]}
@@ -121,6 +135,7 @@ def evaluate_reorder(
         "protocol": "reorder",
         "dataset": "ml-100k",
         "brain": brain,
+        "follower": "llm" if follower_parts else "rules",
         "seed": seed,
         "ratio": ratio,
         "users": len(cases),
@@ -154,7 +169,17 @@ class _Walk:
     """One user going through one list, with break points, reflections and re-orderings."""
 
     def __init__(
-        self, ml, case, items, match_of, brain, persona_brain, content=None, history=None, listens=True
+        self,
+        ml,
+        case,
+        items,
+        match_of,
+        brain,
+        persona_brain,
+        content=None,
+        history=None,
+        listens=True,
+        follower_parts=None,
     ):
         from simulator.recommenders import InstructionFollowingRecommender
 
@@ -168,6 +193,7 @@ class _Walk:
             content=content,
             history=None if history is None else (lambda query: history),
             listens=listens,
+            **(follower_parts or {}),
         )
 
     def _query(self, shown: list[str]):

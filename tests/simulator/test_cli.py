@@ -75,3 +75,69 @@ def test_human_mode_reads_actions_from_the_terminal():
     reward = json.loads(result.stdout.strip().splitlines()[-1])
     assert reward["likes"] == 1 and reward["instructions"] == 1 and reward["turns"] == 2
     assert reward["end_reason"] == "left"
+
+
+def test_the_session_commands_llm_follower_reads_each_instruction_and_reorders_through_the_engine():
+    """--follower llm: every instruction goes to the engine's plan prompt, every re-ranked list to its
+    order prompt (a real loopback server answering "more gaming" and the reversed order)."""
+    import os
+
+    from tests.simulator.llm_support import ScriptedServer, completion
+
+    plan = {"more_topics": ["gaming"], "less_topics": [], "more_creators": [], "less_creators": []}
+    plan |= {"related": False, "diversity": 0.3, "freshness": 0.0, "length": "same"}
+
+    def script(body, n):
+        if body["response_format"]["json_schema"]["name"] == "plan":
+            return 200, completion(json.dumps(plan)), 0
+        count = body["messages"][-1]["content"].count("<item>")
+        return 200, completion(json.dumps({"order": list(range(count, 0, -1))})), 0
+
+    with ScriptedServer(script) as server:
+        env = os.environ | {
+            "SIM_LLM_ENGINE": "openai",
+            "SIM_LLM_MODEL": "m",
+            "SIM_LLM_BASE_URL": server.base_url,
+        }
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "simulator",
+                "session",
+                "--seed",
+                "1",
+                "--users",
+                "6",
+                "--follower",
+                "llm",
+                "--json",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+        kinds = [r["response_format"]["json_schema"]["name"] for r in server.requests]
+    assert result.returncode == 0, result.stderr
+    turns = [t for s in json.loads(result.stdout)["sessions"] for t in s["trajectory"]["turns"]]
+    instructed = [t for t in turns[:-1] if t.get("reflection") and t["reflection"].get("instruction")]
+    assert instructed, "no simulated user instructed: the test says nothing"
+    assert kinds.count("plan") >= len(instructed) and kinds.count("rerank") >= 1
+    assert set(kinds) <= {"plan", "rerank"}
+
+
+def test_the_llm_follower_is_refused_for_a_human_in_the_terminal():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SIM_LLM_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "simulator", "session", "--follower", "llm", "--mode", "human"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert result.returncode == 2 and "not with --mode human" in result.stderr
