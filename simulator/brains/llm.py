@@ -21,7 +21,7 @@ from simulator.answers import (
 )
 from simulator.brains.base import Brain, BrainUsage, ReactionRequest, ReflectionRequest
 from simulator.brains.llm_prompts import REACTION, REFLECTION, max_watch_s, reaction_values, reflection_values
-from simulator.engines.base import ChatPrompt, Engine, Generation, Message
+from simulator.engines.base import ChatPrompt, Engine, Generation, Message, generate_or_errors
 from simulator.representations import REPRESENTATIONS
 from simulator.representations.multimodal import image_parts
 from simulator.representations.semantic_ids import history_text
@@ -148,10 +148,7 @@ class LLMBrain:
         return answers
 
     def _generate(self, prompts: list[ChatPrompt]) -> list[Generation]:
-        try:
-            return self.engine.generate(prompts)
-        except Exception as exc:  # an engine crash costs this attempt, never the run
-            return [Generation(text="", error=f"engine failed: {type(exc).__name__}: {exc}") for _ in prompts]
+        return generate_or_errors(self.engine, prompts)
 
 
 def llm_brain_from_env(env: Mapping[str, str], fallback: Brain, **options) -> LLMBrain:

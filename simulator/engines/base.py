@@ -90,6 +90,15 @@ class Generation:
     error: str | None = None
 
 
+def generate_or_errors(engine: "Engine", prompts: list[ChatPrompt]) -> list[Generation]:
+    """engine.generate, with a crash (a prompt over the model's context, a lost server) answered as an
+    error on every prompt of the call: it costs the caller an attempt and its fallback, never the run."""
+    try:
+        return engine.generate(prompts)
+    except Exception as exc:
+        return [Generation(text="", error=f"engine failed: {type(exc).__name__}: {exc}") for _ in prompts]
+
+
 @dataclass
 class EngineStats:
     """Totals since the engine was built."""

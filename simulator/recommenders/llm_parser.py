@@ -8,7 +8,7 @@ not fit a prompt). An answer that stays invalid after the retries falls back to 
 import numpy as np
 
 from simulator.answers import InvalidAnswer, parse_plan, plan_schema
-from simulator.engines.base import ChatPrompt, Engine, Message
+from simulator.engines.base import ChatPrompt, Engine, Message, generate_or_errors
 from simulator.prompting import fence_request, template
 from simulator.recommenders.parser import parse_instruction
 from simulator.recommenders.plan import RerankPlan
@@ -42,7 +42,7 @@ class LLMInstructionParser:
         prompt = ChatPrompt(self.messages(text, named), plan_schema(named))
         for _ in range(self.max_attempts):
             prompt.seed = int(self.rng.integers(0, 2**31 - 1))
-            [g] = self.engine.generate([prompt])
+            [g] = generate_or_errors(self.engine, [prompt])
             try:
                 if g.error:
                     raise InvalidAnswer(g.error)

@@ -8,7 +8,7 @@ invalid after the retries keeps the score order (and is counted).
 import numpy as np
 
 from simulator.answers import InvalidAnswer, parse_object
-from simulator.engines.base import ChatPrompt, Engine
+from simulator.engines.base import ChatPrompt, Engine, generate_or_errors
 from simulator.prompting import fence_request, template
 from simulator.recommenders.content import item_text
 from simulator.types import Item
@@ -62,7 +62,7 @@ class LLMReranker:
         )
         for _ in range(self.max_attempts):
             prompt.seed = int(self.rng.integers(0, 2**31 - 1))
-            [g] = self.engine.generate([prompt])
+            [g] = generate_or_errors(self.engine, [prompt])
             try:
                 if g.error:
                     raise InvalidAnswer(g.error)

@@ -51,3 +51,12 @@ def test_a_session_with_reflections_and_instructions_completes():
     # the parser was asked exactly for the instructions that led to a new list
     followed = sum(1 for t in trajectories for k, turn in enumerate(t.turns[:-1]) if turn.reflection)
     assert parser.calls == followed
+
+
+def test_a_prompt_over_the_models_context_costs_the_reranker_its_fallback_not_the_run():
+    from simulator.recommenders.llm_reranker import LLMReranker
+
+    items = default_index().items[:200]  # 200 items of up to 200 characters: past SmolLM2's 2,048 tokens
+    reranker = LLMReranker(cpu_engine())
+    assert reranker("more cooking", items) == [it.id for it in items]
+    assert reranker.calls == 1 and reranker.fallbacks == 1

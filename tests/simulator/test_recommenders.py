@@ -222,3 +222,29 @@ def test_the_llm_reranker_orders_the_top_of_the_list_and_keeps_the_score_order_o
         rec = InstructionFollowingRecommender(CATALOGUE, reranker=LLMReranker(engine))
         assert rec.rank(q, 8, rec.plan(plan_text, None)) == plain.rank(q, 8, plain.plan(plan_text, None))
         assert rec.reranker.fallbacks == 1
+
+
+def test_the_llm_reranker_orders_only_the_top_of_a_long_list():
+    import json
+
+    from simulator.engines.base import EngineConfig
+    from simulator.engines.openai_http import OpenAIEngine
+    from simulator.recommenders.instruction_following import RERANK_TOP
+    from simulator.recommenders.llm_reranker import LLMReranker
+    from tests.simulator.llm_support import ScriptedServer, completion
+
+    def reverse(body, n):
+        count = body["messages"][-1]["content"].count("<item>")
+        return 200, completion(json.dumps({"order": list(range(count, 0, -1))})), 0
+
+    q = query(tech=1.0)
+    k = RERANK_TOP * 2
+    plain = InstructionFollowingRecommender(CATALOGUE)
+    expected = plain.rank(q, k, plain.plan("more tech", None))
+    with ScriptedServer(reverse) as server:
+        engine = OpenAIEngine(EngineConfig(engine="openai", model="m", base_url=server.base_url))
+        rec = InstructionFollowingRecommender(CATALOGUE, reranker=LLMReranker(engine))
+        ranked = rec.rank(q, k, rec.plan("more tech", None))
+        [request] = server.requests
+    assert request["messages"][-1]["content"].count("<item>") == RERANK_TOP
+    assert ranked == expected[:RERANK_TOP][::-1] + expected[RERANK_TOP:]
