@@ -25,6 +25,8 @@ class VllmEngine:
     def _build(self) -> Any:
         for key, value in self.config.env:
             os.environ.setdefault(key, value)
+        # vLLM logs to stdout by default, which the commands' --json output owns (read at vLLM's import).
+        os.environ.setdefault("VLLM_LOGGING_STREAM", "ext://sys.stderr")
         from vllm import LLM
 
         c = self.config
