@@ -131,7 +131,7 @@ class LLMBrain:
                 self.usage.retries += len(pending)
             for i in pending:
                 prompts[i].seed = int(seeds[attempt, i])
-            generations = self._generate([prompts[i] for i in pending])
+            generations = generate_or_errors(self.engine, [prompts[i] for i in pending])
             still = []
             for i, g in zip(pending, generations, strict=True):
                 self.usage.prompt_tokens += g.prompt_tokens
@@ -146,9 +146,6 @@ class LLMBrain:
             pending = still
         self.usage.fallbacks += len(pending)
         return answers
-
-    def _generate(self, prompts: list[ChatPrompt]) -> list[Generation]:
-        return generate_or_errors(self.engine, prompts)
 
 
 def llm_brain_from_env(env: Mapping[str, str], fallback: Brain, **options) -> LLMBrain:
