@@ -148,11 +148,14 @@ class LLMBrain:
         return answers
 
 
-def llm_brain_from_env(env: Mapping[str, str], fallback: Brain, **options) -> LLMBrain:
-    """The `llm` brain on this process's engine for the SIM_LLM_* variables (built on first use)."""
+def llm_brain_from_env(
+    env: Mapping[str, str], fallback: Brain, *, cpu_default: bool = False, **options
+) -> LLMBrain:
+    """The `llm` brain on this process's engine for the SIM_LLM_* variables (built on first use);
+    `cpu_default` as for simulator.engines.configured_engine."""
     from simulator.engines import configured_engine
 
-    return LLMBrain(configured_engine(env), fallback, **options)
+    return LLMBrain(configured_engine(env, cpu_default=cpu_default), fallback, **options)
 
 
 def _with_fallback(requests: list, answers: list, decide: Callable[[list], list], build: Callable) -> list:

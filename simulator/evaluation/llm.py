@@ -9,11 +9,10 @@ import os
 
 def llm_brain_from_env():
     try:
-        from simulator.brains.llm import LLMBrain
+        from simulator.brains.llm import llm_brain_from_env as from_env
         from simulator.brains.persona import PersonaBrain
-        from simulator.engines import configured_engine
     except ImportError as exc:
         raise LookupError(
             f"the llm brain is not available here ({exc}); install it with `make llm-cpu`"
         ) from None
-    return LLMBrain(configured_engine(os.environ, cpu_default=True), fallback=PersonaBrain())
+    return from_env(os.environ, PersonaBrain(), cpu_default=True)
