@@ -39,12 +39,12 @@ SHOWN_PENALTY = 1.5  # "something different": overlap with what this session alr
 # content) enters as a percentile too, worth half the history: a complaint about one list nudges a
 # ranking that years of ratings support; it does not overturn it.
 QUERY_WEIGHT = 1.0
-# Items the LLM re-ranker orders: the top of a long list (a protocol ranks every candidate film) in
-# one prompt that fits a small model's context (20 x llm_reranker.ITEM_TEXT_MAX characters).
-RERANK_TOP = 20
 EXPLORE_WEIGHT = 1.0
 HISTORY_WEIGHT = 1.0
 INSTRUCTION_WEIGHT = 0.5
+# Items the LLM re-ranker orders: the top of a long list (a protocol ranks every candidate film) in
+# one prompt that fits a small model's context (20 x llm_reranker.ITEM_TEXT_MAX characters).
+RERANK_TOP = 20
 
 
 class InstructionFollowingRecommender:
@@ -125,7 +125,8 @@ class InstructionFollowingRecommender:
         """The re-ranker orders the top RERANK_TOP items; any id it drops or invents keeps the score order."""
         top = ranked[:RERANK_TOP]
         items = [self.scorer.index.by_id(i) for i in top]
-        answer = [i for i in dict.fromkeys(self.reranker(instruction, items)) if i in set(top)]
+        listed = set(top)
+        answer = [i for i in dict.fromkeys(self.reranker(instruction, items)) if i in listed]
         return answer + [i for i in ranked if i not in answer]
 
     def _plan_scores(self, plan: RerankPlan, query: RankQuery) -> np.ndarray:
