@@ -55,6 +55,12 @@ class HistoryPopularityScorer:
         h = query.history / (np.linalg.norm(query.history) or 1.0)
         return self.unit_topics @ h + POPULARITY_WEIGHT * self.popularity
 
+    def scores_rows(self, history: np.ndarray) -> np.ndarray:
+        """`scores` for many users at once: history rows (n, TOPICS) -> (n, items)."""
+        norms = np.linalg.norm(history, axis=1, keepdims=True)
+        h = np.divide(history, norms, out=np.zeros_like(history, dtype=float), where=norms > 0)
+        return h @ self.unit_topics.T + POPULARITY_WEIGHT * self.popularity
+
     def mask_excluded(self, scores: np.ndarray, exclude: set[str]) -> np.ndarray:
         if exclude:
             rows = [self.index.position[i] for i in exclude if i in self.index.position]
@@ -69,3 +75,16 @@ class HistoryPopularityScorer:
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.lexsort((best, -scores[best]))]  # ties broken by catalogue order: deterministic
         return [self.index.ids[i] for i in best]
+
+    def top_rows(self, scores: np.ndarray, k: int) -> np.ndarray:
+        """`top` for many users: scores (n, items), -inf excluded -> catalogue indices (n, k), best
+        first, ties by catalogue order, -1 where a row runs out of items."""
+        n, m = scores.shape
+        k = min(k, m)
+        if k <= 0 or n == 0:
+            return np.full((n, max(k, 0)), -1, int)
+        best = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (n, 1))
+        picked = np.take_along_axis(scores, best, axis=1)
+        order = np.lexsort((best, -picked), axis=1)
+        best = np.take_along_axis(best, order, axis=1)
+        return np.where(np.isfinite(np.take_along_axis(picked, order, axis=1)), best, -1)
