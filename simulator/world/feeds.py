@@ -37,6 +37,7 @@ from simulator.session import SessionConfig
 from simulator.session_batch import NEEDS_LIST, SessionBatch
 from simulator.taxonomy import TOPIC_INDEX
 from simulator.types import Item
+from simulator.world.results import FEED_ANSWERS as ANSWERS
 from simulator.world.results import FEED_EXAMPLES
 
 # The following feed: a followed creator's post ranks as one the user asked more of (the instruction
@@ -46,7 +47,6 @@ FEED = SessionConfig(mode="multi_turn")  # the session engine's caps: 10 items a
 # What an instruction names: a topic of the post, or something else. (Users say less of the post's
 # creator with the post's "show less", counted with its reactions; leavers' words name what they saw.)
 INSTRUCTION_KINDS = ("post_topic", "other")
-ANSWERS = ("post_down", "post_same", "post_up")  # how the user's ranking of the post moved
 _S_FEED, _S_EXAMPLE = 21, 22
 
 
@@ -252,6 +252,7 @@ class Feeds:
             "items": self.items,
             "left_before": self.left_before,
             "instructed_users": len(self.plans),
+            "ranked_items": len(self.index),
             "instructions": self.instructions,
             "examples": self.examples,
         }

@@ -35,6 +35,7 @@ SEG_AGE, SEG_GENDER = 1, 1 + len(AGE_BANDS)
 SEG_COUNTRY = SEG_GENDER + len(GENDERS)
 SEG_FOLLOWER = SEG_COUNTRY + len(COUNTRIES)
 SEG_INTEREST = SEG_FOLLOWER + 2
+FEED_ANSWERS = ("post_down", "post_same", "post_up")  # how an instruction moved the post in that ranking
 FEED_EXAMPLES = 20  # instructions kept in words per shard and per merged rerun (smallest hash priority)
 WATCH_BINS = 11  # watched share of the length: [0, .1), ..., [.9, 1), replays (>= 1)
 
@@ -208,6 +209,7 @@ def merge_feeds(feeds: list[dict[str, Any]]) -> dict[str, Any]:
     out = {
         name: sum(f[name] for f in feeds) for name in ("sessions", "items", "left_before", "instructed_users")
     }
+    out["ranked_items"] = feeds[0]["ranked_items"]
     out["instructions"] = sum(np.asarray(f["instructions"], dtype=np.int64) for f in feeds)
     examples = sorted((x for f in feeds for x in f["examples"]), key=lambda x: x["priority"])
     out["examples"] = examples[:FEED_EXAMPLES]
@@ -278,3 +280,36 @@ class Tally:
         rows, topic = np.nonzero(self.seg_interest)
         np.add.at(out, (SEG_INTEREST + topic, wc[rows]), 1)
         return out
+
+
+def feed_report(reruns: list[ShardResult]) -> dict[str, Any] | None:
+    """What the reruns' feed sessions did, per rerun on average, for the run page: how many sessions
+    met a post, how far users scrolled, who left first, and the instructions users gave hour by hour
+    after posting, split by whether they named a topic of the post and how the post's place in that
+    user's ranking moved (simulator.world.feeds). Examples are the first rerun's, in the users' words."""
+    feeds = [r.feed for r in reruns if r.feed]
+    if not feeds:
+        return None
+    k = len(feeds)
+
+    def mean(name: str) -> float:
+        return sum(f[name] for f in feeds) / k
+
+    inst = sum(np.asarray(f["instructions"], dtype=np.float64) for f in feeds) / k  # [post, h, kind, answer]
+    hourly = inst.sum(axis=0)  # [hour, kind, answer]
+    sessions = mean("sessions")
+    return {
+        "reruns": k,
+        "sessions": round(sessions, 1),
+        "items_per_session": round(mean("items") / sessions, 2) if sessions else 0.0,
+        "left_before_share": round(mean("left_before") / sessions, 4) if sessions else 0.0,
+        "instructed_users": round(mean("instructed_users"), 1),
+        "ranked_items": feeds[0]["ranked_items"],
+        "instructions": round(float(inst.sum()), 1),
+        "post_topic": {
+            a: round(float(v), 1) for a, v in zip(FEED_ANSWERS, hourly[:, 0].sum(axis=0), strict=True)
+        },
+        "hourly_post_topic": {a: np.round(hourly[:, 0, i], 2).tolist() for i, a in enumerate(FEED_ANSWERS)},
+        "hourly_other": np.round(hourly[:, 1].sum(axis=1), 2).tolist(),
+        "examples": [{k: v for k, v in x.items() if k != "priority"} for x in feeds[0]["examples"]],
+    }
