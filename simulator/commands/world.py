@@ -286,8 +286,8 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"\nFeed sessions per run: {feed['sessions']:,.0f}, {feed['items_per_session']:.1f} items "
             f"scrolled in each, {feed['left_before_share']:.0%} left before the post; "
-            f"{feed['instructions']:,.0f} instructions to the {args.recommender.replace('_', '-')} recommender, "
-            f"{sum(feed['post_topic'].values()):,.0f} naming a topic of the post."
+            f"{feed['instructions']:,.0f} instructions to the {args.recommender.replace('_', '-')} "
+            f"recommender, {sum(feed['post_topic'].values()):,.0f} naming a topic of the post."
         )
     print("\nWhat the content model read:" + (f" topics {analysis.topics}" if analysis.topics else ""))
     for factor in sorted(analysis.factors, key=lambda f: -abs(f.effect - 1.0))[:8]:
