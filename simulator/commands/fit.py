@@ -7,8 +7,9 @@ import sys
 from simulator.datasets import DatasetMissing
 
 HELP = (
-    "fit the persona brain (MovieLens 1-600, YouTube), the world's timing (Twitter15) and the content model "
-    "(YouTube titles and tags) to real data"
+    "fit the persona brain (MovieLens 1-600, YouTube), the world's timing (Twitter15), the content model "
+    "(YouTube titles and tags) and the instruction follower's weight of the words (MovieLens 1-600) to "
+    "real data"
 )
 
 
@@ -16,7 +17,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument(
         "--only",
-        choices=["taste", "engagement", "world", "uncertainty", "content"],
+        choices=["taste", "engagement", "world", "uncertainty", "content", "follower"],
         help="fit one part, keep the rest",
     )
 

@@ -15,6 +15,10 @@ licence forbids redistributing its data) and the user's co-rating neighbours (EA
 the words, so the instruction's own share of any gain is visible. Differences are per user, paired,
 with a bootstrap interval; also split by the kind of the user's instructions (specific: each names a
 genre, a creator or a length; vague: at least one names none, such as "show me something new").
+
+The persona brain's complaints always name a genre, so no real vague instruction occurs. A counterfactual
+arm measures the follower's vague path anyway: the same users and luck, every instruction replaced by
+VAGUE_INSTRUCTION, which the follower answers by exploring away from what the session showed.
 """
 
 import numpy as np
@@ -26,6 +30,7 @@ from simulator.evaluation.taste import TasteModel, persona_features, questionnai
 CUTOFFS = (5, 10, 20)
 BOOTSTRAP = 2000  # resamples of the users for the paired intervals
 LEVEL = 0.95  # the intervals' coverage
+VAGUE_INSTRUCTION = "Show me something different"  # names no genre, creator or length: a vague plan
 
 
 def paired_interval(diff: np.ndarray, rng: np.random.Generator) -> dict:
@@ -65,11 +70,16 @@ def evaluate_reorder(
     llm_brain=None,
     embedder=None,
     follower_parts: dict | None = None,
+    instruction_weight: float | None = None,
+    vague_arm: bool = True,
 ) -> dict:
     """`follower_parts`: the LLM parser and re-ranker (simulator.recommenders.llm_follower_parts) for the
-    instruction follower; the rule parser when None."""
+    instruction follower; the rule parser when None. `instruction_weight`: the follower's weight of the
+    words beside the history (its fitted value when None). `vague_arm`: also walk the counterfactual in
+    which every instruction is VAGUE_INSTRUCTION."""
     from simulator.brains.persona import PersonaBrain
     from simulator.brains.persona_params import PersonaParams
+    from simulator.recommenders.instruction_following import INSTRUCTION_WEIGHT
 
     if not 1 <= ratio <= 9:
         raise ValueError("ratio must be from 1 to 9")
@@ -84,10 +94,17 @@ def evaluate_reorder(
     content, embedded = film_content(ml, embedder)
     history_scores = model.taste.scores([c.history_items for c in cases])
     metrics = [f"{m}@{n}" for m in ("recall", "ndcg") for n in CUTOFFS]
-    lists = ("initial", "final", "history_only")
+    weight = INSTRUCTION_WEIGHT if instruction_weight is None else instruction_weight
+    # (listens, the words every instruction is replaced by): the follower, the ablation, the counterfactual
+    arms = {"final": (True, None), "history_only": (False, None)}
+    if vague_arm:
+        arms["vague"] = (True, VAGUE_INSTRUCTION)
+    lists = ("initial", *arms)
     scores = {name: {k: [] for k in metrics} for name in lists}
     kinds: list[str] = []
     instructions = users_instructing = 0
+    vague_given: list[str] = []
+    vague_instructing = np.zeros(len(cases), bool)
     for row, (case, match) in enumerate(zip(cases, matches, strict=True)):
         films = case.candidates(ratio)[0]
         items = [film_item(ml, int(f), views=int(model.popularity[f])) for f in films]
@@ -96,7 +113,7 @@ def evaluate_reorder(
         history = history_scores[row, films]
         relevant = {f"ml:{f}" for f in case.positives}
         walked = {}
-        for listens in (True, False):  # the same user and luck: they differ only after an instruction
+        for arm, (listens, says) in arms.items():  # the same user and luck: they differ after an instruction
             walk = _Walk(
                 ml,
                 case,
@@ -108,10 +125,15 @@ def evaluate_reorder(
                 history,
                 listens,
                 follower_parts,
+                weight,
+                says,
             )
-            walked[listens] = walk.run(np.random.default_rng([seed, case.user_id]))
-        initial, final, given = walked[True]
-        ranked = {"initial": initial, "final": final, "history_only": walked[False][1]}
+            walked[arm] = walk.run(np.random.default_rng([seed, case.user_id]))
+        initial, _, given = walked["final"]
+        ranked = {"initial": initial} | {arm: lists_of[1] for arm, lists_of in walked.items()}
+        if vague_arm:
+            vague_given += walked["vague"][2]
+            vague_instructing[row] = bool(walked["vague"][2])
         instructions += len(given)
         users_instructing += bool(given)
         kinds.append(("vague" if "vague" in map(_kind, given) else "specific") if given else "none")
@@ -123,19 +145,20 @@ def evaluate_reorder(
     kind_of = np.array(kinds)
     interval_rng = np.random.default_rng([seed, 1])
 
-    def gains(against: str, where: np.ndarray) -> dict:
+    def gains(against: str, where: np.ndarray, final: str = "final") -> dict:
         return {
-            k: paired_interval(arrays["final"][k][where] - arrays[against][k][where], interval_rng)
+            k: paired_interval(arrays[final][k][where] - arrays[against][k][where], interval_rng)
             for k in ("recall@10", "ndcg@10")
         }
 
     everyone = np.ones(len(kinds), bool)
     usage = {"brain_usage": llm_brain.usage.to_dict()} if llm_brain is not None else {}
-    return usage | {
+    result = usage | {
         "protocol": "reorder",
         "dataset": "ml-100k",
         "brain": brain,
         "follower": "llm" if follower_parts else "rules",
+        "instruction_weight": weight,
         "seed": seed,
         "ratio": ratio,
         "users": len(cases),
@@ -157,6 +180,21 @@ def evaluate_reorder(
             **{kind: gains("history_only", kind_of == kind) for kind in ("specific", "vague")},
         },
     }
+    if vague_arm:  # after the real arms' intervals, which thus draw as they did without it
+        who = {"all": everyone, "instructing": vague_instructing}
+        vague_kinds = [_kind(i) for i in vague_given]  # as the parser reads them: all vague, by design
+        result["vague_counterfactual"] = {
+            "instruction": VAGUE_INSTRUCTION,
+            "instructions": len(vague_given),
+            "users_instructing": int(vague_instructing.sum()),
+            "kinds": {kind: vague_kinds.count(kind) for kind in ("specific", "vague")},
+            "final": {k: round(float(np.mean(v)), 4) for k, v in arrays["vague"].items()},
+            "gain": {name: gains("initial", where, "vague") for name, where in who.items()},
+            "gain_over_history_only": {
+                name: gains("history_only", where, "vague") for name, where in who.items()
+            },
+        }
+    return result
 
 
 def _kind(instruction: str) -> str:
@@ -180,12 +218,17 @@ class _Walk:
         history=None,
         listens=True,
         follower_parts=None,
+        instruction_weight=None,
+        says=None,
     ):
+        """`says`: the words that replace every instruction this user gives (a counterfactual arm)."""
         from simulator.recommenders import InstructionFollowingRecommender
+        from simulator.recommenders.instruction_following import INSTRUCTION_WEIGHT
 
         self.ml, self.case, self.brain, self.persona_brain = ml, case, brain, persona_brain
         self.items = {it.id: it for it in items}
         self.match_of = match_of
+        self.says = says
         self.persona = user_persona(ml, case.user_id, case.history_rows)
         self.memory = "Films I have rated: " + history_text(ml, case.history_rows)
         self.recommender = InstructionFollowingRecommender(
@@ -193,6 +236,7 @@ class _Walk:
             content=content,
             history=None if history is None else (lambda query: history),
             listens=listens,
+            instruction_weight=INSTRUCTION_WEIGHT if instruction_weight is None else instruction_weight,
             **(follower_parts or {}),
         )
 
@@ -235,6 +279,7 @@ class _Walk:
             instruction = self.brain.reflect([request], rng)[0].instruction
             if not instruction:
                 break
+            instruction = self.says or instruction
             given.append(instruction)
             plan = self.recommender.plan(instruction, plan)
             rest = self.recommender.rank(self._query(shown), len(order) - len(shown), plan)

@@ -79,11 +79,39 @@ def _reorder_rows(result: dict) -> list[str]:
         f"{result['users_instructing']} users instructed at least once; item content: "
         f"{result.get('content', 'genre topics')}."
     )
+    if "instruction_weight" in result:
+        rows[-1] += f" Weight of the words beside the history: {result['instruction_weight']}."
     level = round(100 * result.get("interval_level", 0.95))
+    rows += _gain_rows(result, level)
+    vague = result.get("vague_counterfactual")
+    if vague:
+        rows += [
+            "",
+            "Counterfactual (not what these users said): every instruction replaced by "
+            f'"{vague["instruction"]}", which names nothing, so the follower explores away from what the '
+            "session showed. "
+            f"{vague['instructions']} instructions ({vague['kinds']['vague']} read as vague), "
+            f"{vague['users_instructing']} users instructed at least once.",
+            "",
+            "| list | " + " | ".join(vague["final"]) + " |",
+            "|---|" + "---|" * len(vague["final"]),
+            "| final, every instruction vague | "
+            + " | ".join(f"{v:.3f}" for v in vague["final"].values())
+            + " |",
+        ]
+        rows += _gain_rows(vague, level, "every instruction vague: ")
+    return rows
+
+
+def _gain_rows(result: dict, level: int, prefix: str = "") -> list[str]:
+    rows = []
     for key, title in (("gain", "final - initial"), ("gain_over_history_only", "final - ablation")):
         if key not in result:
             continue
-        rows += ["", f"| {title}, per user (paired; {level}% bootstrap) | users | recall@10 | ndcg@10 |"]
+        rows += [
+            "",
+            f"| {prefix}{title}, per user (paired; {level}% bootstrap) | users | recall@10 | ndcg@10 |",
+        ]
         rows.append("|---|---|---|---|")
         for kind, gains in result[key].items():
             cells = [f"{g['mean']:+.3f} [{g['low']:+.3f}, {g['high']:+.3f}]" for g in gains.values()]

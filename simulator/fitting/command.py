@@ -1,6 +1,6 @@
 """`python -m simulator fit`: fit the persona brain (taste on MovieLens 1-600, engagement on YouTube), the
-world's timing (Twitter15 cascades) and the content model (YouTube titles and tags), and record what was
-used in the parameter files."""
+world's timing (Twitter15 cascades), the content model (YouTube titles and tags) and the instruction
+follower's weight of the words (MovieLens 1-600), and record what was used in the parameter files."""
 
 import hashlib
 import json
@@ -34,6 +34,11 @@ def fit(*, seed: int = 0, only: str | None = None, command: str = "python -m sim
         content = fit_content(command=command)
         if only == "content":
             return {"updated": [], "content": content}
+    if only == "follower":
+        # Its own file (simulator/data/follower_params.json); it runs the persona brain as last fitted.
+        from simulator.fitting.follower import fit_follower
+
+        return {"updated": [], "follower": fit_follower(seed=seed, command=command)}
     from simulator.datasets.movielens import ml100k_dir
 
     params = PersonaParams.load()
@@ -100,4 +105,9 @@ def fit(*, seed: int = 0, only: str | None = None, command: str = "python -m sim
         "fit_users": "MovieLens 100k users 1-600 only; 601-943 are held out for evaluation",
     }
     write_fit(updates, section)
-    return {"updated": sorted(updates), "fit": section, "content": content}
+    follower = None
+    if only is None:  # last: the protocol it runs reads the taste and the brain just written
+        from simulator.fitting.follower import fit_follower
+
+        follower = fit_follower(seed=seed, command=command)
+    return {"updated": sorted(updates), "fit": section, "content": content, "follower": follower}

@@ -11,7 +11,9 @@ and an LLM re-ranker, where one is given, re-orders the top of that list. Withou
 ranks exactly as `traditional` does, so any gap between the two is the instructions' doing.
 """
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -34,14 +36,24 @@ MIN_DIVERSITY = 0.3
 SHOWN_PENALTY = 1.5  # "something different": overlap with what this session already showed, times diversity
 # The content and history terms, each an item's percentile among the catalogue (0 worst, 1 best), in
 # units of the first stage's cosine. Priors, not tuned on the held-out re-ordering run
-# (docs/fidelity.md): the query and the exploration weigh as a full cosine. Where the platform knows
-# the user's history item by item (co-rating neighbours), the instruction's whole re-rank (plan and
-# content) enters as a percentile too, worth half the history: a complaint about one list nudges a
-# ranking that years of ratings support; it does not overturn it.
+# (docs/fidelity.md): the query and the exploration weigh as a full cosine.
 QUERY_WEIGHT = 1.0
 EXPLORE_WEIGHT = 1.0
 HISTORY_WEIGHT = 1.0
-INSTRUCTION_WEIGHT = 0.5
+PARAMS_PATH = Path(__file__).resolve().parent.parent / "data" / "follower_params.json"
+
+
+def fitted_instruction_weight(path: Path = PARAMS_PATH) -> float:
+    """The fitted weight of the instruction's re-rank against the history's (its source is beside it)."""
+    return float(json.loads(path.read_text())["instruction_weight"]["value"])
+
+
+# Where the platform knows the user's history item by item (co-rating neighbours), the instruction's
+# whole re-rank (plan and content) enters as a percentile too, worth INSTRUCTION_WEIGHT x the history's.
+# Fitted by `python -m simulator fit --only follower` (simulator/fitting/follower.py): the weight with
+# the best mean NDCG@10 of the re-ordering protocol's final lists on MovieLens users 1-600, never on
+# the held-out 601-943; the grid, the scores per value and the date are in follower_params.json.
+INSTRUCTION_WEIGHT = fitted_instruction_weight()
 # Items the LLM re-ranker orders: the top of a long list (a protocol ranks every candidate film) in
 # one prompt that fits a small model's context (20 x llm_reranker.ITEM_TEXT_MAX characters).
 RERANK_TOP = 20
@@ -60,10 +72,12 @@ class InstructionFollowingRecommender:
         history: Callable[[RankQuery], np.ndarray | None] | None = None,
         reranker: Callable[[str, list[Item]], list[str]] | None = None,
         listens: bool = True,
+        instruction_weight: float = INSTRUCTION_WEIGHT,
     ):
         """`content`: the items' ContentIndex (topic rows when None); `history`: the query's co-rating
         scores per item; `reranker`: (instruction, top items) -> their ids re-ordered (the LLM's);
-        `listens=False` is the ablation that re-ranks by history alone where a user instructed."""
+        `listens=False` is the ablation that re-ranks by history alone where a user instructed;
+        `instruction_weight`: the instruction's weight beside a history (the fit varies it)."""
         self.scorer = HistoryPopularityScorer(items)
         self.parser = parser or parse_instruction
         index = self.scorer.index
@@ -71,6 +85,7 @@ class InstructionFollowingRecommender:
         self.history = history
         self.reranker = reranker
         self.listens = listens
+        self.instruction_weight = instruction_weight
         # Topic relatedness from co-occurrence in the catalogue's items ("different but related").
         co = index.topics.T @ index.topics
         np.fill_diagonal(co, 0.0)
@@ -130,7 +145,7 @@ class InstructionFollowingRecommender:
                 if history is not None:
                     scores[i] += HISTORY_WEIGHT * _percentile(np.asarray(history, float))
                     if not plan.empty:
-                        scores[i] += INSTRUCTION_WEIGHT * _percentile(said)
+                        scores[i] += self.instruction_weight * _percentile(said)
                 else:
                     scores[i] += said
             self.scorer.mask_excluded(scores[i], query.exclude)

@@ -87,3 +87,31 @@ def test_reorder_reports_paired_gains_by_instruction_kind_and_the_ablation():
     assert instructing == result["users_instructing"] > 0
     # the ablation differs from the initial list only where users instructed
     assert result["history_only"] != result["initial"]
+
+
+def test_the_vague_counterfactual_replaces_every_instruction_with_a_vague_one():
+    ml, fit = load_movielens(), read_fit()["taste_ml100k"]
+    result = evaluate_reorder(ml, list(range(601, 641)), ratio=9, brain="persona", taste_fit=fit)
+    arm = result["vague_counterfactual"]
+    assert arm["instructions"] > 0 and arm["kinds"] == {"specific": 0, "vague": arm["instructions"]}
+    assert set(arm["final"]) == set(result["final"])
+    for key in ("gain", "gain_over_history_only"):
+        assert arm[key]["all"]["ndcg@10"]["users"] == result["users"]
+        assert arm[key]["instructing"]["ndcg@10"]["users"] == arm["users_instructing"] > 0
+        for g in arm[key]["instructing"].values():
+            assert g["low"] <= g["mean"] <= g["high"]
+    # the same moments as the real walk's first instruction: exploring moves the final lists
+    assert arm["final"] != result["final"]
+
+
+def test_the_arm_and_the_weight_leave_the_real_arms_as_they_were():
+    ml, fit = load_movielens(), read_fit()["taste_ml100k"]
+    users = list(range(601, 631))
+    with_arm = evaluate_reorder(ml, users, ratio=9, brain="persona", taste_fit=fit)
+    without = evaluate_reorder(ml, users, ratio=9, brain="persona", taste_fit=fit, vague_arm=False)
+    assert {k: v for k, v in with_arm.items() if k != "vague_counterfactual"} == without
+    other = evaluate_reorder(
+        ml, users, ratio=9, brain="persona", taste_fit=fit, vague_arm=False, instruction_weight=0.0
+    )
+    assert other["instruction_weight"] == 0.0
+    assert other["initial"] == without["initial"] and other["history_only"] == without["history_only"]

@@ -6,8 +6,11 @@ import pytest
 from simulator.brains.persona_params import DEFAULT_PATH, PersonaParams
 from simulator.datasets.movielens import MovieLens, load_movielens
 from simulator.fitting.engagement import fit_engagement
+from simulator.fitting.follower import fit_follower
 from simulator.fitting.params_file import read_fit, write_fit
 from simulator.fitting.taste import fit_taste
+from simulator.recommenders.instruction_following import INSTRUCTION_WEIGHT, fitted_instruction_weight
+from simulator.recommenders.instruction_following import PARAMS_PATH as FOLLOWER_PATH
 
 
 def test_the_committed_fit_records_its_command_date_and_data():
@@ -63,3 +66,26 @@ def test_write_fit_keeps_the_layout_and_refuses_unknown_parameters(tmp_path):
     with pytest.raises(KeyError, match="not a persona parameter"):
         write_fit({"no_such_rate": (1.0, "x")}, {}, path)
     assert path.read_text() == before
+
+
+def test_the_follower_fit_writes_the_best_weight_of_its_grid_with_its_source(tmp_path):
+    path = tmp_path / "follower_params.json"
+    shutil.copy(FOLLOWER_PATH, path)
+    fit = fit_follower(users=range(1, 31), grid=(0.0, 0.5), path=path)
+    entry = json.loads(path.read_text())["instruction_weight"]
+    scores = {float(w): s["ndcg@10"] for w, s in fit["scores"].items()}
+    assert entry["value"] == fit["instruction_weight"] == max(sorted(scores), key=scores.get)
+    assert "users 1-30" in entry["source"] and fit["users"] == [1, 30]
+    assert fitted_instruction_weight(path) == entry["value"]
+
+
+def test_the_follower_fit_refuses_held_out_users():
+    with pytest.raises(ValueError, match="held out"):
+        fit_follower(users=range(590, 611))
+
+
+def test_the_follower_reads_the_committed_fit_on_users_1_to_600():
+    data = json.loads(FOLLOWER_PATH.read_text())
+    assert data["fit"]["users"] == [1, 600] and "fitted" in data["instruction_weight"]["source"]
+    scores = {float(w): s["ndcg@10"] for w, s in data["fit"]["scores"].items()}
+    assert INSTRUCTION_WEIGHT == data["instruction_weight"]["value"] == max(sorted(scores), key=scores.get)
