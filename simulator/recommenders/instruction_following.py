@@ -76,6 +76,7 @@ class InstructionFollowingRecommender:
         np.fill_diagonal(co, 0.0)
         self.related = co / np.maximum(co.sum(axis=1, keepdims=True), 1e-9)
         self.main_topic = np.argmax(index.topics, axis=1)
+        self.same_topic = [np.flatnonzero(self.main_topic == t) for t in range(index.topics.shape[1])]
         self.creators = sorted(set(index.creators.tolist()))
 
     def plan(self, instruction: str | None, previous: RerankPlan | None) -> RerankPlan | None:
@@ -167,7 +168,7 @@ class InstructionFollowingRecommender:
             j = int(np.argmax(adjusted))
             chosen.append(self.scorer.index.ids[j])
             adjusted[j] = -np.inf
-            adjusted[self.main_topic == self.main_topic[j]] -= step
+            adjusted[self.same_topic[self.main_topic[j]]] -= step
         return chosen
 
 

@@ -7,6 +7,7 @@ with no cue before it counts as wanted.
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from simulator.catalogue import TOPIC_KEYWORDS
 from simulator.recommenders.plan import RerankPlan
@@ -39,6 +40,13 @@ def _polarity(clause: str, at: int) -> bool:
     return not (cues and cues[-1].group("neg"))
 
 
+@lru_cache(maxsize=8)
+def _lowered(creators: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The distinct non-empty names with their lower case, computed once per feed (a recommender
+    parses every instruction against the same thousand-odd creators)."""
+    return tuple((c, c.lower()) for c in dict.fromkeys(creators) if c)
+
+
 def parse_instruction(text: str, *, creators: Iterable[str] = ()) -> RerankPlan:
     """Turn an instruction into a plan. `creators` are names the text may mention (the feed's)."""
     plan = RerankPlan(instruction=text, source="rules")
@@ -53,7 +61,7 @@ def parse_instruction(text: str, *, creators: Iterable[str] = ()) -> RerankPlan:
         plan.length = "shorter"
     elif _LONGER.search(lowered):
         plan.length = "longer"
-    names = [c for c in dict.fromkeys(creators) if c and c.lower() in lowered]
+    names = [c for c, low in _lowered(tuple(creators)) if low in lowered]
     for clause in _CLAUSES.split(lowered):
         for name in names:
             at = clause.find(name.lower())
