@@ -19,7 +19,7 @@ from simulator.recommenders.instruction_following import InstructionFollowingRec
 from simulator.recommenders.plan import RerankPlan
 from simulator.recommenders.traditional import TraditionalRecommender
 from simulator.session import SessionConfig
-from simulator.session_batch import DONE, END_REASONS, NEEDS_LIST, SessionBatch, Users
+from simulator.session_batch import END_REASONS, NEEDS_LIST, SessionBatch, Users
 from simulator.types import Context, Persona
 
 # Recommenders whose ranking without a plan is the first stage's top k (each says so in its rank).
@@ -40,7 +40,6 @@ class BatchSessions:
         *,
         seed: int,
         config: SessionConfig | None = None,
-        hours: list[float] | None = None,
     ):
         self.config = config or SessionConfig()
         if self.config.mode == "human":
@@ -49,7 +48,7 @@ class BatchSessions:
         n = len(personas)
         self.batch = SessionBatch(n, catalogue, self.config, brain)
         keys = hashed(run_key(seed), np.array([p.id for p in personas], np.uint64))
-        hours = [Context().hour_of_day] * n if hours is None else hours
+        hours = [Context().hour_of_day] * n  # run_sessions' default context
         Users(personas).start(self.batch, np.arange(n), np.arange(n), hours=hours, keys=keys)
         self.plans: list[RerankPlan | None] = [None] * n
         scorer = getattr(recommender, "scorer", None)
@@ -57,11 +56,11 @@ class BatchSessions:
         self.scorer = scorer if isinstance(recommender, _FIRST_STAGE_WITHOUT_PLAN) and same_items else None
 
     def next_lists(self, rows: np.ndarray) -> np.ndarray:
-        """The rows' next lists (catalogue indices, -1 past the end): each instruction updates the row's
-        plan first, as SessionState.next_list does."""
+        """The rows' next lists (catalogue indices, -1 past the end): the recommender updates each row's
+        plan by its instruction (None when the user scrolled on) first, as SessionState.next_list does."""
         b, k = self.batch, self.config.list_size
-        for i in rows[b.instruction[rows] != ""]:
-            self.plans[i] = self.recommender.plan(b.instruction[i], self.plans[i])
+        for i in rows:
+            self.plans[i] = self.recommender.plan(b.instruction[i] or None, self.plans[i])
         lists = np.full((len(rows), k), -1, int)
         planned = np.array([self.plans[i] is not None for i in rows], bool)
         if self.scorer is None:
@@ -89,8 +88,6 @@ class BatchSessions:
         while self.turn():
             pass
         rows = np.arange(self.batch.n)
-        if np.any(self.batch.status != DONE):
-            raise RuntimeError("a session is still waiting for something other than a list")
         reasons = np.array([END_REASONS[c] for c in self.batch.end_reason], dtype=object)
         return self.batch.session_rewards(rows, weights) | {"end_reason": reasons}
 
