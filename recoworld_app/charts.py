@@ -213,6 +213,55 @@ def funnel_figure(funnel: dict) -> dict | None:
     }
 
 
+FEED_ANSWER_NAMES = {
+    "post_down": ("ranked the post lower", "#c0392b"),
+    "post_same": ("left the post where it was", "#95a5a6"),
+    "post_up": ("ranked the post higher", "#27ae60"),
+}
+
+
+def feed_figure(feed: dict | None) -> dict | None:
+    """Instructions simulated users gave their feed, hour by hour after posting: those naming a topic
+    of the post, stacked by how the recommender's ranking of the post moved for that user, and the rest."""
+    if not feed or not feed.get("instructions"):
+        return None
+    hours = list(range(len(feed["hourly_other"])))
+    data = [
+        {
+            "type": "bar",
+            "x": hours,
+            "y": feed["hourly_post_topic"][answer],
+            "name": f"named the post's topic; the feed {words}",
+            "marker": {"color": colour},
+            "hovertemplate": "hour %{x}: %{y:.2f}<extra></extra>",
+        }
+        for answer, (words, colour) in FEED_ANSWER_NAMES.items()
+    ]
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "lines",
+            "x": hours,
+            "y": feed["hourly_other"],
+            "name": "about other things",
+            "line": {"color": PALETTE[0], "width": 1},
+            "hovertemplate": "hour %{x}: %{y:.2f}<extra></extra>",
+        }
+    )
+    return {
+        "data": data,
+        "layout": _layout(
+            "Instructions to the feed, per hour after posting",
+            barmode="stack",
+            xaxis={"title": "hours after posting", "gridcolor": "#eef0f4"},
+            yaxis={"title": "simulated users, per rerun", "gridcolor": "#eef0f4", "rangemode": "tozero"},
+            showlegend=True,
+            legend={"orientation": "h", "y": -0.35},
+            height=380,
+        ),
+    }
+
+
 def watch_time_figure(histogram: dict) -> dict | None:
     """How much of the post viewers watched: views per share of its length watched (last bin: replays)."""
     labels, counts = (histogram or {}).get("labels") or [], (histogram or {}).get("counts") or []

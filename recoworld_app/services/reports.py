@@ -188,8 +188,10 @@ def run_results(run: SimulationRun) -> dict:
         "completion_figure": completion,
         "funnel_figure": charts.funnel_figure(report.funnel) if report else None,
         "watch_figure": charts.watch_time_figure(report.watch_histogram) if report else None,
+        "feed_figure": charts.feed_figure(extra.get("feed")),
         "samples": list(RunSample.objects.filter(run=run)[:SAMPLES_KEPT]),
         "exposure": run.exposure,
+        "recommender": run.recommender,
         "population": run.population,
         "content": run_content(run),
     }
@@ -316,6 +318,7 @@ def run_summary_dict(run: SimulationRun) -> dict:
         "reruns": run.reruns,
         "brain": run.brain,
         "exposure": run.exposure,
+        "recommender": run.recommender,
         "seed": run.seed,
         "shards_total": run.shards_total,
         "shards_done": run.shards_done,
@@ -361,6 +364,7 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
     Segments nobody in the audience belongs to are left out, so a page reads only what can be shown.
     """
     from simulator.world.panel import base_item_id
+    from simulator.world.results import feed_report
 
     RunMetric.objects.filter(run=run).delete()
     RunReport.objects.filter(run=run).delete()
@@ -402,6 +406,9 @@ def report_store(*, run: SimulationRun, summary, reruns) -> None:
         "curves": summary.curves,
         "segment_users": _segment_users(reruns[0]),
     }
+    feed = feed_report(reruns)
+    if feed is not None:
+        extra["feed"] = feed
     brain_usage = dict(summary.brain_usage)
     samples = summary.samples[:SAMPLES_KEPT]
     if panel is not None:

@@ -90,24 +90,30 @@ class InstructionFollowingRecommender:
         return previous.merge(parsed) if previous else parsed
 
     def rank(self, query: RankQuery, k: int, plan: RerankPlan | None = None) -> list[str]:
-        scores = self.scorer.scores(query)
-        if plan is None:  # nobody has instructed: the traditional ranking
-            return self.scorer.top(self.scorer.mask_excluded(scores, query.exclude), k)
-        history = self.history(query) if self.history is not None else None
-        said = self._plan_scores(plan, query) + self._content_scores(plan, query) if not plan.empty else 0.0
-        if history is not None:
-            scores = scores + HISTORY_WEIGHT * _percentile(np.asarray(history, float))
-            if not plan.empty:
-                scores = scores + INSTRUCTION_WEIGHT * _percentile(said)
-        else:
-            scores = scores + said
-        scores = self.scorer.mask_excluded(scores, query.exclude)
-        if plan.empty:
+        scores = self.scores(query, plan)
+        if plan is None or plan.empty:  # without a plan: the traditional ranking
             return self.scorer.top(scores, k)
         ranked = self._diverse_top(scores, k, max(plan.diversity, MIN_DIVERSITY))
         if self.reranker is not None and plan.instruction and len(ranked) > 1:
             ranked = self._llm_order(plan.instruction, ranked)
         return ranked
+
+    def scores(self, query: RankQuery, plan: RerankPlan | None) -> np.ndarray:
+        """Every item's score for the query under the plan (excluded items -inf): what `rank` orders,
+        before the spread over topics."""
+        scores = self.scorer.scores(query)
+        if plan is not None:
+            history = self.history(query) if self.history is not None else None
+            said = (
+                self._plan_scores(plan, query) + self._content_scores(plan, query) if not plan.empty else 0.0
+            )
+            if history is not None:
+                scores = scores + HISTORY_WEIGHT * _percentile(np.asarray(history, float))
+                if not plan.empty:
+                    scores = scores + INSTRUCTION_WEIGHT * _percentile(said)
+            else:
+                scores = scores + said
+        return self.scorer.mask_excluded(scores, query.exclude)
 
     def _content_scores(self, plan: RerankPlan, query: RankQuery) -> np.ndarray:
         """A specific instruction is a query over content; a vague one explores away from the session."""

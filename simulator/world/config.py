@@ -9,6 +9,7 @@ from simulator.serial import JsonRecord
 from simulator.types import Item
 
 EXPOSURES = ("organic", "screening")
+RECOMMENDERS = ("instruction_following", "traditional")  # the platform's, in the feed sessions
 WINDOW_STEPS = round(1.0 / STEP_H)  # shards exchange messages every simulated hour
 MAX_PANEL = 2000  # the most LLM panel members a run may ask (simulator.world.panel)
 
@@ -32,6 +33,9 @@ class WorldConfig(JsonRecord):
     # posted, as a test screening would; what follows (reactions, shares, reshows) is organic.
     exposure: str = "organic"
     creator_id: str = "me"
+    # The platform recommender of the feed sessions (simulator.world.feeds): one that follows the
+    # users' instructions, or one that ranks by history and popularity and ignores them.
+    recommender: str = "instruction_following"
     sample_limit: int = 40  # sample reactions kept per shard (and per merged rerun)
     # Reruns after the first draw the uncertain parameters (simulator.uncertainty); False runs the
     # point values in every rerun (the fits, which search over some of them).
@@ -50,6 +54,8 @@ class WorldConfig(JsonRecord):
             problems.append("horizon_hours must be from 1 to 168")
         if self.exposure not in EXPOSURES:
             problems.append(f"exposure must be one of {', '.join(EXPOSURES)}, not '{self.exposure}'")
+        if self.recommender not in RECOMMENDERS:
+            problems.append(f"recommender must be one of {', '.join(RECOMMENDERS)}, not '{self.recommender}'")
         if self.brain not in ("persona", "llm"):
             problems.append(f"the world runs the 'persona' or 'llm' brain, not '{self.brain}'")
         if self.brain == "llm":

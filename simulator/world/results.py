@@ -2,7 +2,7 @@
 adds a step's events into them, and the merge of a rerun's shards (the same whatever the shard count)."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -35,6 +35,8 @@ SEG_AGE, SEG_GENDER = 1, 1 + len(AGE_BANDS)
 SEG_COUNTRY = SEG_GENDER + len(GENDERS)
 SEG_FOLLOWER = SEG_COUNTRY + len(COUNTRIES)
 SEG_INTEREST = SEG_FOLLOWER + 2
+FEED_ANSWERS = ("post_down", "post_same", "post_up")  # how an instruction moved the post in that ranking
+FEED_EXAMPLES = 20  # instructions kept in words per shard and per merged rerun (smallest hash priority)
 WATCH_BINS = 11  # watched share of the length: [0, .1), ..., [.9, 1), replays (>= 1)
 
 
@@ -65,12 +67,16 @@ class ShardResult:
     followers_start: np.ndarray  # [weight class]: users following the creator at the start
     followers_end: np.ndarray  # [weight class]: ... and at the end
     seconds: float = 0.0
+    # What the feed sessions did (simulator.world.feeds.Feeds.summary): sessions played, items
+    # scrolled, sessions left before the post, instructions[post, hour, kind, answer], examples.
+    feed: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out = {}
         for name in self.__dataclass_fields__:
             value = getattr(self, name)
             out[name] = value.tolist() if isinstance(value, np.ndarray) else value
+        out["feed"] = {k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in self.feed.items()}
         out["segments"] = list(SEGMENTS)
         out["counted"] = list(COUNTED)
         return out
@@ -88,6 +94,12 @@ class ShardResult:
         }
         kwargs = {}
         for name in cls.__dataclass_fields__:
+            if name == "feed":  # results stored before the world had feed sessions have none
+                feed = dict(data.get("feed") or {})
+                if "instructions" in feed:
+                    feed["instructions"] = np.asarray(feed["instructions"], dtype=np.int64)
+                kwargs[name] = feed
+                continue
             value = data[name]
             kwargs[name] = np.asarray(value, dtype=np.int64) if name in arrays else value
         return cls(**kwargs)
@@ -186,7 +198,22 @@ def merge_shards(shards: list[ShardResult]) -> RerunResult:
         followers_start=sum(s.followers_start for s in shards),
         followers_end=sum(s.followers_end for s in shards),
         seconds=sum(s.seconds for s in shards),
+        feed=merge_feeds([s.feed for s in shards]),
     )
+
+
+def merge_feeds(feeds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The shards' feed summaries as one: counts added, the examples with the smallest priorities."""
+    if not feeds or not all(feeds):
+        return {}
+    out = {
+        name: sum(f[name] for f in feeds) for name in ("sessions", "items", "left_before", "instructed_users")
+    }
+    out["ranked_items"] = feeds[0]["ranked_items"]
+    out["instructions"] = sum(np.asarray(f["instructions"], dtype=np.int64) for f in feeds)
+    examples = sorted((x for f in feeds for x in f["examples"]), key=lambda x: x["priority"])
+    out["examples"] = examples[:FEED_EXAMPLES]
+    return out
 
 
 def _sample_limit(shards: list[ShardResult]) -> int:
@@ -253,3 +280,36 @@ class Tally:
         rows, topic = np.nonzero(self.seg_interest)
         np.add.at(out, (SEG_INTEREST + topic, wc[rows]), 1)
         return out
+
+
+def feed_report(reruns: list[ShardResult]) -> dict[str, Any] | None:
+    """What the reruns' feed sessions did, per rerun on average, for the run page: how many sessions
+    met a post, how far users scrolled, who left first, and the instructions users gave hour by hour
+    after posting, split by whether they named a topic of the post and how the post's place in that
+    user's ranking moved (simulator.world.feeds). Examples are the first rerun's, in the users' words."""
+    feeds = [r.feed for r in reruns if r.feed]
+    if not feeds:
+        return None
+    k = len(feeds)
+
+    def mean(name: str) -> float:
+        return sum(f[name] for f in feeds) / k
+
+    inst = sum(np.asarray(f["instructions"], dtype=np.float64) for f in feeds) / k  # [post, h, kind, answer]
+    hourly = inst.sum(axis=0)  # [hour, kind, answer]
+    sessions = mean("sessions")
+    return {
+        "reruns": k,
+        "sessions": round(sessions, 1),
+        "items_per_session": round(mean("items") / sessions, 2) if sessions else 0.0,
+        "left_before_share": round(mean("left_before") / sessions, 4) if sessions else 0.0,
+        "instructed_users": round(mean("instructed_users"), 1),
+        "ranked_items": feeds[0]["ranked_items"],
+        "instructions": round(float(inst.sum()), 1),
+        "post_topic": {
+            a: round(float(v), 1) for a, v in zip(FEED_ANSWERS, hourly[:, 0].sum(axis=0), strict=True)
+        },
+        "hourly_post_topic": {a: np.round(hourly[:, 0, i], 2).tolist() for i, a in enumerate(FEED_ANSWERS)},
+        "hourly_other": np.round(hourly[:, 1].sum(axis=1), 2).tolist(),
+        "examples": [{k: v for k, v in x.items() if k != "priority"} for x in feeds[0]["examples"]],
+    }

@@ -1,23 +1,26 @@
 """One shard of one rerun, hour by hour (see simulator.world on sharding).
 
-Each step (15 minutes) the shard's users who open the app (simulator.clock) may meet each live post
-through three paths of the platform recommender: the following feed (followers), exploration (in
+Each step (15 minutes) the shard's users who open the app (simulator.clock) may be brought each live
+post by one of three candidate paths of the platform: the following feed (followers), exploration (in
 proportion to the post's early engagement velocity and to how far the post outranks the competing
 catalogue for this user's interests) and shares from neighbours; a freshness kernel fitted to real
-cascades (simulator.timing) scales all three. The post lands at a position in the session; users who
-stay that long decide in one vectorised batch per step (the persona brain's `decide_arrays`); each
-decision moves the user's interests toward or away from the post's topics (eq. 4, the brain's
-rates), which changes how the next posts match and rank for them. Reactions change the user's
-state (paper eq. 6-7): the environment (the recommender's exposure: impressions, creator fatigue,
-"show less", follows and unfollows) and messages from neighbours (shares, delivered to their
-followers' inboxes with the follower's influence weight).
+cascades (simulator.timing) scales all three. Candidates are drawn hourly from the state at the hour's
+start, one post of the creator per session. Each session that got one is then played on real lists
+(simulator.world.feeds): the run's recommender ranks the catalogue and the post, the user scrolls,
+tires, is sated and may leave or instruct the feed before reaching it. Users who reach it decide in
+one vectorised batch per step (the persona brain's `decide_arrays`) with the fatigue, boredom and
+satiation the session brought them to; each decision moves the user's interests toward or away from
+the post's topics (eq. 4, the brain's rates), which changes how the next posts match and rank for
+them. Reactions change the user's state (paper eq. 6-7): the environment (the recommender's exposure:
+impressions, creator fatigue, "show less", follows and unfollows) and messages from neighbours
+(shares, delivered to their followers' inboxes with the follower's influence weight).
 """
 
 import time
 
 import numpy as np
 
-from simulator.brains.features import DecisionFeatures
+from simulator.brains.features import DecisionFeatures, Habits
 from simulator.brains.persona import PersonaBrain
 from simulator.clock import RHYTHM_STEPS, STEP_H, local_step_of_day, session_starts
 from simulator.preferences import engagement_signal, topic_vector, update_interests
@@ -26,6 +29,7 @@ from simulator.timing import WorldParams, world_params
 from simulator.types import EFFECT_NAMES
 from simulator.uncertainty import rerun_parameters
 from simulator.world.config import WINDOW_STEPS, WorldConfig
+from simulator.world.feeds import Feeds, Met
 from simulator.world.panel import WorldCalibration, post_factors
 from simulator.world.results import WATCH_BINS, ShardResult, Tally
 from simulator.world.samples import SamplePool
@@ -33,7 +37,7 @@ from simulator.world.setup import cosine_matrix, setup_for, setup_population, sh
 
 MAX_IMPRESSIONS = 2  # a post is put in front of the same user at most twice
 # hash streams, one per purpose, so draws for different purposes never coincide
-_S_DELIVER, _S_PATH, _S_POSITION, _S_REACH, _S_BRAIN, _S_SAMPLE = 11, 12, 13, 14, 15, 16
+_S_DELIVER, _S_PATH, _S_BRAIN, _S_SAMPLE = 11, 12, 15, 16
 _TOTALS = ("impressions", "views", "engaged")  # per post and weight class, exchanged every window
 
 
@@ -120,6 +124,17 @@ class Shard:
             setup.seg_fixed, setup.seg_interest, n_posts, len(setup.weights), config.horizon_hours
         )
         self.samples = SamplePool(config.sample_limit)
+        habits = Habits(
+            **{
+                name: getattr(pop, name).astype(np.float64)
+                for name in Habits.__dataclass_fields__
+                if name != "view_bias"
+            },
+            view_bias=np.zeros(self.n),
+        )
+        self.feeds = Feeds(
+            [p.item for p in config.posts], config.recommender, self.brain, habits, self.n, self.tally.hours
+        )
         self.seconds = 0.0
         self.decisions = 0
 
@@ -130,10 +145,8 @@ class Shard:
         match = cosine_matrix(interests, self.topics)  # (n, P)
         if users.size == self.n:
             self.match = match
-            self.dot = (interests @ self.topics.T).astype(np.float32)
         else:
             self.match[users] = match
-            self.dot[users] = interests @ self.topics.T
         cat = cosine_matrix(interests, setup.catalogue_groups)
         counts = setup.catalogue_counts.astype(np.float32)
         # all posts at once for a few users; post by post for many, to keep (users, posts, groups) small
@@ -188,8 +201,10 @@ class Shard:
     def run_window(self, window: int) -> dict[str, np.ndarray]:
         started = time.perf_counter()
         velocity, proof = self._velocity(), self._social_proof()
-        for step in range(window * WINDOW_STEPS, (window + 1) * WINDOW_STEPS):
-            self._step(step, velocity, proof)
+        steps = range(window * WINDOW_STEPS, (window + 1) * WINDOW_STEPS)
+        found = [d for d in (self._deliveries(step, velocity) for step in steps) if d is not None]
+        if found:
+            self._play(found, velocity, proof)
         shares = np.concatenate(self.outbox) if self.outbox else np.zeros((0, 2), dtype=np.int64)
         self.outbox = []
         message = {"shares": shares.reshape(-1, 2), "totals": self.window_totals}
@@ -212,18 +227,21 @@ class Shard:
         fresh = (strength > self.inbox) & (self.impressions < MAX_IMPRESSIONS)
         self.inbox[fresh] = strength[fresh]
 
-    def _step(self, step: int, velocity: np.ndarray, proof: np.ndarray) -> None:
+    def _deliveries(self, step: int, velocity: np.ndarray) -> dict[str, np.ndarray] | None:
+        """The posts the platform's candidate paths bring into the sessions that open at `step`, from
+        the state at the window's start (candidates are generated hourly, as velocity and shares are
+        exchanged): at most one post of the creator per session."""
         t = step * STEP_H
         # posts past their horizon are no longer followed, so they need no delivery
         live = np.flatnonzero((self.at_h < t + STEP_H) & (t < self.at_h + self.config.horizon_hours))
         if not len(live):
-            return
+            return None
         setup, params = self.setup, self.params
         pop = setup.pop
         g = self.ids
         active = np.flatnonzero(session_starts(self.key, g, pop.sessions_per_day, setup.offsets, step))
         if not len(active):
-            return
+            return None
         a = np.repeat(active, len(live))
         p = np.tile(live, len(active))
         now = t + 0.5 * STEP_H
@@ -247,48 +265,72 @@ class Shard:
         deliver = uniform(self.key, gu, p, step, _S_DELIVER) < chance
         self.inbox[a, p] = 0.0  # the share was in front of them this session, opened or not
         if not deliver.any():
-            return
-        a, p, gu, age = a[deliver], p[deliver], gu[deliver], age[deliver]
-        follow, explore, share = follow[deliver], explore[deliver], share[deliver]
-        # which path brought it decides where it lands in the session
-        pick = uniform(self.key, gu, p, step, _S_PATH) * (follow + explore + share)
-        from_share = pick < share
-        by_explore = ~from_share & (pick < share + explore)
-        u_pos = uniform(self.key, gu, p, step, _S_POSITION)
-        spread = np.where(by_explore, 2.0 + 30.0 * (1.0 - self.percentile[a, p]), 2.0)
-        position = np.floor(-np.log(np.maximum(u_pos, 1e-12)) * spread).astype(np.int64)
-        # users leave at a per-item rate (the brain's leave_rate), so deep positions are reached less
-        reached = uniform(self.key, gu, p, step, _S_REACH) < (1.0 - self.brain.params.leave_rate) ** position
-        if not reached.any():
-            return
-        keep = reached
-        a, p, gu, age, from_share, position = (
-            a[keep],
-            p[keep],
-            gu[keep],
-            age[keep],
-            from_share[keep],
-            position[keep],
-        )
-        self._decide(step, now, a, p, gu, age, from_share, position, proof)
+            return None
+        a, p, gu, age, seen = a[deliver], p[deliver], gu[deliver], age[deliver], seen[deliver]
+        follow, explore, share, chance = follow[deliver], explore[deliver], share[deliver], chance[deliver]
+        # one post of the creator per session (the feeds' diversity rule): the likeliest candidate
+        order = np.lexsort((p, -chance, a))
+        first = order[np.r_[True, a[order][1:] != a[order][:-1]]]
+        a, p, gu, age, seen = a[first], p[first], gu[first], age[first], seen[first]
+        follow, explore, share = follow[first], explore[first], share[first]
+        # which path brought it: a share opens the session with it; the others rank it in the feed
+        from_share = uniform(self.key, gu, p, step, _S_PATH) * (follow + explore + share) < share
+        n = len(a)
+        return {
+            "a": a, "p": p, "gu": gu, "age": age, "from_share": from_share, "seen": seen,
+            "step": np.full(n, step), "now": np.full(n, now),
+        }  # fmt: skip
 
-    def _decide(self, step, now, a, p, gu, age, from_share, position, proof) -> None:
-        """The brain decides every impression of the step at once; state and counts follow."""
-        setup, pop, bp = self.setup, self.setup.pop, self.brain.params
+    def _play(self, found: list[dict[str, np.ndarray]], velocity: np.ndarray, proof: np.ndarray) -> None:
+        """The window's feed sessions in one batch (simulator.world.feeds), then each step's decisions
+        on the posts met, in step order."""
+        d = {name: np.concatenate([f[name] for f in found]) for name in found[0]}
+        a = d["a"]
+        interests = self.interests[a]
+        met = self.feeds.play(
+            self.key,
+            a,
+            d["p"],
+            d["gu"],
+            age_h=d["age"],
+            from_share=d["from_share"],
+            follows=self.follows[a],
+            screening=(self.config.exposure == "screening") & (d["seen"] == 0),
+            now_h=d["now"],
+            local_h=(d["now"] + self.setup.pop.utc_offset_h[a]) % 24.0,
+            step=d["step"],
+            interests=interests,
+            base=self.base_interests[a],
+            velocity=velocity,
+        )
+        self.interests[a] = interests  # what the sessions' items taught (eq. 4)
+        self._rank(np.unique(a))
+        for step in np.unique(d["step"]):
+            keep = met.met & (d["step"] == step)
+            if keep.any():
+                k = np.flatnonzero(keep)
+                self._decide(
+                    int(step), d["now"][k[0]], a[k], d["p"][k], d["gu"][k], d["age"][k], d["from_share"][k],
+                    met, keep, proof,
+                )  # fmt: skip
+
+    def _decide(self, step, now, a, p, gu, age, from_share, met: Met, keep, proof) -> None:
+        """The brain decides every impression of the step at once, each with the fatigue, boredom and
+        satiation its feed session brought the user to; state and counts follow."""
+        setup, pop = self.setup, self.setup.pop
         users = gu
         # creator fatigue: a decayed count of this creator's posts seen (before this one)
         decay = 0.5 ** ((now - self.fatigue_at[a]) / self.params.creator_fatigue_half_life_h)
         creator_fatigue = self.creator_fatigue[a] * decay
-        dose = np.minimum(position, 10) * self.dot[a, p]
-        satiation = 1.0 - np.exp(-dose / bp.satiation_scale)
+        position = met.position[keep]
         local_step = local_step_of_day(step, setup.offsets[a])
         features = DecisionFeatures(
             interest_match=self.match[a, p].astype(np.float64),
             novelty=1.0 - self.match[a, p].astype(np.float64),
-            satiation=satiation,
+            satiation=met.satiation[keep],
             creator_fatigue=creator_fatigue,
-            fatigue=1.0 - np.exp(-position / 40.0),  # the session so far wears on (approximation)
-            boredom=0.5 * satiation,
+            fatigue=met.fatigue[keep],
+            boredom=met.boredom[keep],
             length_s=self.length[p],
             preferred_s=pop.preferred_s[a].astype(np.float64),
             watch_ratio=self._calibrated("watch", pop.watch_ratio[a], a, p, 1.0),
@@ -422,4 +464,5 @@ class Shard:
             followers_start=np.bincount(wc[self.setup.pop.follower], minlength=n_w),
             followers_end=np.bincount(wc[self.follows], minlength=n_w),
             seconds=round(self.seconds, 3),
+            feed=self.feeds.summary(),
         )

@@ -76,6 +76,20 @@ def test_run_page_shows_charts_summary_and_samples(alice_client, finished):
     assert poll.status_code == 286 and 'id="fig-views"' in poll.content.decode()
 
 
+def test_run_page_shows_what_the_feeds_did(alice_client, finished):
+    """The feed sessions behind the figures: lists scrolled, leavers, instructions and their effect."""
+    feed = RunReport.objects.get(run=finished).extra["feed"]
+    assert feed["reruns"] == 3 and feed["sessions"] > 0 and feed["items_per_session"] > 0
+    assert sum(feed["post_topic"].values()) <= feed["instructions"]
+    assert len(feed["hourly_other"]) == 48 and set(feed["hourly_post_topic"]) == set(feed["post_topic"])
+    html = alice_client.get(reverse("run_detail", args=[finished.pk])).content.decode()
+    assert 'id="feed-loop"' in html and "What the feeds did" in html
+    if feed["instructions"]:
+        assert 'id="fig-feed"' in html
+    for e in feed["examples"][:10]:
+        assert e["text"].replace("'", "&#x27;") in html
+
+
 def test_figures_carry_the_stored_numbers(alice_client, finished):
     html = alice_client.get(reverse("run_detail", args=[finished.pk])).content.decode()
     figure = json.loads(html.split('id="fig-views" type="application/json">')[1].split("</script>")[0])

@@ -1,0 +1,258 @@
+"""The world's feed sessions: the sessions in which a live post is delivered, played on real lists.
+
+When the platform's candidate paths (simulator.world.shard) bring a live post into a user's session,
+the session is played as RecoWorld's loop (simulator.session_batch): the run's recommender
+(traditional or instruction-following) ranks the catalogue plus the live posts for the user's
+history (stated interests and the engagement profile carried across the week); the user scrolls
+item by item with the persona brain, gets tired, bored and sated, and may leave; a leaver may reflect
+and instruct, and the next list follows the instruction. The post sits where the recommender ranks it
+(a followed creator's post ranks as one the user asked more of; a shared one opens the session; a
+screening puts it in the first list), so its position, whether the user gets that far, and the
+fatigue, boredom and satiation the user meets it with all come from the lists scrolled before it.
+The session is played until the user meets the post (or leaves): what follows it cannot change the
+post's figures, and one post of a creator per session is the feeds' diversity rule.
+
+Carried across sessions, per user: the evolved interests (eq. 4, the shard's), the engagement
+profile (decayed, memory.TOPIC_HALF_LIFE_H) and the instructions' plan, which the recommender keeps
+applying to that user's later sessions (it remembers; a newer instruction wins on a conflict).
+"""
+
+import json
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+
+from simulator.brains.complaints import PRESENT_WEIGHT
+from simulator.brains.features import Habits
+from simulator.brains.persona import PersonaBrain
+from simulator.catalogue import CatalogueIndex, default_index
+from simulator.memory import TOPIC_HALF_LIFE_H, decayed
+from simulator.preferences import satiation
+from simulator.randomness import hashed
+from simulator.recommenders import make_recommender
+from simulator.recommenders.instruction_following import MORE_CREATOR
+from simulator.recommenders.plan import RerankPlan
+from simulator.session import SessionConfig
+from simulator.session_batch import NEEDS_LIST, SessionBatch
+from simulator.taxonomy import TOPIC_INDEX
+from simulator.types import Item
+from simulator.world.results import FEED_ANSWERS as ANSWERS
+from simulator.world.results import FEED_EXAMPLES
+
+# The following feed: a followed creator's post ranks as one the user asked more of (the instruction
+# follower's own weight for "more from this creator").
+FOLLOWED_BOOST = MORE_CREATOR
+FEED = SessionConfig(mode="multi_turn")  # the session engine's caps: 10 items a list, 5 lists, an hour
+# What an instruction names: a topic of the post, or something else. (Users say less of the post's
+# creator with the post's "show less", counted with its reactions; leavers' words name what they saw.)
+INSTRUCTION_KINDS = ("post_topic", "other")
+_S_FEED, _S_EXAMPLE = 21, 22
+
+
+@lru_cache(maxsize=4)
+def _feed_parts(posts_json: str, recommender: str):
+    """The catalogue plus the run's posts (their rows after the catalogue's), and the recommender over
+    them; built once per run's posts in a process, shared by its shards and reruns."""
+    posts = [Item.from_dict(d) for d in json.loads(posts_json)]
+    catalogue = default_index()
+    index = CatalogueIndex(list(catalogue.items) + posts)
+    follower = make_recommender(recommender, index)
+    if hasattr(follower, "creators"):  # words name the catalogue's creators: a handle such as "me"
+        follower.creators = sorted(set(catalogue.creators.tolist()))  # would match "show me ..."
+    return index, follower
+
+
+@dataclass
+class Met:
+    """What the users who met their post met it with, one row per delivery given to `play`."""
+
+    met: np.ndarray  # bool: scrolled to the post without leaving
+    position: np.ndarray  # items seen before it this session
+    fatigue: np.ndarray
+    boredom: np.ndarray
+    satiation: np.ndarray  # the session's exposure to the post's topics
+
+
+class Feeds:
+    """The feed memory of a shard's users and the session engine that plays their sessions."""
+
+    def __init__(
+        self, posts: list[Item], recommender: str, brain: PersonaBrain, habits: Habits, n: int, hours: int
+    ):
+        posts_json = json.dumps([p.to_dict() for p in posts], sort_keys=True)
+        self.index, self.recommender = _feed_parts(posts_json, recommender)
+        self.first_post = len(self.index) - len(posts)
+        self.post_present = self.index.topics[self.first_post :] >= PRESENT_WEIGHT
+        self.brain, self.habits = brain, habits
+        self.batch = SessionBatch(0, self.index, FEED, brain)
+        self.profile = np.zeros((n, self.index.topics.shape[1]), np.float32)  # engagement, decayed
+        self.profile_at = np.zeros(n)
+        self.plans: dict[int, RerankPlan] = {}  # row -> what the recommender keeps doing for that user
+        self.sessions = self.items = self.left_before = 0
+        # instructions[post, hour after it, kind (INSTRUCTION_KINDS), answer (ANSWERS)]
+        self.instructions = np.zeros((len(posts), hours, len(INSTRUCTION_KINDS), len(ANSWERS)), np.int64)
+        self.examples: list[dict] = []  # the FEED_EXAMPLES with the smallest hash priority
+
+    def play(
+        self,
+        key,
+        a,
+        p,
+        gu,
+        *,
+        age_h,
+        from_share,
+        follows,
+        screening,
+        now_h,
+        local_h,
+        step,
+        interests,
+        base,
+        velocity,
+    ):
+        """Play the sessions in which users `a` (shard rows; global ids gu) were brought post `p`.
+
+        `interests`/`base`: the users' evolved and stated interests, `interests` written back in place
+        with what the session taught; `follows`: whether they follow the creator; `velocity` per post:
+        its engagement per impression over a typical item's, which the platform scores a live post by
+        (a typical new post ranks as the catalogue's median item). Returns how each met the post."""
+        m = len(a)
+        if self.batch.n < m:  # grown by doubling: its item columns are built once per size
+            self.batch = SessionBatch(max(m, 2 * self.batch.n, 64), self.index, FEED, self.brain)
+        b, rows = self.batch, np.arange(m)
+        b.start(
+            rows,
+            user_ids=gu,
+            interests=base,
+            habits=self.habits.take(a),
+            hours=local_h,
+            keys=hashed(key, gu, step, _S_FEED),
+        )
+        b.interests[rows] = interests
+        b.profile[rows] = decayed(
+            self.profile[a], self.profile_at[a, None], now_h[:, None], TOPIC_HALF_LIFE_H
+        )
+        self.recommender.scorer.popularity[self.first_post :] = np.log10(velocity)
+        post_row = self.first_post + p
+        met = np.zeros(m, bool)
+        for turn in range(FEED.max_turns):
+            need = rows[(b.status[rows] == NEEDS_LIST) & ~met]
+            if not len(need):
+                break
+            lists = self._lists(need, a[need], post_row[need], follows[need])
+            at = lists == post_row[need, None]
+            slot = np.where(at.any(axis=1), at.argmax(axis=1), -1)
+            if turn == 0:  # a screening shows it in the first list, where it ranks or last
+                slot = np.where(screening[need] & (slot < 0), FEED.list_size - 1, slot)
+            slot = np.where(from_share[need], 0, slot)  # a share opens the session
+            met[need[slot == 0]] = True
+            before = (slot[:, None] < 0) | (np.arange(FEED.list_size) < slot[:, None])
+            shown = np.where(before & ~at, lists, -1)
+            go = slot != 0
+            r, placed = need[go], slot[go]
+            b.step(r, shown[go])
+            self.items += int(b.reacted[r].sum())
+            there = (placed > 0) & (b.reacted[r] == placed) & ~b.reflected[r]
+            met[r[there & (b.seconds[r] < FEED.max_minutes * 60.0)]] = True
+            said = r[b.instruction[r] != ""]
+            self._instructed(
+                key, said, a[said], p[said], post_row[said], follows[said], age_h[said], step[said]
+            )
+        self.sessions += m
+        self.left_before += int((~met).sum())
+        interests[:] = b.interests[rows]
+        self.profile[a] = b.profile[rows]
+        self.profile_at[a] = now_h + b.profile_at_h[rows]
+        return Met(
+            met=met,
+            position=b.items_seen[rows].copy(),
+            fatigue=b.mindset.fatigue[rows].copy(),
+            boredom=b.mindset.boredom[rows].copy(),
+            satiation=satiation(
+                b.exposure[rows], self.index.topics[post_row], self.brain.params.satiation_scale
+            ),
+        )
+
+    def _first_stage(self, need, post_row, follows) -> np.ndarray:
+        """The first stage's scores of the catalogue plus each row's own post (never another live post:
+        one per session), without what the session showed."""
+        b, j = self.batch, np.arange(len(need))
+        scores = self.recommender.scorer.scores_rows(b.history(need))
+        own = scores[j, post_row] + np.where(follows, FOLLOWED_BOOST, 0.0)
+        scores[:, self.first_post :] = -np.inf
+        scores[j, post_row] = own
+        shown_r, shown_c = np.nonzero(np.arange(b.seen_items.shape[1]) < b.items_seen[need, None])
+        scores[shown_r, b.seen_items[need][shown_r, shown_c]] = -np.inf
+        return scores
+
+    def _lists(self, need, users, post_row, follows) -> np.ndarray:
+        """This turn's list per row: the first stage in batch, or the recommender's own ranking for the
+        users whose instructions it is following."""
+        lists = self.recommender.scorer.top_rows(self._first_stage(need, post_row, follows), FEED.list_size)
+        for j, u in enumerate(users):
+            if int(u) in self.plans:
+                query, plan = self._query(need[j], self.plans[int(u)], post_row[j], follows[j])
+                ids = self.recommender.rank(query, FEED.list_size, plan)
+                lists[j] = -1
+                lists[j, : len(ids)] = [self.index.position[i] for i in ids]
+        return lists
+
+    def _query(self, row: int, plan: RerankPlan | None, post_row: int, follows: bool):
+        """The row's query, the other live posts excluded, and the plan with the following feed's boost."""
+        query = self.batch.rank_query(row)
+        query.exclude |= {self.index.ids[j] for j in range(self.first_post, len(self.index)) if j != post_row}
+        if plan is not None and follows:
+            plan = plan.merge(replace(plan, more_creators=[self.index.creators[post_row]]))
+        return query, plan
+
+    def _post_rank(self, row: int, plan: RerankPlan | None, post_row: int, follows: bool) -> int:
+        """How many items the recommender ranks above the post for the row, under the plan."""
+        if plan is None or not hasattr(self.recommender, "scores"):
+            scores = self._first_stage(np.array([row]), np.array([post_row]), np.array([follows]))[0]
+        else:
+            scores = self.recommender.scores(*self._query(row, plan, post_row, follows))
+        return int((scores > scores[post_row]).sum())
+
+    def _instructed(self, key, rows, users, posts, post_rows, follows, age_h, steps) -> None:
+        """The leavers who instructed: the recommender's plan for them (kept for later sessions), what
+        the instruction named and how it moved the post in that user's ranking."""
+        columns = (rows, users, posts, post_rows, follows, age_h, steps)
+        for r, u, post, post_row, f, age, step in zip(*columns, strict=True):
+            text, u = str(self.batch.instruction[r]), int(u)
+            before = self._post_rank(r, self.plans.get(u), post_row, f)
+            plan = self.recommender.plan(text, self.plans.get(u))
+            if plan is not None:
+                self.plans[u] = plan
+            after = self._post_rank(r, plan, post_row, f)
+            named = plan or RerankPlan()
+            topics = [TOPIC_INDEX[t] for t in named.more_topics + named.less_topics if t in TOPIC_INDEX]
+            kind = 0 if self.post_present[post, topics].any() else 1
+            answer = int(np.sign(before - after)) + 1  # more items above it: moved down
+            self.instructions[post, min(int(age), self.instructions.shape[1] - 1), kind, answer] += 1
+            self.examples.append(
+                {
+                    "priority": int(hashed(key, int(self.batch.user_id[r]), int(step), _S_EXAMPLE)),
+                    "user": int(self.batch.user_id[r]),
+                    "post": int(post),
+                    "hour": int(age),
+                    "text": text,
+                    "about": INSTRUCTION_KINDS[kind],
+                    "rank_before": before,
+                    "rank_after": after,
+                }
+            )
+            self.examples = sorted(self.examples, key=lambda x: x["priority"])[:FEED_EXAMPLES]
+
+    def summary(self) -> dict:
+        """What the shard's feed sessions did, as results.merge_feeds adds them up."""
+        return {
+            "sessions": self.sessions,
+            "items": self.items,
+            "left_before": self.left_before,
+            "instructed_users": len(self.plans),
+            "ranked_items": len(self.index),
+            "instructions": self.instructions,
+            "examples": self.examples,
+        }
