@@ -4,9 +4,10 @@ each turn's lists built for all users at once: the fast path of `session.run_ses
 Rows without a plan (nobody instructed, or a recommender that ignores instructions) rank as
 `traditional` does, in batch: the first stage's scores for every row, the row's seen items masked,
 the top k (HistoryPopularityScorer.scores_rows and top_rows). Rows whose user instructed are few;
-each gets the recommender's own `plan` and `rank` on its RankQuery, so instruction following is the
-recommender's, not a copy of it. Each user's draws are keyed by (seed, user id), so a user lives the
-same session whoever shares the batch.
+each gets the recommender's own `plan` and ranking on its RankQuery (`rank_rows`, its `rank` for many
+queries at once, where it has one), so instruction following is the recommender's, not a copy of it.
+Each user's draws are keyed by (seed, user id), so a user lives the same session whoever shares the
+batch.
 """
 
 import numpy as np
@@ -68,9 +69,13 @@ class BatchSessions:
         plain = np.flatnonzero(~planned)
         if len(plain):
             lists[plain] = first_stage_lists(b, self.scorer, rows[plain], k)
-        for j in np.flatnonzero(planned):
-            i = rows[j]
-            ids = self.recommender.rank(b.rank_query(i), k, self.plans[i])
+        own = rows[planned]
+        queries, plans = [b.rank_query(i) for i in own], [self.plans[i] for i in own]
+        if len(own) and self.scorer is not None and hasattr(self.recommender, "rank_rows"):
+            lists[planned] = self.recommender.rank_rows(queries, plans, k)  # its `rank`, for many at once
+            return lists
+        for j, query, plan in zip(np.flatnonzero(planned), queries, plans, strict=True):
+            ids = self.recommender.rank(query, k, plan)
             known = [self.catalogue.position[x] for x in ids if x in self.catalogue.position][:k]
             lists[j, : len(known)] = known
         return lists
