@@ -1,5 +1,5 @@
 """The summary sentences of a run, built only from what the run has (its horizons, its scale,
-differences that survive a test); the sample rows' text is simulator.world.samples'.
+differences that survive a test); the sample rows' text is simulator.text.reactions'.
 """
 
 from math import comb
