@@ -165,6 +165,11 @@ class SimulationRun(models.Model):
         """Who meets the posts (simulator.world.EXPOSURES); runs from before the choice were organic."""
         return self.config.get("exposure", "organic")
 
+    @property
+    def recommender(self) -> str:
+        """The platform's recommender in the feed sessions; runs from before feed sessions had none."""
+        return self.config.get("recommender", "")
+
 
 class RunPost(models.Model):
     """A draft in a run's posting schedule: which draft, posted how many hours after the start."""

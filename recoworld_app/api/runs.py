@@ -112,6 +112,8 @@ class VariantsIn(JsonBody):
     seed: Seed | None = None
     # Blank: followers organic, a public sample screened (simulator.world.default_exposure).
     exposure: Annotated[str, stated(enum=["", "organic", "screening"])] = ""
+    # The platform's recommender in the feed sessions; blank: instruction_following.
+    recommender: Annotated[str, stated(enum=["", "instruction_following", "traditional"])] = ""
     # Apply the account's offsets from its past posts (GET /api/track); true or false, not 0 or 1.
     calibrated: Annotated[bool, Field(strict=True)] = False
 

@@ -162,6 +162,14 @@ class RunForm(forms.Form):
         ],
         label="Who meets the post",
     )
+    recommender = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Instruction-following: it does what users ask for when they are about to leave"),
+            ("traditional", "Traditional: history and popularity; what users say changes nothing"),
+        ],
+        label="The platform's recommender",
+    )
     # Numbers arrive as text and are read by run_options_parse; the widgets still offer number inputs.
     population = forms.CharField(
         label="Simulated users",
@@ -210,7 +218,7 @@ class RunForm(forms.Form):
         values = {option: data.get(field) for option, field in self.OPTION_FIELDS.items()}
         values["variants"] = values["variants"] == "variants"
         others = ("at_hours", "strategy", "population", "horizon_hours", "reruns", "brain", "seed", "name")
-        others += ("exposure", "calibrated")
+        others += ("exposure", "calibrated", "recommender")
         try:
             self.options = run_options_parse(values | {name: data.get(name) for name in others})
         except OptionError as exc:

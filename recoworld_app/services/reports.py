@@ -191,6 +191,7 @@ def run_results(run: SimulationRun) -> dict:
         "feed_figure": charts.feed_figure(extra.get("feed")),
         "samples": list(RunSample.objects.filter(run=run)[:SAMPLES_KEPT]),
         "exposure": run.exposure,
+        "recommender": run.recommender,
         "population": run.population,
         "content": run_content(run),
     }
@@ -317,6 +318,7 @@ def run_summary_dict(run: SimulationRun) -> dict:
         "reruns": run.reruns,
         "brain": run.brain,
         "exposure": run.exposure,
+        "recommender": run.recommender,
         "seed": run.seed,
         "shards_total": run.shards_total,
         "shards_done": run.shards_done,

@@ -46,6 +46,7 @@ class RunOptions:
     variants: bool  # one run per draft, same audience and seed, instead of one run of them all
     exposure: str = ""  # "organic" or "screening"; blank: as fits the audience (world.default_exposure)
     calibrated: bool = False  # "calibrated to my account": the account's offsets from its past posts
+    recommender: str = ""  # the platform's in the feed sessions; blank: instruction_following
 
 
 def run_options_parse(data: Mapping[str, Any]) -> RunOptions:
@@ -69,6 +70,7 @@ def run_options_parse(data: Mapping[str, Any]) -> RunOptions:
         variants=bool(data.get("variants")),
         exposure=_text(data, "exposure"),
         calibrated=_flag(data.get("calibrated")),
+        recommender=_text(data, "recommender"),
     )
     if options.variants:
         # Refused rather than dropped: the creator would otherwise get runs unlike the ones asked for.
@@ -96,6 +98,7 @@ def run_submit(*, owner, options: RunOptions) -> list[SimulationRun]:
         "seed": options.seed,
         "exposure": options.exposure,
         "calibrated": options.calibrated,
+        "recommender": options.recommender,
     }
     if options.variants:
         return run_create_variants(**common)

@@ -152,12 +152,14 @@ def run_create(
     name: str = "",
     exposure: str = "",
     calibrated: bool = False,
+    recommender: str = "",
     dispatch: bool = True,
 ) -> SimulationRun:
     """Queue one run of the drafts, posted at `at_hours` (default: all at the start) or on a named
     posting `strategy` (simulator.strategies.SCHEDULES, at the audience's local times), to the audience.
 
     `exposure` "organic" or "screening" (simulator.world.WorldConfig); blank: as fits the audience.
+    `recommender`: the platform's in the feed sessions (WorldConfig.recommender); blank: its default.
     `calibrated`: the posts carry the account's offsets from its past posts (services.track_record).
 
     Raises InvalidInput, NotFound, QuotaExceeded, or QueueUnavailable (the run is then marked failed
@@ -175,6 +177,7 @@ def run_create(
         brain=brain,
         seed=seed,
         calibrated=calibrated,
+        recommender=recommender,
         dispatch=dispatch,
     )[0]
 
@@ -191,6 +194,7 @@ def run_create_variants(
     seed: int | None = None,
     exposure: str = "",
     calibrated: bool = False,
+    recommender: str = "",
 ) -> list[SimulationRun]:
     """One run per draft, same audience and seed: an A/B test with common random numbers."""
     if len(set(draft_ids)) < 2:
@@ -206,6 +210,7 @@ def run_create_variants(
         seed=seed,
         exposure=exposure,
         calibrated=calibrated,
+        recommender=recommender,
     )
 
 
@@ -222,6 +227,7 @@ def run_create_many(
     strategy: str = "",
     exposure: str = "",
     calibrated: bool = False,
+    recommender: str = "",
     dispatch: bool = True,
 ) -> list[SimulationRun]:
     """The runs of `plans` [(draft ids, posting times, name)]; `dispatch=False` queues nothing, for a
@@ -269,6 +275,7 @@ def run_create_many(
                 panel_size=panel_size_for(population) if brain == SimulationRun.Brain.LLM else 0,
                 exposure=exposure or default_exposure(spec),
                 creator_id=f"creator-{owner.pk}",
+                **({"recommender": recommender} if recommender else {}),
             )
             problems = config.validate()
             if problems:

@@ -20,6 +20,8 @@ from simulator.world import (
     default_exposure,
     run_world,
 )
+from simulator.world.config import RECOMMENDERS
+from simulator.world.results import feed_report
 
 HELP = "run a draft past a simulated audience for up to a week; print reactions per horizon with bands"
 TABLE_METRICS = (
@@ -96,6 +98,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "calibrates the persona brain for everyone",
     )
     p.add_argument("--panel", type=positive_int, default=200, help="LLM panel members (default 200)")
+    p.add_argument(
+        "--recommender",
+        choices=RECOMMENDERS,
+        default=RECOMMENDERS[0],
+        help="the platform's recommender in the feed sessions: one that follows what users ask for "
+        "when they are about to leave, or the traditional one that ignores it",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -219,6 +228,7 @@ def run(args: argparse.Namespace) -> int:
         brain=args.brain,
         panel_size=min(args.panel, spec.size) if args.brain == "llm" else 0,
         exposure=args.exposure or default_exposure(spec),
+        recommender=args.recommender,
     )
     problems = config.validate()
     if problems:
@@ -260,6 +270,7 @@ def run(args: argparse.Namespace) -> int:
             "samples": summary.samples[:10],
             "brain_usage": summary.brain_usage,
             "panel": calibration.report(summary.users) if calibration else None,
+            "feed": feed_report(reruns),
             "content": analysis.to_dict(),
         }
         print(json.dumps(out))
@@ -284,6 +295,14 @@ def run(args: argparse.Namespace) -> int:
     print()
     for line in summary.summary:
         print(f"- {line}")
+    feed = feed_report(reruns)
+    if feed:
+        print(
+            f"\nFeed sessions per run: {feed['sessions']:,.0f}, {feed['items_per_session']:.1f} items "
+            f"scrolled in each, {feed['left_before_share']:.0%} left before the post; "
+            f"{feed['instructions']:,.0f} instructions to the {args.recommender.replace('_', '-')} "
+            f"recommender, {sum(feed['post_topic'].values()):,.0f} naming a topic of the post."
+        )
     print("\nWhat the content model read:" + (f" topics {analysis.topics}" if analysis.topics else ""))
     for factor in sorted(analysis.factors, key=lambda f: -abs(f.effect - 1.0))[:8]:
         print(f"- {factor.label} ({'fitted' if factor.fitted else 'prior'})")

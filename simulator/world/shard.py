@@ -1,16 +1,19 @@
 """One shard of one rerun, hour by hour (see simulator.world on sharding).
 
-Each step (15 minutes) the shard's users who open the app (simulator.clock) may meet each live post
-through three paths of the platform recommender: the following feed (followers), exploration (in
+Each step (15 minutes) the shard's users who open the app (simulator.clock) may be brought each live
+post by one of three candidate paths of the platform: the following feed (followers), exploration (in
 proportion to the post's early engagement velocity and to how far the post outranks the competing
 catalogue for this user's interests) and shares from neighbours; a freshness kernel fitted to real
-cascades (simulator.timing) scales all three. The post lands at a position in the session; users who
-stay that long decide in one vectorised batch per step (the persona brain's `decide_arrays`); each
-decision moves the user's interests toward or away from the post's topics (eq. 4, the brain's
-rates), which changes how the next posts match and rank for them. Reactions change the user's
-state (paper eq. 6-7): the environment (the recommender's exposure: impressions, creator fatigue,
-"show less", follows and unfollows) and messages from neighbours (shares, delivered to their
-followers' inboxes with the follower's influence weight).
+cascades (simulator.timing) scales all three. Candidates are drawn hourly from the state at the hour's
+start, one post of the creator per session. Each session that got one is then played on real lists
+(simulator.world.feeds): the run's recommender ranks the catalogue and the post, the user scrolls,
+tires, is sated and may leave or instruct the feed before reaching it. Users who reach it decide in
+one vectorised batch per step (the persona brain's `decide_arrays`) with the fatigue, boredom and
+satiation the session brought them to; each decision moves the user's interests toward or away from
+the post's topics (eq. 4, the brain's rates), which changes how the next posts match and rank for
+them. Reactions change the user's state (paper eq. 6-7): the environment (the recommender's exposure:
+impressions, creator fatigue, "show less", follows and unfollows) and messages from neighbours
+(shares, delivered to their followers' inboxes with the follower's influence weight).
 """
 
 import time

@@ -120,3 +120,22 @@ def test_a_creator_can_screen_a_post_to_their_followers_or_leave_a_public_sample
     assert exposures == ["screening", "organic", "screening"]  # the last: a public sample, by default
     wrong = api(exposure="broadcast")
     assert wrong.status_code == 400 and "Exposure must be one of organic, screening" in wrong.json()["detail"]
+
+
+def test_a_creator_picks_the_platforms_recommender_on_the_form_and_in_the_api(
+    alice, alice_client, alice_api, video_draft, audience, settings
+):
+    settings.RUNS_MAX_ACTIVE = 10
+
+    def api(**extra):
+        body = {"draft_ids": [video_draft.pk], "audience_id": audience.pk, **extra}
+        return alice_api.post("/runs", body, content_type="application/json")
+
+    alice_client.post(reverse("run_new"), run_form([video_draft.pk], audience, recommender="traditional"))
+    assert api(recommender="instruction_following").status_code == 201 and api().status_code == 201
+    chosen = [r.config["recommender"] for r in SimulationRun.objects.order_by("pk")]
+    assert chosen == ["traditional", "instruction_following", "instruction_following"]
+    before = SimulationRun.objects.count()
+    wrong = api(recommender="magic")
+    assert wrong.status_code in (400, 422) and "recommender" in wrong.content.decode().lower()
+    assert SimulationRun.objects.count() == before

@@ -82,3 +82,19 @@ def test_an_llm_panel_calibrates_the_command_line_run():
     panel = json.loads(result.stdout)["panel"]
     assert len(server.requests) == 10 and panel["usage"]["decisions"] == 10
     assert panel["users_by_brain"] == {"llm panel": 10, "calibrated persona": 400}
+
+
+def test_the_platforms_recommender_is_chosen_and_its_feed_sessions_reported():
+    out = {}
+    for name in ("traditional", "instruction_following"):
+        result = _run("--size", "600", "--runs", "1", "--horizon", "24h", "--recommender", name, "--json")
+        assert result.returncode == 0, result.stderr
+        out[name] = json.loads(result.stdout)
+        assert out[name]["config"]["recommender"] == name
+        feed = out[name]["feed"]
+        assert feed["sessions"] > 0 and 0 <= feed["left_before_share"] <= 1
+    # the same users and luck: the traditional recommender never moves the post for what users said
+    assert out["traditional"]["feed"]["post_topic"]["post_down"] == 0
+    assert out["traditional"]["feed"]["post_topic"]["post_up"] == 0
+    refused = _run("--size", "600", "--recommender", "magic")
+    assert refused.returncode == 2 and "magic" in refused.stderr
