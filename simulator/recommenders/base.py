@@ -50,6 +50,7 @@ class HistoryPopularityScorer:
             self.index.topics, norms[:, None], out=np.zeros_like(self.index.topics), where=norms[:, None] > 0
         )
         self.popularity = self.index.log_views - np.median(self.index.log_views)
+        self.topic_columns = np.ascontiguousarray(self.unit_topics.T)  # (topics, items): for many rows
 
     def scores(self, query: RankQuery) -> np.ndarray:
         h = query.history / (np.linalg.norm(query.history) or 1.0)
@@ -59,7 +60,7 @@ class HistoryPopularityScorer:
         """`scores` for many users at once: history rows (n, TOPICS) -> (n, items)."""
         norms = np.linalg.norm(history, axis=1, keepdims=True)
         h = np.divide(history, norms, out=np.zeros_like(history, dtype=float), where=norms > 0)
-        return h @ self.unit_topics.T + POPULARITY_WEIGHT * self.popularity
+        return h @ self.topic_columns + POPULARITY_WEIGHT * self.popularity
 
     def mask_excluded(self, scores: np.ndarray, exclude: set[str]) -> np.ndarray:
         if exclude:

@@ -89,30 +89,52 @@ class InstructionFollowingRecommender:
         return previous.merge(parsed) if previous else parsed
 
     def rank(self, query: RankQuery, k: int, plan: RerankPlan | None = None) -> list[str]:
-        scores = self.scores(query, plan)
-        if plan is None or plan.empty:  # without a plan: the traditional ranking
-            return self.scorer.top(scores, k)
-        ranked = self._diverse_top(scores, k, max(plan.diversity, MIN_DIVERSITY))
-        if self.reranker is not None and plan.instruction and len(ranked) > 1:
-            ranked = self._llm_order(plan.instruction, ranked)
-        return ranked
+        return [self.scorer.index.ids[j] for j in self.rank_rows([query], [plan], k)[0] if j >= 0]
+
+    def rank_rows(self, queries: list[RankQuery], plans: list[RerankPlan | None], k: int) -> np.ndarray:
+        """`rank` for many users at once: catalogue indices (n, k), best first, -1 past the end."""
+        scores = self.scores_rows(queries, plans)
+        out = self.scorer.top_rows(scores, k)  # without a plan: the traditional ranking
+        spread = [i for i, plan in enumerate(plans) if plan is not None and not plan.empty]
+        if spread:
+            rows = np.array(spread)
+            diversity = np.array([max(plans[i].diversity, MIN_DIVERSITY) for i in spread])
+            out[rows] = self._diverse_top(scores[rows], k, diversity)
+        if self.reranker is not None:
+            for i in spread:
+                ranked = [self.scorer.index.ids[j] for j in out[i] if j >= 0]
+                if plans[i].instruction and len(ranked) > 1:
+                    order = self._llm_order(plans[i].instruction, ranked)
+                    out[i, : len(order)] = [self.scorer.index.position[x] for x in order]
+        return out
 
     def scores(self, query: RankQuery, plan: RerankPlan | None) -> np.ndarray:
         """Every item's score for the query under the plan (excluded items -inf): what `rank` orders,
         before the spread over topics."""
-        scores = self.scorer.scores(query)
-        if plan is not None:
-            history = self.history(query) if self.history is not None else None
-            said = (
-                self._plan_scores(plan, query) + self._content_scores(plan, query) if not plan.empty else 0.0
-            )
-            if history is not None:
-                scores = scores + HISTORY_WEIGHT * _percentile(np.asarray(history, float))
-                if not plan.empty:
-                    scores = scores + INSTRUCTION_WEIGHT * _percentile(said)
-            else:
-                scores = scores + said
-        return self.scorer.mask_excluded(scores, query.exclude)
+        return self.scores_rows([query], [plan])[0]
+
+    def scores_rows(self, queries: list[RankQuery], plans: list[RerankPlan | None]) -> np.ndarray:
+        """`scores` for many users at once, (n, items): the first stage in one product, then each
+        instructed user's plan, content and history terms."""
+        scores = self.scorer.scores_rows(
+            np.array([q.history for q in queries], float).reshape(len(queries), -1)
+        )
+        for i, (query, plan) in enumerate(zip(queries, plans, strict=True)):
+            if plan is not None:
+                history = self.history(query) if self.history is not None else None
+                said = (
+                    self._plan_scores(plan, query) + self._content_scores(plan, query)
+                    if not plan.empty
+                    else 0.0
+                )
+                if history is not None:
+                    scores[i] += HISTORY_WEIGHT * _percentile(np.asarray(history, float))
+                    if not plan.empty:
+                        scores[i] += INSTRUCTION_WEIGHT * _percentile(said)
+                else:
+                    scores[i] += said
+            self.scorer.mask_excluded(scores[i], query.exclude)
+        return scores
 
     def _content_scores(self, plan: RerankPlan, query: RankQuery) -> np.ndarray:
         """A specific instruction is a query over content; a vague one explores away from the session."""
@@ -164,17 +186,21 @@ class InstructionFollowingRecommender:
             adjust += LENGTH_PER_LOG * (-log_len if plan.length == "shorter" else log_len)
         return adjust
 
-    def _diverse_top(self, scores: np.ndarray, k: int, diversity: float) -> list[str]:
-        """Greedy re-rank: each pick lowers the scores of items sharing its main topic."""
+    def _diverse_top(self, scores: np.ndarray, k: int, diversity: np.ndarray) -> np.ndarray:
+        """Greedy re-rank of each row (n, items): each pick lowers the scores of the items sharing its
+        main topic by DIVERSITY_PENALTY x the row's diversity. Catalogue indices (n, k), -1 past the end."""
         adjusted = scores.copy()
-        step = DIVERSITY_PENALTY * diversity
-        chosen: list[str] = []
-        for _ in range(min(k, int(np.isfinite(scores).sum()))):
-            j = int(np.argmax(adjusted))
-            chosen.append(self.scorer.index.ids[j])
-            adjusted[j] = -np.inf
-            adjusted[self.main_topic == self.main_topic[j]] -= step
-        return chosen
+        step = (DIVERSITY_PENALTY * diversity)[:, None]
+        n = len(scores)
+        available = np.isfinite(scores).sum(axis=1)
+        out = np.full((n, min(k, scores.shape[1])), -1)
+        rows = np.arange(n)
+        for pick in range(out.shape[1]):
+            j = np.argmax(adjusted, axis=1)
+            out[:, pick] = np.where(pick < available, j, -1)
+            adjusted[rows, j] = -np.inf
+            adjusted -= step * (self.main_topic[None, :] == self.main_topic[j][:, None])
+        return out
 
 
 def _percentile(values: np.ndarray) -> np.ndarray:

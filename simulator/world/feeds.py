@@ -2,15 +2,18 @@
 
 When the platform's candidate paths (simulator.world.shard) bring a live post into a user's session,
 the session is played as RecoWorld's loop (simulator.session_batch): the run's recommender
-(traditional or instruction-following) ranks the catalogue plus the live posts for the user's
-history (stated interests and the engagement profile carried across the week); the user scrolls
-item by item with the persona brain, gets tired, bored and sated, and may leave; a leaver may reflect
-and instruct, and the next list follows the instruction. The post sits where the recommender ranks it
-(a followed creator's post ranks as one the user asked more of; a shared one opens the session; a
-screening puts it in the first list), so its position, whether the user gets that far, and the
-fatigue, boredom and satiation the user meets it with all come from the lists scrolled before it.
-The session is played until the user meets the post (or leaves): what follows it cannot change the
-post's figures, and one post of a creator per session is the feeds' diversity rule.
+(traditional or instruction-following) ranks the catalogue plus the post for the user's history
+(stated interests and the engagement profile carried across the week); the user scrolls item by
+item with the persona brain, gets tired, bored and sated, and may leave; a leaver may reflect and
+instruct, and the next list follows the instruction. The candidate path reserves the post a place in
+the session's first list, where the ranking puts it among the list's items (last when they all rank
+higher; a followed creator's post ranks as one the user asked more of; a shared one opens the
+session). A user who has instructed the feed gets the recommender's ranking under the instruction
+alone: the post is shown only where that ranking puts it in a list. So the post's position, whether
+the user gets that far, and the fatigue, boredom and satiation it is met with all come from the
+lists scrolled before it. The session is played until the user meets the post or leaves: what
+follows cannot change the post's figures, and one post of a creator per session is the feeds'
+diversity rule.
 
 Carried across sessions, per user: the evolved interests (eq. 4, the shard's), the engagement
 profile (decayed, memory.TOPIC_HALF_LIFE_H) and the instructions' plan, which the recommender keeps
@@ -104,7 +107,6 @@ class Feeds:
         age_h,
         from_share,
         follows,
-        screening,
         now_h,
         local_h,
         step,
@@ -144,8 +146,9 @@ class Feeds:
             lists = self._lists(need, a[need], post_row[need], follows[need])
             at = lists == post_row[need, None]
             slot = np.where(at.any(axis=1), at.argmax(axis=1), -1)
-            if turn == 0:  # a screening shows it in the first list, where it ranks or last
-                slot = np.where(screening[need] & (slot < 0), FEED.list_size - 1, slot)
+            if turn == 0:  # the candidate's reserved place, unless an instruction ranks it
+                planned = np.array([int(u) in self.plans for u in a[need]], bool)
+                slot = np.where(~planned & (slot < 0), FEED.list_size - 1, slot)
             slot = np.where(from_share[need], 0, slot)  # a share opens the session
             met[need[slot == 0]] = True
             before = (slot[:, None] < 0) | (np.arange(FEED.list_size) < slot[:, None])
@@ -188,15 +191,16 @@ class Feeds:
         return scores
 
     def _lists(self, need, users, post_row, follows) -> np.ndarray:
-        """This turn's list per row: the first stage in batch, or the recommender's own ranking for the
-        users whose instructions it is following."""
+        """This turn's list per row: the first stage in batch, or the recommender's own ranking (also in
+        batch) for the users whose instructions it is following."""
         lists = self.recommender.scorer.top_rows(self._first_stage(need, post_row, follows), FEED.list_size)
-        for j, u in enumerate(users):
-            if int(u) in self.plans:
-                query, plan = self._query(need[j], self.plans[int(u)], post_row[j], follows[j])
-                ids = self.recommender.rank(query, FEED.list_size, plan)
-                lists[j] = -1
-                lists[j, : len(ids)] = [self.index.position[i] for i in ids]
+        planned = [j for j, u in enumerate(users) if int(u) in self.plans]
+        if planned:
+            asked = [
+                self._query(need[j], self.plans[int(users[j])], post_row[j], follows[j]) for j in planned
+            ]
+            queries, plans = zip(*asked, strict=True)
+            lists[planned] = self.recommender.rank_rows(list(queries), list(plans), FEED.list_size)
         return lists
 
     def _query(self, row: int, plan: RerankPlan | None, post_row: int, follows: bool):

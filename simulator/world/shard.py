@@ -266,18 +266,18 @@ class Shard:
         self.inbox[a, p] = 0.0  # the share was in front of them this session, opened or not
         if not deliver.any():
             return None
-        a, p, gu, age, seen = a[deliver], p[deliver], gu[deliver], age[deliver], seen[deliver]
+        a, p, gu, age = a[deliver], p[deliver], gu[deliver], age[deliver]
         follow, explore, share, chance = follow[deliver], explore[deliver], share[deliver], chance[deliver]
         # one post of the creator per session (the feeds' diversity rule): the likeliest candidate
         order = np.lexsort((p, -chance, a))
         first = order[np.r_[True, a[order][1:] != a[order][:-1]]]
-        a, p, gu, age, seen = a[first], p[first], gu[first], age[first], seen[first]
+        a, p, gu, age = a[first], p[first], gu[first], age[first]
         follow, explore, share = follow[first], explore[first], share[first]
         # which path brought it: a share opens the session with it; the others rank it in the feed
         from_share = uniform(self.key, gu, p, step, _S_PATH) * (follow + explore + share) < share
         n = len(a)
         return {
-            "a": a, "p": p, "gu": gu, "age": age, "from_share": from_share, "seen": seen,
+            "a": a, "p": p, "gu": gu, "age": age, "from_share": from_share,
             "step": np.full(n, step), "now": np.full(n, now),
         }  # fmt: skip
 
@@ -295,7 +295,6 @@ class Shard:
             age_h=d["age"],
             from_share=d["from_share"],
             follows=self.follows[a],
-            screening=(self.config.exposure == "screening") & (d["seen"] == 0),
             now_h=d["now"],
             local_h=(d["now"] + self.setup.pop.utc_offset_h[a]) % 24.0,
             step=d["step"],
