@@ -16,7 +16,7 @@ session summaries (a persona brain decides from numbers; each episode starts a f
 
 import numpy as np
 
-from simulator.brains.complaints import PRESENT_WEIGHT, TOO_LONG_FACTOR, LastTurns, complaints, instruction
+from simulator.brains.complaints import PRESENT_WEIGHT, TOO_LONG_FACTOR, LastTurns, complaints
 from simulator.brains.features import Habits
 from simulator.brains.persona import PersonaBrain, _main_topic, item_effects
 from simulator.catalogue import CatalogueIndex
@@ -27,6 +27,7 @@ from simulator.recommenders.base import RankQuery
 from simulator.rewards import DEFAULT_WEIGHTS, engagement_mix
 from simulator.session import SessionConfig
 from simulator.taxonomy import TOPICS
+from simulator.text.reflections import instruction
 
 REACTING, REFLECTING, NEEDS_LIST, DONE = range(4)
 END_REASONS = ("", "left", "list_exhausted", "time_cap", "turn_cap", "single_list")
