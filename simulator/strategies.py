@@ -18,6 +18,7 @@ from simulator.serial import JsonRecord
 from simulator.text.summaries import strategy_sentences, variant_sentences
 from simulator.types import Item
 from simulator.world import HORIZON_HOURS, HORIZONS, METRICS, PostSpec, RerunResult, WorldConfig, run_world
+from simulator.world.config import RECOMMENDERS
 
 
 class ScheduleError(ValueError):
@@ -122,6 +123,7 @@ def compare_strategies(
     post_horizon_hours: float = 48.0,
     creator_id: str = "me",
     exposure: str = "organic",
+    recommender: str = RECOMMENDERS[0],
 ) -> Comparison:
     """Each named schedule over span_hours on the same audience and seeds, side by side. Every name
     is checked before anything runs (ScheduleError)."""
@@ -138,6 +140,7 @@ def compare_strategies(
             seed=seed,
             creator_id=creator_id,
             exposure=exposure,
+            recommender=recommender,
         )
     per_run = {
         name: [strategy_figures(run_world(config, rerun=r), post_horizon_hours) for r in range(runs)]
@@ -161,6 +164,7 @@ def compare_variants(
     at_hours: float = 18.0,
     horizon_hours: float = 168.0,
     exposure: str = "organic",
+    recommender: str = RECOMMENDERS[0],
 ) -> Comparison:
     """The same audience, seeds and posting time for each variant; the rows include each one's
     difference from the first variant per rerun (common random numbers make that difference tight)."""
@@ -172,6 +176,7 @@ def compare_variants(
             horizon_hours=horizon_hours,
             seed=seed,
             exposure=exposure,
+            recommender=recommender,
         )
         per_run[name] = [strategy_figures(run_world(config, rerun=r), horizon_hours) for r in range(runs)]
     base = next(iter(per_run))

@@ -105,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
                 post_horizon_hours=_hours(args.horizon),
                 creator_id=item.creator_id,
                 exposure=exposure,
+                recommender=args.recommender,
             )
         except ScheduleError as exc:  # raised before anything runs
             return fail(str(exc))
@@ -120,9 +121,11 @@ def run(args: argparse.Namespace) -> int:
             at_hours=args.at,
             horizon_hours=_hours(args.horizon),
             exposure=exposure,
+            recommender=args.recommender,
         )
     if args.json:
         head = {"compare": args.what, "audience": spec.to_dict(), "exposure": exposure, "seed": args.seed}
+        head["recommender"] = args.recommender
         print(json.dumps(head | comparison.to_dict()))
         return 0
     print(

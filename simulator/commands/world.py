@@ -69,6 +69,13 @@ def add_audience_arguments(p: argparse.ArgumentParser) -> None:
         help="screening: show the post once to every user; organic: feeds decide "
         "(default: organic for followers, screening for general and slice audiences)",
     )
+    p.add_argument(
+        "--recommender",
+        choices=RECOMMENDERS,
+        default=RECOMMENDERS[0],
+        help="the platform's recommender in the feed sessions: one that follows what users ask for "
+        "when they are about to leave, or the traditional one that ignores it",
+    )
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -98,13 +105,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "calibrates the persona brain for everyone",
     )
     p.add_argument("--panel", type=positive_int, default=200, help="LLM panel members (default 200)")
-    p.add_argument(
-        "--recommender",
-        choices=RECOMMENDERS,
-        default=RECOMMENDERS[0],
-        help="the platform's recommender in the feed sessions: one that follows what users ask for "
-        "when they are about to leave, or the traditional one that ignores it",
-    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
