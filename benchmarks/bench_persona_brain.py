@@ -8,11 +8,11 @@ import time
 
 import numpy as np
 
+from simulator.audiences import sample_population
 from simulator.batch_sessions import run_batch_sessions
 from simulator.brains.features import DecisionFeatures
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import default_index
-from simulator.population import sample_population
 from simulator.recommenders import make_recommender
 from simulator.session import run_sessions
 

@@ -5,10 +5,10 @@ import json
 import os
 import sys
 
+from simulator.audiences import sample_population
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import default_index
 from simulator.human import HumanSession
-from simulator.population import sample_population
 from simulator.recommenders import (
     RECOMMENDERS,
     InstructionFollowingRecommender,

@@ -1,10 +1,10 @@
 import numpy as np
 
 from benchmarks.bench_persona_brain import full_sessions_seconds
+from simulator.audiences import sample_population
 from simulator.batch_sessions import BatchSessions, run_batch_sessions
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import default_index
-from simulator.population import sample_population
 from simulator.recommenders import make_recommender
 from simulator.recommenders.parser import parse_instruction
 from simulator.rewards import session_reward
