@@ -12,11 +12,11 @@ import time
 
 import numpy as np
 
+from simulator.audiences import sample_population
 from simulator.brains.base import ReactionRequest
 from simulator.brains.llm import LLMBrain
 from simulator.brains.persona import PersonaBrain
 from simulator.engines import EngineConfig, engine_for, smollm2
-from simulator.population import sample_population
 from simulator.types import Context, Engagement, Item, Mindset
 
 SINGLE = 4  # decisions timed one prompt at a time

@@ -1,15 +1,18 @@
 """Persona brain speed: decisions per second for batches of 100, 10,000 and 1,000,000 impressions,
-and the wall time of 10,000 full sessions (the object path: requests, recommender, memory, rewards)."""
+and the wall time of full multi-turn sessions: 10,000 on the array path (simulator.batch_sessions:
+the engine's rows, each turn's lists ranked in batch) and 1,000 on the object path
+(session.run_sessions: requests, the recommender per user, memory, rewards)."""
 
 import statistics
 import time
 
 import numpy as np
 
+from simulator.audiences import sample_population
+from simulator.batch_sessions import run_batch_sessions
 from simulator.brains.features import DecisionFeatures
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import default_index
-from simulator.population import sample_population
 from simulator.recommenders import make_recommender
 from simulator.session import run_sessions
 
@@ -55,12 +58,33 @@ def main() -> None:
     for n, repeats in ((100, 2000), (10_000, 200), (1_000_000, 7)):
         rate = decisions_per_second(n, repeats)
         print(f"persona brain, batch {n:>9,}: {rate:>12,.0f} decisions/s (median)")
-    seconds = full_sessions_seconds(10_000, 3)
-    print(f"10,000 full sessions (instruction_following, multi-turn): {seconds:.1f} s (median of 3)")
+    seconds, _ = full_sessions_seconds(10_000, 3)
+    print(
+        f"10,000 full sessions (instruction_following, multi-turn, array path): {seconds:.1f} s "
+        "(median of 3; aim 5)"
+    )
+    seconds = object_sessions_seconds(1_000, 3)
+    print(
+        f"1,000 full sessions (instruction_following, multi-turn, object path): {seconds:.1f} s (median of 3)"
+    )
 
 
-def full_sessions_seconds(users: int, repeats: int) -> float:
-    """Wall time of `users` complete multi-turn sessions (persona brain, instruction-following)."""
+def full_sessions_seconds(users: int, repeats: int) -> tuple[float, dict[str, np.ndarray]]:
+    """Wall time of `users` complete multi-turn sessions on the array path (persona brain,
+    instruction-following), and the last run's per-session rewards."""
+    catalogue = default_index()
+    people = sample_population(users, 1)
+    times, rewards = [], {}
+    for r in range(repeats):
+        recommender = make_recommender("instruction_following", catalogue)
+        start = time.perf_counter()
+        rewards = run_batch_sessions(people, recommender, PersonaBrain(), catalogue, seed=r)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), rewards
+
+
+def object_sessions_seconds(users: int, repeats: int) -> float:
+    """The same on the object path (one SessionState per user)."""
     catalogue = default_index()
     people = sample_population(users, 1)
     times = []

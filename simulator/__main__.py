@@ -11,6 +11,7 @@ import sys
 COMMANDS: dict[str, str] = {
     "session": "simulator.commands.session",
     "world": "simulator.commands.world",
+    "compare": "simulator.commands.compare",
     "evaluate": "simulator.commands.evaluate",
     "fit": "simulator.commands.fit",
     "leaderboard": "simulator.commands.leaderboard",

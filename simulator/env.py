@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
+from simulator.audiences import sample_population
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import CatalogueIndex, load_catalogue
-from simulator.population import sample_population
 from simulator.recommenders.base import RankQuery
 from simulator.recommenders.parser import parse_instruction
 from simulator.session import SessionConfig

@@ -1,6 +1,6 @@
 """The leaderboard: recommender policies on the same users with the same luck (common random numbers).
 
-Every policy serves the same simulated users (simulator.population), each user drawing from their own
+Every policy serves the same simulated users (simulator.audiences.personas), each user drawing from their own
 stream seeded by (seed, user), so the rows differ only by what the policies showed. Columns per user,
 averaged with a 90% bootstrap interval: time spent, clicks, turns, retention (the user comes back for a
 next session), NDCG@10 of the served lists against the user's true taste, and intra-list diversity.
@@ -19,10 +19,10 @@ import os
 
 import numpy as np
 
+from simulator.audiences import sample_population
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import CatalogueIndex, default_index
 from simulator.clock import expected_sessions
-from simulator.population import sample_population
 from simulator.preferences import topic_vector
 from simulator.recommenders import InstructionFollowingRecommender, TraditionalRecommender, llm_follower_parts
 from simulator.recommenders.policies import EasePolicy, PopularityPolicy, RandomPolicy

@@ -124,23 +124,29 @@ def update_interests(
     item_topics: np.ndarray,
     engagement: np.ndarray,
     rates: UpdateRates,
+    *,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Eq. 4: move the latent interest state toward items engaged with and away from skipped ones.
 
     `engagement` in [-1, 1] per user: positive for watched / liked, negative for skips. A small
-    anchor to the stated interests keeps the state from collapsing onto one topic.
+    anchor to the stated interests keeps the state from collapsing onto one topic. `out` (not one of
+    the inputs), shaped like `interests`, takes the result: a hot loop's scratch rows, not a fresh array.
     """
     step = np.where(engagement >= 0, engagement, engagement * rates.interest_skip_push) * rates.interest_rate
     # interests + step * topics * (1 - interests), then the anchor; in place, as the envs step 1,024 rows
     moved = step[:, None] * item_topics
-    moved *= 1.0 - interests
+    spare = np.subtract(1.0, interests, out=out)
+    moved *= spare
     moved += interests
-    pull = base_interests - moved
+    pull = np.subtract(base_interests, moved, out=spare)
     pull *= rates.interest_anchor
     moved += pull
     np.maximum(moved, 0.0, out=moved)
     total = moved.sum(axis=1, keepdims=True)
-    return np.divide(moved, total, out=base_interests.copy(), where=total > 0)
+    # `spare` has done its part: it takes the result (the stated interests where nothing is left).
+    np.copyto(spare, base_interests)
+    return np.divide(moved, total, out=spare, where=total > 0)
 
 
 def update_mindset(

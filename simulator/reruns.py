@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from simulator.bands import band, band_coverage, spread, t95
-from simulator.sentences import run_sentences
 from simulator.serial import JsonRecord
+from simulator.text.summaries import run_sentences
 from simulator.world import HORIZONS, METRICS, SEGMENTS, RerunResult
 
 PER_POST_METRICS = (

@@ -16,17 +16,18 @@ session summaries (a persona brain decides from numbers; each episode starts a f
 
 import numpy as np
 
-from simulator.brains.complaints import PRESENT_WEIGHT, TOO_LONG_FACTOR, LastTurns, complaints, instruction
+from simulator.brains.complaints import PRESENT_WEIGHT, TOO_LONG_FACTOR, LastTurns, complaints
 from simulator.brains.features import Habits
 from simulator.brains.persona import PersonaBrain, _main_topic, item_effects
 from simulator.catalogue import CatalogueIndex
 from simulator.memory import CREATOR_HALF_LIFE_H, TOPIC_HALF_LIFE_H, decayed
-from simulator.preferences import N_TOPICS, MindsetArrays, topic_vector, update_interests
+from simulator.preferences import N_TOPICS, MindsetArrays, topic_rows, update_interests
 from simulator.randomness import RowGenerator, hashed
 from simulator.recommenders.base import RankQuery
 from simulator.rewards import DEFAULT_WEIGHTS, engagement_mix
 from simulator.session import SessionConfig
 from simulator.taxonomy import TOPICS
+from simulator.text.reflections import instruction
 
 REACTING, REFLECTING, NEEDS_LIST, DONE = range(4)
 END_REASONS = ("", "left", "list_exhausted", "time_cap", "turn_cap", "single_list")
@@ -70,6 +71,10 @@ class SessionBatch:
         self.items_seen, self.turns, self.status, self.end_reason = (np.zeros(n, int) for _ in range(4))
         self.seen_items = np.zeros((n, k * config.max_turns), int)
         self.seen_clicked = np.zeros((n, k * config.max_turns), bool)
+        # Scratch (rows, topics) arrays for _react's gathers and updates. Fresh ones of 1,024 rows
+        # (200 KB each) had the allocator hand their pages back and fault them in again at every
+        # position: a quarter of the vector env's step, measured.
+        self._rows = np.zeros((9, n, N_TOPICS))
         # This turn: the list, how far the user got, the reactions, the instruction ("" for none).
         self.items, self.length, self.reacted = np.zeros((n, k), int), np.zeros(n, int), np.zeros(n, int)
         self.watch_s = np.zeros((n, k))
@@ -147,21 +152,33 @@ class SessionBatch:
         """Think, act, update (session.apply_reactions' order) for the rows' item at `pos`."""
         p, cat = self.params, self.catalogue
         it = self.items[r, pos]
-        topics = cat.topics[it]
         cre = r * self.creator_count.shape[1] + self.item_creator[it]  # flat (row, creator) cells
         count, count_h, following = (
             a.reshape(-1) for a in (self.creator_count, self.creator_at_h, self.following)
         )
-        interests, base, profile, seconds = self.interests[r], self.base[r], self.profile[r], self.seconds[r]
-        exposure = self.exposure[r]
+        topics, interests, base, profile, exposure, familiar, shown, engaged_topics, updated = (
+            w[: len(r)] for w in self._rows
+        )
+        for source, index, into in (
+            (cat.topics, it, topics),
+            (self.interests, r, interests),
+            (self.base, r, base),
+            (self.profile, r, profile),
+            (self.exposure, r, exposure),
+            (self.shown_topics, r, shown),
+        ):
+            np.take(source, index, axis=0, out=into, mode="clip")  # the indices are valid: no checks
+        seconds = self.seconds[r]
         # Familiarity is the profile's direction (novelty is a cosine), the stated interests before
         # anything was engaged with.
         known = profile.sum(axis=1) > 0
+        np.copyto(familiar, base)
+        np.copyto(familiar, profile, where=known[:, None])
         now_h = seconds / 3600.0
         mindset = self.mindset.take(r)
         f = self.brain.features_of(
             interests=interests,
-            familiar=np.where(known[:, None], profile, base),
+            familiar=familiar,
             exposure=exposure,
             item_topics=topics,
             creator_seen=decayed(count[cre], count_h[cre], now_h, CREATOR_HALF_LIFE_H),
@@ -179,12 +196,13 @@ class SessionBatch:
         rng = RowGenerator(hashed(_REACT, self.key[r], self.turns[r], pos))
         out, signal, after, _ = self.brain.act(f, mindset, seconds, rng)
         watch_s = out.watch_s = np.round(out.watch_s, 2)  # to the hundredth, as a Reaction records it
-        self.interests[r] = update_interests(interests, base, topics, signal, p.update_rates)
+        self.interests[r] = update_interests(interests, base, topics, signal, p.update_rates, out=updated)
         seconds = self.seconds[r] = seconds + np.where(watch_s > 0, watch_s, p.skip_s)
         exposure *= p.exposure_decay
         exposure += topics
         self.exposure[r] = exposure
-        self.shown_topics[r] += topics
+        shown += topics
+        self.shown_topics[r] = shown
         self.mindset.put(r, after)
         # The memory's record (eq. 1-3) at the new time: follows, topic profile, creator counts.
         now_h = seconds / 3600.0
@@ -192,9 +210,9 @@ class SessionBatch:
         following[cre] |= out.follow
         at_h = self.profile_at_h[r]
         later = np.maximum(now_h, at_h)
-        self.profile[r] = (
-            decayed(profile, at_h[:, None], later[:, None], TOPIC_HALF_LIFE_H) + engaged[:, None] * topics
-        )
+        profile = decayed(profile, at_h[:, None], later[:, None], TOPIC_HALF_LIFE_H)
+        profile += np.multiply(engaged[:, None], topics, out=engaged_topics)
+        self.profile[r] = profile
         self.profile_at_h[r] = later
         count[cre] = decayed(count[cre], count_h[cre], now_h, CREATOR_HALF_LIFE_H) + 1.0
         count_h[cre] = now_h
@@ -347,11 +365,15 @@ class SessionBatch:
     def history(self, r: np.ndarray) -> np.ndarray:
         """What the platform may rank from: stated interests and observed engagement, never the latent
         state (SessionState.rank_query's history)."""
-        engaged = self.profile[r]
+        engaged = np.take(self.profile, r, axis=0)
         total = engaged.sum(axis=1, keepdims=True)
-        h = 0.5 * self.base[r] + 0.5 * np.divide(engaged, total, out=np.zeros_like(engaged), where=total > 0)
+        share = np.divide(engaged, total, out=np.zeros_like(engaged), where=total > 0)
+        share *= 0.5
+        h = np.take(self.base, r, axis=0)
+        h *= 0.5
+        h += share  # 0.5 * base + 0.5 * share, in place: the envs ask for 1,024 rows a step
         s = h.sum(axis=1, keepdims=True)
-        return np.divide(h, s, out=h.copy(), where=s > 0)
+        return np.divide(h, s, out=h, where=s > 0)
 
     def rank_query(self, i: int) -> RankQuery:
         """Row i as a recommender sees it (SessionState.rank_query)."""
@@ -373,9 +395,7 @@ class Users:
 
     def __init__(self, personas: list):
         self.ids = np.array([p.id for p in personas], int)
-        self.interests = np.array([topic_vector(p.interests) for p in personas]).reshape(
-            len(personas), N_TOPICS
-        )
+        self.interests = topic_rows([p.interests for p in personas])
         self.habits = Habits.of([p.behaviour for p in personas])
 
     def start(self, batch: SessionBatch, rows, index, *, hours, keys) -> None:

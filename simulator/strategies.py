@@ -15,8 +15,15 @@ import numpy as np
 from simulator.audiences import AudienceSpec, build_population
 from simulator.bands import interval
 from simulator.serial import JsonRecord
+from simulator.text.summaries import strategy_sentences, variant_sentences
 from simulator.types import Item
 from simulator.world import HORIZON_HOURS, HORIZONS, METRICS, PostSpec, RerunResult, WorldConfig, run_world
+from simulator.world.config import RECOMMENDERS
+
+
+class ScheduleError(ValueError):
+    """A schedule that cannot be posted: an unknown name, no items, or no post within the span."""
+
 
 # name -> (days of the week, local hours of the day)
 SCHEDULES: dict[str, tuple[tuple[int, ...], tuple[float, ...]]] = {
@@ -35,9 +42,9 @@ def schedule(
     Local hours are in the time zone utc_offset_h; each post gets its own item id (`<id>#<n>`).
     """
     if name not in SCHEDULES:
-        raise ValueError(f"schedule '{name}' is not one of {', '.join(SCHEDULES)}")
+        raise ScheduleError(f"schedule '{name}' is not one of {', '.join(SCHEDULES)}")
     if not items:
-        raise ValueError("a schedule needs at least one item")
+        raise ScheduleError("a schedule needs at least one item")
     days, hours = SCHEDULES[name]
     times = sorted(day * 24.0 + (hour - utc_offset_h) % 24.0 for day in days for hour in hours)
     times = [t for t in times if t < horizon_hours]
@@ -115,36 +122,36 @@ def compare_strategies(
     span_hours: float = 168.0,
     post_horizon_hours: float = 48.0,
     creator_id: str = "me",
+    exposure: str = "organic",
+    recommender: str = RECOMMENDERS[0],
 ) -> Comparison:
-    """Each named schedule over span_hours on the same audience and seeds, side by side."""
+    """Each named schedule over span_hours on the same audience and seeds, side by side. Every name
+    is checked before anything runs (ScheduleError)."""
     offset = audience_utc_offset(audience, seed)
-    per_run: dict[str, list[dict[str, float]]] = {}
+    configs = {}
     for name in names:
-        config = WorldConfig(
+        posts = schedule(name, items, span_hours, utc_offset_h=offset)
+        if not posts:
+            raise ScheduleError(f"schedule '{name}' puts no post within {span_hours:g} hours")
+        configs[name] = WorldConfig(
             audience=audience,
-            posts=schedule(name, items, span_hours, utc_offset_h=offset),
+            posts=posts,
             horizon_hours=post_horizon_hours,
             seed=seed,
             creator_id=creator_id,
+            exposure=exposure,
+            recommender=recommender,
         )
-        per_run[name] = [
-            strategy_figures(run_world(config, rerun=r), post_horizon_hours) for r in range(runs)
-        ]
+    per_run = {
+        name: [strategy_figures(run_world(config, rerun=r), post_horizon_hours) for r in range(runs)]
+        for name, config in configs.items()
+    }
     rows = _rows(per_run)
-    summary = []
-    if len(rows) > 1:
-        reach = max(rows, key=lambda n: rows[n]["reach"]["mean"])
-        per_post = max(rows, key=lambda n: rows[n]["engagements_per_post"]["mean"])
-        tired = max(rows, key=lambda n: rows[n]["show_less_per_1k_impressions"]["mean"])
-        summary = [
-            f"'{reach}' reaches the most people ({rows[reach]['reach']['mean']:,.0f}).",
-            f"'{per_post}' earns the most engagement per post "
-            f"({rows[per_post]['engagements_per_post']['mean']:,.1f}).",
-            f"'{tired}' tires the audience most: {rows[tired]['show_less_per_1k_impressions']['mean']:.1f} "
-            "'show less' per 1,000 impressions.",
-        ]
     return Comparison(
-        runs=runs, horizon=HORIZONS[_horizon_index(post_horizon_hours)], rows=rows, summary=summary
+        runs=runs,
+        horizon=HORIZONS[_horizon_index(post_horizon_hours)],
+        rows=rows,
+        summary=strategy_sentences(rows),
     )
 
 
@@ -156,6 +163,8 @@ def compare_variants(
     runs: int = 3,
     at_hours: float = 18.0,
     horizon_hours: float = 168.0,
+    exposure: str = "organic",
+    recommender: str = RECOMMENDERS[0],
 ) -> Comparison:
     """The same audience, seeds and posting time for each variant; the rows include each one's
     difference from the first variant per rerun (common random numbers make that difference tight)."""
@@ -166,6 +175,8 @@ def compare_variants(
             posts=[PostSpec(item=item, at_hours=at_hours)],
             horizon_hours=horizon_hours,
             seed=seed,
+            exposure=exposure,
+            recommender=recommender,
         )
         per_run[name] = [strategy_figures(run_world(config, rerun=r), horizon_hours) for r in range(runs)]
     base = next(iter(per_run))
@@ -174,12 +185,9 @@ def compare_variants(
             {k: b[k] - a[k] for k in a} for a, b in zip(per_run[base], per_run[name], strict=True)
         ]
     rows = _rows(per_run)
-    summary = []
-    for name in list(variants)[1:]:
-        diff = rows[f"{name} - {base}"]["views_per_post"]
-        verdict = "more" if diff["lo"] > 0 else "fewer" if diff["hi"] < 0 else "about as many"
-        summary.append(
-            f"'{name}' gets {verdict} views than '{base}' "
-            f"({diff['mean']:+,.0f}, 90% interval {diff['lo']:+,.0f} to {diff['hi']:+,.0f})."
-        )
-    return Comparison(runs=runs, horizon=HORIZONS[_horizon_index(horizon_hours)], rows=rows, summary=summary)
+    return Comparison(
+        runs=runs,
+        horizon=HORIZONS[_horizon_index(horizon_hours)],
+        rows=rows,
+        summary=variant_sentences(rows, list(variants)),
+    )

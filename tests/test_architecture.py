@@ -103,8 +103,8 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_the_graph_sees_function_level_and_package_imports():
     graph = _graph()
-    assert "simulator.world.results" in graph["simulator.sentences"]
-    assert "simulator.world" in graph["simulator.sentences"]  # the package runs first
+    assert "simulator.world.results" in graph["simulator.text.summaries"]
+    assert "simulator.world" in graph["simulator.text.summaries"]  # the package runs first
     assert "simulator.world.run" in graph["simulator.world"]
     assert "simulator.world.panel" in graph["recoworld_app.services.panels"]  # imported in a function
     assert "recoworld_app.services.runs" in graph["recoworld_app.tasks"]

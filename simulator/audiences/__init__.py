@@ -1,7 +1,8 @@
 """Audiences (followers, a general sample, a demographic slice) turned into populations of users.
 
 What an audience is and its checks (spec), the population as a struct of arrays (population), and
-how its users are drawn, reproducibly from (spec, seed) and chunk by chunk (draw).
+how its users are drawn, reproducibly from (spec, seed) and chunk by chunk (draw), and a general
+sample as personas for sessions, the environment and tests (personas).
 """
 
 from simulator.audiences.draw import (
@@ -13,6 +14,7 @@ from simulator.audiences.draw import (
     population_weights,
     with_habits,
 )
+from simulator.audiences.personas import sample_population
 from simulator.audiences.population import Population
 from simulator.audiences.spec import (
     ACTIVITY_LEVELS,
@@ -26,6 +28,7 @@ from simulator.audiences.spec import (
 )
 
 __all__ = [
+    "sample_population",
     "ACTIVITY_LEVELS",
     "CHOICES",
     "FOLLOWER_CSV_COLUMNS",

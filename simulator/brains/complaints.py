@@ -1,17 +1,15 @@
 """Why a persona-brain user leaves, for N leaving users at once: the main complaint about the last
-turn and the instruction aimed at it (the persona brain's reflect step, in arrays).
+turn and what it names (the persona brain's reflect step, in arrays).
 
 Complaints in order: one topic overdone (satiation), one creator overdone, items far longer than
 the user's habit, items off their interests; the wish names an interest the list lacked. The
 request path (PersonaBrain.reflect) and the session engine (simulator.session_batch) both build a
-`LastTurns` and read the words from `reflection_words`, so they say the same things.
+`LastTurns` and read the words from simulator.text.reflections, so they say the same things.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
-
-from simulator.taxonomy import TOPICS
 
 TOO_MUCH_TOPIC, TOO_MUCH_CREATOR, TOO_LONG, OFF_INTEREST = 1, 2, 3, 4
 PRESENT_WEIGHT = 0.3  # a topic counts as in the list when an item gives it this weight
@@ -103,42 +101,3 @@ def complaints(t: LastTurns) -> Complaints:
         bored=t.boredom > 0.4,
         tired=t.fatigue > 0.6,
     )
-
-
-def instruction(c: Complaints, i: int, topic_names, creator_names) -> str:
-    """Row i's instruction to the recommender, aimed at its main complaint."""
-    wanted = TOPICS[c.wanted[i]] if c.wanted[i] >= 0 else None
-    kind = c.kind[i]
-    if kind == TOO_MUCH_TOPIC:
-        return f"Too much {topic_names[c.topic[i]]}, show me something different but related" + (
-            f", like {wanted}" if wanted else ""
-        )
-    if kind == TOO_MUCH_CREATOR:
-        return f"Less from {creator_names[c.creator[i]]}, please"
-    if kind == TOO_LONG:
-        return "Shorter videos, please" + (f", more {wanted}" if wanted else "")
-    if kind == OFF_INTEREST:
-        return f"Less {topic_names[c.missed[i]]}, more {wanted or 'variety'}"
-    if c.bored[i]:
-        return "Show me something new and fresh"
-    if c.top_interest[i] >= 0:
-        return f"More {wanted or TOPICS[c.top_interest[i]]}, please"
-    return "Show me something new"
-
-
-def reasons(c: Complaints, i: int, topic_names, creator_names) -> list[str]:
-    """Row i's reasons for leaving, in words."""
-    kind, said = c.kind[i], []
-    if kind == TOO_MUCH_TOPIC:
-        said.append(f"too much {topic_names[c.topic[i]]}: {c.topic_count[i]} of {c.shown[i]} items")
-    elif kind == TOO_MUCH_CREATOR:
-        said.append(f"{c.creator_count[i]} posts from {creator_names[c.creator[i]]}")
-    elif kind == TOO_LONG:
-        said.append(f"{c.too_long[i]} videos far longer than I like")
-    elif kind == OFF_INTEREST:
-        said.append(f"skipped {c.skipped[i]} of {c.shown[i]}, mostly {topic_names[c.missed[i]]}")
-    if c.bored[i]:
-        said.append("bored")
-    if c.tired[i]:
-        said.append("tired, time to stop")
-    return said or ["had enough for now"]

@@ -12,17 +12,9 @@ from operator import attrgetter
 import numpy as np
 
 from simulator.brains.base import BrainUsage, ReactionRequest, ReflectionRequest
-from simulator.brains.complaints import (
-    PRESENT_WEIGHT,
-    TOO_LONG_FACTOR,
-    LastTurns,
-    complaints,
-    instruction,
-    reasons,
-)
+from simulator.brains.complaints import PRESENT_WEIGHT, TOO_LONG_FACTOR, LastTurns, complaints
 from simulator.brains.features import DecisionFeatures, DecisionOutcome, Habits
 from simulator.brains.persona_params import PersonaParams
-from simulator.brains.persona_words import COMMENTS, REASONING_FEATURES, mindset_note, reasoning, scalar_rows
 from simulator.preferences import (
     MindsetArrays,
     engagement_signal,
@@ -33,6 +25,8 @@ from simulator.preferences import (
     update_mindset,
 )
 from simulator.taxonomy import TOPIC_INDEX, TOPICS
+from simulator.text.reactions import COMMENTS, REASONING_FEATURES, mindset_note, reasoning
+from simulator.text.reflections import instruction, reasons
 from simulator.types import EFFECT_NAMES, Item, Reaction, Reflection
 
 # The random draws of one decision, in a fixed order so a seed always gives the same outcome.
@@ -387,13 +381,19 @@ def _raw_topic_rows(dicts: list[dict[str, float]]) -> np.ndarray:
     return topic_rows(dicts) * np.array([sum(d.values()) if d else 1.0 for d in dicts], float)[:, None]
 
 
+def scalar_rows(arrays, names: tuple[str, ...]) -> list[tuple]:
+    """The named (N,) fields of a batch as N tuples of Python scalars."""
+    return list(zip(*(getattr(arrays, name).tolist() for name in names), strict=True))
+
+
 def _main_topic(item: Item) -> str:
     return max(item.topics, key=item.topics.get) if item.topics else item.kind
 
 
 def _reflections(requests: list[ReflectionRequest], instructs: np.ndarray) -> list[Reflection]:
     """Reasons from each last turn's items and reactions, and the instruction aimed at the main
-    complaint (simulator.brains.complaints) for the users who instruct."""
+    complaint (simulator.brains.complaints, in words by simulator.text.reflections) for the users who
+    instruct."""
     shown = [
         [r.items[i] for i in r.last_turn.items[: len(r.last_turn.reactions)] if i in r.items]
         for r in requests

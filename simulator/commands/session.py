@@ -5,10 +5,10 @@ import json
 import os
 import sys
 
+from simulator.audiences import sample_population
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import default_index
 from simulator.human import HumanSession
-from simulator.population import sample_population
 from simulator.recommenders import (
     RECOMMENDERS,
     InstructionFollowingRecommender,
@@ -125,6 +125,10 @@ def run(args: argparse.Namespace) -> int:
         }
         print(json.dumps(out))
         return 0
+    print(
+        "'state:' lines put the persona brain's numbers in words (a summary of the simulated user's "
+        "state, not something anyone said); 'said:' lines are the LLM's own answer."
+    )
     for p, t, r in zip(people, trajectories, rewards, strict=True):
         print(_describe(p, t, r, catalogue))
     print(
@@ -171,9 +175,12 @@ def _describe(persona, trajectory, reward, catalogue) -> str:
             )
             act = f"watched {r.watch_s:.0f}/{item.duration_s:.0f}s" if not r.skipped else "skipped"
             extra = f" [{', '.join(acts)}]" if acts else ""
-            lines.append(f"    {item.caption[:48]:<48} {act}{extra}  - {r.reasoning}")
+            # an LLM's words are its own; the persona brain's are a summary of the user's state
+            voice = "said" if r.brain == "llm" else "state"
+            lines.append(f"    {item.caption[:48]:<48} {act}{extra}  - {voice}: {r.reasoning}")
             if r.comment:
-                lines.append(f'      comment: "{r.comment}"')
+                source = "written" if r.brain == "llm" else "a template"
+                lines.append(f'      comment ({source}): "{r.comment}"')
         if turn.reflection:
             said = turn.reflection.instruction or "(leaves without an instruction)"
             lines.append(f"  left: {'; '.join(turn.reflection.reasons)} -> {said}")

@@ -40,33 +40,17 @@ SAMPLE_DRAFT = Item(
 )
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
+def add_audience_arguments(p: argparse.ArgumentParser) -> None:
+    """Who the audience is (read back by `audience_from_args`) and how it meets the post."""
     p.add_argument("--audience", choices=("general", "slice", "followers"), default="general")
-    p.add_argument("--size", type=_positive_int, default=10_000, help="simulated users (default 10000)")
-    p.add_argument("--horizon", choices=HORIZONS, default="1w", help="how long each post is followed")
-    p.add_argument(
-        "--runs",
-        type=_positive_int,
-        default=BAND_RERUNS,
-        help=f"reruns, each with its own population and parameters (default {BAND_RERUNS}: a 90%% band)",
-    )
-    p.add_argument(
-        "--draft", type=Path, help="a JSON file of a simulator.types.Item (a sample draft if none)"
-    )
-    p.add_argument("--media", type=Path, help="a video or image to perceive and post as the draft")
-    p.add_argument("--caption", help="the draft's caption (replaces the draft file's)")
-    p.add_argument("--hashtags", help="the draft's hashtags, comma-separated (replace the draft file's)")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--at", type=float, default=18.0, help="hour of the first post after Monday 00:00 UTC")
-    p.add_argument("--schedule", choices=sorted(SCHEDULES), help="post the draft on a schedule over the week")
-    p.add_argument("--shards", type=_positive_int, default=1, help="simulate the users in this many shards")
+    p.add_argument("--size", type=positive_int, default=10_000, help="simulated users (default 10000)")
     p.add_argument(
         "--filter",
         action="append",
@@ -75,18 +59,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help=f"slice filter, repeatable; names: {', '.join(CHOICES)}",
     )
     p.add_argument("--niche", help="followers from a profile: the creator's niche (a topic)")
-    p.add_argument("--follower-count", type=_positive_int, help="followers from a profile: how many")
+    p.add_argument("--follower-count", type=positive_int, help="followers from a profile: how many")
     p.add_argument(
         "--followers-csv", type=Path, help="followers from a CSV (age_band,gender,country,interests,activity)"
     )
-    p.add_argument(
-        "--brain",
-        choices=("persona", "llm"),
-        default="persona",
-        help="llm: a panel answers the LLM (SIM_LLM_ENGINE, else the CPU model of `make llm-cpu`) and "
-        "calibrates the persona brain for everyone",
-    )
-    p.add_argument("--panel", type=_positive_int, default=200, help="LLM panel members (default 200)")
     p.add_argument(
         "--exposure",
         choices=EXPOSURES,
@@ -100,15 +76,46 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help="the platform's recommender in the feed sessions: one that follows what users ask for "
         "when they are about to leave, or the traditional one that ignores it",
     )
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    add_audience_arguments(p)
+    p.add_argument("--horizon", choices=HORIZONS, default="1w", help="how long each post is followed")
+    p.add_argument(
+        "--runs",
+        type=positive_int,
+        default=BAND_RERUNS,
+        help=f"reruns, each with its own population and parameters (default {BAND_RERUNS}: a 90%% band)",
+    )
+    p.add_argument(
+        "--draft", type=Path, help="a JSON file of a simulator.types.Item (a sample draft if none)"
+    )
+    p.add_argument("--media", type=Path, help="a video or image to perceive and post as the draft")
+    p.add_argument("--caption", help="the draft's caption (replaces the draft file's)")
+    p.add_argument("--hashtags", help="the draft's hashtags, comma-separated (replace the draft file's)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--at", type=float, default=18.0, help="hour of the first post after Monday 00:00 UTC")
+    p.add_argument("--schedule", choices=sorted(SCHEDULES), help="post the draft on a schedule over the week")
+    p.add_argument("--shards", type=positive_int, default=1, help="simulate the users in this many shards")
+    p.add_argument(
+        "--brain",
+        choices=("persona", "llm"),
+        default="persona",
+        help="llm: a panel answers the LLM (SIM_LLM_ENGINE, else the CPU model of `make llm-cpu`) and "
+        "calibrates the persona brain for everyone",
+    )
+    p.add_argument("--panel", type=positive_int, default=200, help="LLM panel members (default 200)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _fail(message: str) -> int:
+def fail(message: str) -> int:
+    """Bad input: one line on stderr and exit status 2."""
     print(f"error: {message}", file=sys.stderr)
     return 2
 
 
-def _audience(args: argparse.Namespace) -> tuple[AudienceSpec | None, str | None]:
+def audience_from_args(args: argparse.Namespace) -> tuple[AudienceSpec | None, str | None]:
+    """The audience of `add_audience_arguments`, or (None, what is wrong)."""
     if args.audience == "general":
         return AudienceSpec(kind="general", size=args.size), None
     if args.audience == "slice":
@@ -134,7 +141,8 @@ def _audience(args: argparse.Namespace) -> tuple[AudienceSpec | None, str | None
     return AudienceSpec(kind="followers", size=args.size, profile=profile), None
 
 
-def _draft(path: Path | None) -> tuple[Item | None, str | None]:
+def read_draft(path: Path | None) -> tuple[Item | None, str | None]:
+    """The draft in a JSON file (the sample draft for None), or (None, what is wrong)."""
     if path is None:
         return SAMPLE_DRAFT, None
     try:
@@ -153,11 +161,9 @@ def _draft(path: Path | None) -> tuple[Item | None, str | None]:
 
 
 def _seen(args: argparse.Namespace, item: Item):
-    """The draft as the content model reads it: the media perceived (--media), the words given, and
-    the content's effects folded into Item.effects. Returns (item, analysis) or (None, problem)."""
+    """The draft with the media perceived (--media) and the words given, as the content model reads
+    it. Returns (item, analysis) or (None, problem)."""
     from dataclasses import replace
-
-    from simulator.content.effects import ContentAnalysis, analyse, with_content
 
     if args.caption is not None:
         item = replace(item, caption=args.caption)
@@ -174,6 +180,14 @@ def _seen(args: argparse.Namespace, item: Item):
             item = replace(item, kind=perception.kind, frames=[str(args.media)])
         if perception.kind == "video" and perception.duration_s:
             item = replace(item, duration_s=float(perception.duration_s))
+    return read_content(item, perception)
+
+
+def read_content(item: Item, perception=None):
+    """The draft as the content model reads it, the content's effects folded into Item.effects (none,
+    with a warning, where no content model is installed). Returns (item, analysis)."""
+    from simulator.content.effects import ContentAnalysis, analyse, with_content
+
     try:
         analysis = analyse(
             caption=item.caption,
@@ -189,19 +203,19 @@ def _seen(args: argparse.Namespace, item: Item):
 
 
 def run(args: argparse.Namespace) -> int:
-    spec, problem = _audience(args)
+    spec, problem = audience_from_args(args)
     if problem:
-        return _fail(problem)
-    item, problem = _draft(args.draft)
+        return fail(problem)
+    item, problem = read_draft(args.draft)
     if problem:
-        return _fail(problem)
+        return fail(problem)
     item, analysis = _seen(args, item)
     if item is None:
-        return _fail(analysis)
+        return fail(analysis)
     horizon_h = HORIZON_HOURS[HORIZONS.index(args.horizon)]
     problems = spec.validate()
     if problems:
-        return _fail("; ".join(problems))
+        return fail("; ".join(problems))
     if args.schedule:
         posts = schedule(args.schedule, [item], 168.0, utc_offset_h=audience_utc_offset(spec, args.seed))
     else:
@@ -218,7 +232,7 @@ def run(args: argparse.Namespace) -> int:
     )
     problems = config.validate()
     if problems:
-        return _fail("; ".join(problems))
+        return fail("; ".join(problems))
     started = time.perf_counter()
     calibration = None
     if args.brain == "llm":
@@ -228,7 +242,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             calibration = calibrate_world(config, llm_brain_from_env())
         except LookupError as exc:
-            return _fail(str(exc))
+            return fail(str(exc))
     reruns = [
         run_world(config, rerun=r, shard_count=args.shards, calibration=calibration) for r in range(args.runs)
     ]

@@ -99,8 +99,8 @@ def simulate_impressions(
 
 def _pairs(users: int, videos: int, per_video: int, seed: int, params):
     """The sample population, the catalogue, and who is shown what (the same for every brain)."""
+    from simulator.audiences import sample_population
     from simulator.catalogue import load_catalogue
-    from simulator.population import sample_population
 
     items = load_catalogue()
     people = sample_population(users, seed, params=params)

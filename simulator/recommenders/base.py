@@ -60,7 +60,9 @@ class HistoryPopularityScorer:
         """`scores` for many users at once: history rows (n, TOPICS) -> (n, items)."""
         norms = np.linalg.norm(history, axis=1, keepdims=True)
         h = np.divide(history, norms, out=np.zeros_like(history, dtype=float), where=norms > 0)
-        return h @ self.topic_columns + POPULARITY_WEIGHT * self.popularity
+        scores = h @ self.topic_columns
+        scores += POPULARITY_WEIGHT * self.popularity
+        return scores
 
     def mask_excluded(self, scores: np.ndarray, exclude: set[str]) -> np.ndarray:
         if exclude:
@@ -84,8 +86,40 @@ class HistoryPopularityScorer:
         k = min(k, m)
         if k <= 0 or n == 0:
             return np.full((n, max(k, 0)), -1, int)
-        best = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (n, 1))
-        picked = np.take_along_axis(scores, best, axis=1)
-        order = np.lexsort((best, -picked), axis=1)
-        best = np.take_along_axis(best, order, axis=1)
-        return np.where(np.isfinite(np.take_along_axis(picked, order, axis=1)), best, -1)
+        blocks = m // TOP_BLOCK
+        if blocks <= 4 * k:
+            return _top_k(scores, np.broadcast_to(np.arange(m), (n, m)), k)[0]
+        # The best k among the k blocks of columns with the highest maxima (each of those maxima
+        # beats anything outside them) and the tail past the last whole block: the row's own top k,
+        # unless its k-th score is tied (or -inf), where `top`'s full pass decides which tie is in.
+        maxima = scores[:, : blocks * TOP_BLOCK].reshape(n, blocks, TOP_BLOCK).max(axis=2)
+        chosen = np.argpartition(-maxima, k - 1, axis=1)[:, :k]
+        inside = (chosen[:, :, None] * TOP_BLOCK + np.arange(TOP_BLOCK)).reshape(n, k * TOP_BLOCK)
+        tail = np.broadcast_to(np.arange(blocks * TOP_BLOCK, m), (n, m - blocks * TOP_BLOCK))
+        columns = np.concatenate([inside, tail], axis=1)
+        picked = np.take_along_axis(scores, columns, axis=1)
+        best, kth = _top_k(picked, columns, k)
+        # A tie at the k-th score, among the candidates or in a block left out.
+        at_least = maxima >= kth[:, None]
+        ambiguous = ((picked >= kth[:, None]).sum(axis=1) > k) | (
+            at_least.sum(axis=1) > np.take_along_axis(at_least, chosen, axis=1).sum(axis=1)
+        )
+        if ambiguous.any():
+            rows = scores[ambiguous]
+            best[ambiguous] = _top_k(rows, np.broadcast_to(np.arange(m), rows.shape), k)[0]
+        return best
+
+
+# Columns per block in top_rows' first pass (each block's maximum, then the best blocks only).
+TOP_BLOCK = 32
+
+
+def _top_k(values: np.ndarray, columns: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The k best of each row's `values` at catalogue `columns` (both (n, c >= k)), best first, ties
+    by column, -1 for -inf; and each row's k-th best value."""
+    if k < values.shape[1]:
+        part = np.argpartition(-values, k - 1, axis=1)[:, :k]
+        columns, values = np.take_along_axis(columns, part, axis=1), np.take_along_axis(values, part, axis=1)
+    order = np.lexsort((columns, -values), axis=1)
+    values = np.take_along_axis(values, order, axis=1)
+    return np.where(np.isfinite(values), np.take_along_axis(columns, order, axis=1), -1), values[:, -1]

@@ -7,6 +7,7 @@ with no cue before it counts as wanted.
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from simulator.catalogue import TOPIC_KEYWORDS
 from simulator.recommenders.plan import RerankPlan
@@ -39,6 +40,31 @@ def _polarity(clause: str, at: int) -> bool:
     return not (cues and cues[-1].group("neg"))
 
 
+@lru_cache(maxsize=8)
+def _name_index(creators: tuple[str, ...]) -> tuple[dict[str, list[tuple[int, str, str]]], list]:
+    """The distinct non-empty names as (order, name, lower case), by their first three letters, and
+    the shorter ones: built once per feed, as a recommender parses every instruction against the
+    same thousand-odd creators."""
+    by_start: dict[str, list[tuple[int, str, str]]] = {}
+    short = []
+    for order, name in enumerate(c for c in dict.fromkeys(creators) if c):
+        low = name.lower()
+        if len(low) < 3:
+            short.append((order, name, low))
+        else:
+            by_start.setdefault(low[:3], []).append((order, name, low))
+    return by_start, short
+
+
+def _names_in(text: str, creators: Iterable[str]) -> list[str]:
+    """The creators whose name occurs in `text` (lower case), in the order given."""
+    by_start, short = _name_index(tuple(creators))
+    found = {n for n in short if n[2] in text}
+    for at in range(len(text) - 2):
+        found.update(n for n in by_start.get(text[at : at + 3], ()) if text.startswith(n[2], at))
+    return [name for _, name, _ in sorted(found)]
+
+
 def parse_instruction(text: str, *, creators: Iterable[str] = ()) -> RerankPlan:
     """Turn an instruction into a plan. `creators` are names the text may mention (the feed's)."""
     plan = RerankPlan(instruction=text, source="rules")
@@ -53,7 +79,7 @@ def parse_instruction(text: str, *, creators: Iterable[str] = ()) -> RerankPlan:
         plan.length = "shorter"
     elif _LONGER.search(lowered):
         plan.length = "longer"
-    names = [c for c in dict.fromkeys(creators) if c and c.lower() in lowered]
+    names = _names_in(lowered, creators)
     for clause in _CLAUSES.split(lowered):
         for name in names:
             at = clause.find(name.lower())

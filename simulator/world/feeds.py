@@ -50,6 +50,7 @@ FEED = SessionConfig(mode="multi_turn")  # the session engine's caps: 10 items a
 # What an instruction names: a topic of the post, or something else. (Users say less of the post's
 # creator with the post's "show less", counted with its reactions; leavers' words name what they saw.)
 INSTRUCTION_KINDS = ("post_topic", "other")
+FIRST_ROWS = 1024
 _S_FEED, _S_EXAMPLE = 21, 22
 
 
@@ -88,7 +89,9 @@ class Feeds:
         self.first_post = len(self.index) - len(posts)
         self.post_present = self.index.topics[self.first_post :] >= PRESENT_WEIGHT
         self.brain, self.habits = brain, habits
-        self.batch = SessionBatch(0, self.index, FEED, brain)
+        # rows for a window's sessions; built once per shard (its item columns cost a moment), grown by
+        # doubling in the rare window that brings more
+        self.batch = SessionBatch(min(n, FIRST_ROWS), self.index, FEED, brain)
         self.profile = np.zeros((n, self.index.topics.shape[1]), np.float32)  # engagement, decayed
         self.profile_at = np.zeros(n)
         self.plans: dict[int, RerankPlan] = {}  # row -> what the recommender keeps doing for that user
@@ -121,8 +124,8 @@ class Feeds:
         its engagement per impression over a typical item's, which the platform scores a live post by
         (a typical new post ranks as the catalogue's median item). Returns how each met the post."""
         m = len(a)
-        if self.batch.n < m:  # grown by doubling: its item columns are built once per size
-            self.batch = SessionBatch(max(m, 2 * self.batch.n, 64), self.index, FEED, self.brain)
+        if self.batch.n < m:
+            self.batch = SessionBatch(max(m, 2 * self.batch.n), self.index, FEED, self.brain)
         b, rows = self.batch, np.arange(m)
         b.start(
             rows,

@@ -26,9 +26,9 @@ from simulator.brains.base import BrainUsage, ReactionRequest
 from simulator.brains.persona import PersonaBrain
 from simulator.panel import Calibration, Panel, archetype_features, nearest
 from simulator.serial import JsonRecord
+from simulator.text.reactions import STATE_PREFIX
 from simulator.types import Context, Item, Mindset, Reaction
 from simulator.world.config import WorldConfig
-from simulator.world.samples import STATE_PREFIX
 from simulator.world.setup import setup_population
 
 if TYPE_CHECKING:

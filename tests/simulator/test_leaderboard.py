@@ -4,10 +4,10 @@ import sys
 
 import numpy as np
 
+from simulator.audiences import sample_population
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import default_index
 from simulator.leaderboard import COLUMNS, leaderboard
-from simulator.population import sample_population
 from simulator.recommenders.policies import RandomPolicy
 from simulator.rewards import session_reward
 from simulator.session import run_sessions

@@ -2,10 +2,10 @@
 
 import pytest
 
+from simulator.audiences import sample_population
 from simulator.brains.llm import LLMBrain
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import default_index
-from simulator.population import sample_population
 from simulator.recommenders import InstructionFollowingRecommender, RerankPlan
 from simulator.recommenders.llm_parser import LLMInstructionParser
 from simulator.session import SessionConfig, run_sessions

@@ -96,6 +96,25 @@ def test_the_rule_parser_reads_creators_variety_freshness_and_length():
     assert parse_instruction("ok").empty
 
 
+def test_the_rule_parser_finds_every_named_creator_short_names_too_in_the_feeds_order():
+    plan = parse_instruction(
+        "More Apple Music and TV", creators=["Zed", "TV", "Apple Music", "Apple Musics", ""]
+    )
+    assert plan.more_creators == ["TV", "Apple Music"]
+
+
+def test_the_first_stage_for_many_rows_orders_each_row_as_top_does_ties_and_exclusions_included():
+    scorer = TraditionalRecommender(CATALOGUE).scorer
+    rng = np.random.default_rng(5)
+    for decimals, excluded in ((12, 0.0), (2, 0.3), (1, 0.995)):  # coarse rounding: ties at the k-th
+        scores = np.round(scorer.scores_rows(rng.dirichlet(np.full(24, 0.3), 40)), decimals)
+        scores[rng.random(scores.shape) < excluded] = -np.inf
+        for k in (1, 10, 30):
+            rows = scorer.top_rows(scores.copy(), k)
+            for row, listed in zip(scores, rows, strict=True):
+                assert [CATALOGUE.ids[j] for j in listed if j >= 0] == scorer.top(row.copy(), k)
+
+
 def test_plans_accumulate_over_turns_and_the_newer_instruction_wins():
     first = parse_instruction("Less music, more sports")
     merged = first.merge(parse_instruction("More music again, less news"))

@@ -7,7 +7,7 @@ import pytest
 from simulator.audiences import AudienceSpec
 from simulator.bands import BAND_RERUNS, band, band_coverage, interval, t95
 from simulator.reruns import RunSummary, summarise_reruns
-from simulator.sentences import _n
+from simulator.text.summaries import _n
 from simulator.types import Item
 from simulator.world import HORIZONS, PostSpec, WorldConfig, run_world
 

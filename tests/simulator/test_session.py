@@ -3,11 +3,11 @@ import json
 import numpy as np
 import pytest
 
+from simulator.audiences import sample_population
 from simulator.brains.persona import PersonaBrain
 from simulator.brains.persona_params import PersonaParams
 from simulator.catalogue import CatalogueIndex, default_index
 from simulator.human import HumanSession
-from simulator.population import sample_population
 from simulator.recommenders import make_recommender
 from simulator.rewards import instructs_at_first_leave, mean_rewards, session_reward
 from simulator.session import SessionConfig, SessionState, run_sessions

@@ -1,8 +1,8 @@
 import numpy as np
 
+from simulator.audiences import sample_population
 from simulator.brains.persona import PersonaBrain
 from simulator.catalogue import default_index
-from simulator.population import sample_population
 from simulator.session import SessionConfig
 from simulator.session_batch import DONE, END_REASONS, NEEDS_LIST, SessionBatch, Users
 

@@ -2,10 +2,10 @@ import pytest
 
 from simulator.audiences import AudienceSpec
 from simulator.reruns import summarise_reruns
-from simulator.sentences import best_segments
+from simulator.text.reactions import STATE_PREFIX
+from simulator.text.summaries import best_segments
 from simulator.types import Item, ItemEffects
 from simulator.world import PostSpec, WorldConfig, run_world
-from simulator.world.samples import STATE_PREFIX
 
 FOOD = Item(id="d", creator_id="me", kind="video", duration_s=25.0, topics={"food": 1.0})
 

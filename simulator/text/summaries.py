@@ -1,5 +1,6 @@
 """The summary sentences of a run, built only from what the run has (its horizons, its scale,
-differences that survive a test); the sample rows' text is simulator.world.samples'.
+differences that survive a test), and of a comparison of schedules or variants (simulator.strategies);
+the sample rows' text is simulator.text.reactions'.
 """
 
 from math import comb
@@ -181,3 +182,38 @@ def best_segments(reruns: list[RerunResult], horizon: str, alpha: float = SEGMEN
         f"audience; {evidence}; one-sided sign test over reruns, Holm-corrected over the "
         f"{len(tested)} segments compared at {alpha:.0%})."
     )
+
+
+def strategy_sentences(rows: dict[str, dict[str, dict[str, float]]]) -> list[str]:
+    """Schedules compared (simulator.strategies rows): which reaches most, earns most per post, and
+    tires the audience most (said only when some schedule had anyone ask for less)."""
+    if len(rows) < 2:
+        return []
+    reach = max(rows, key=lambda n: rows[n]["reach"]["mean"])
+    per_post = max(rows, key=lambda n: rows[n]["engagements_per_post"]["mean"])
+    tired = max(rows, key=lambda n: rows[n]["show_less_per_1k_impressions"]["mean"])
+    out = [
+        f"'{reach}' reaches the most people ({rows[reach]['reach']['mean']:,.0f}).",
+        f"'{per_post}' earns the most engagement per post "
+        f"({rows[per_post]['engagements_per_post']['mean']:,.1f}).",
+    ]
+    show_less = rows[tired]["show_less_per_1k_impressions"]["mean"]
+    if show_less > 0:
+        out.append(f"'{tired}' tires the audience most: {show_less:.1f} 'show less' per 1,000 impressions.")
+    return out
+
+
+def variant_sentences(rows: dict[str, dict[str, dict[str, float]]], names: list[str]) -> list[str]:
+    """Each variant against the first of `names`: more, fewer or about as many views per post, as the
+    90% interval of their difference over reruns says."""
+    base, out = names[0], []
+    for name in names[1:]:
+        diff = rows[f"{name} - {base}"]["views_per_post"]
+        verdict = "about as many views as"
+        if diff["lo"] > 0 or diff["hi"] < 0:
+            verdict = ("more" if diff["lo"] > 0 else "fewer") + " views than"
+        out.append(
+            f"'{name}' gets {verdict} '{base}' "
+            f"({diff['mean']:+,.0f}, 90% interval {diff['lo']:+,.0f} to {diff['hi']:+,.0f})."
+        )
+    return out

@@ -1,4 +1,5 @@
-"""A sample population for the command line, the environment and tests, reproducible from a seed.
+"""A sample population as personas, for the command line, the environment and tests, reproducible from
+a seed: the one way every part of the engine gets its users is `build_population`.
 
 Demographics, interests and activity are the general audience of `simulator.audiences` (platform
 marginals with their sources); engagement habits are drawn from the persona parameters, so they
@@ -6,7 +7,8 @@ carry the real rates: like and comment rates spread log-normally as the YouTube 
 comments/views ratios are, watch habits around KuaiRand's.
 """
 
-from simulator.audiences import AudienceSpec, build_population, with_habits
+from simulator.audiences.draw import build_population, with_habits
+from simulator.audiences.spec import AudienceSpec
 from simulator.brains.persona_params import PersonaParams
 from simulator.types import Persona
 
