@@ -98,7 +98,7 @@ def test_what_the_media_shows_moves_the_prediction_the_way_its_sources_say(
         for make in (plain, seen)
     ]
     assert all(d.perception for d in drafts)
-    runs = [simulate(alice, [d], audience, population=1500, seed=11) for d in drafts]
+    runs = [simulate(alice, [d], audience, population=4000, seed=11) for d in drafts]
     effects = [r.posts.get().content["effects"]["like"] for r in runs]
     assert effects[1] > effects[0]
     assert _likes(runs[1]) > _likes(runs[0])
