@@ -95,7 +95,7 @@ class Feeds:
         self.profile = np.zeros((n, self.index.topics.shape[1]), np.float32)  # engagement, decayed
         self.profile_at = np.zeros(n)
         self.plans: dict[int, RerankPlan] = {}  # row -> what the recommender keeps doing for that user
-        self.sessions = self.items = self.left_before = 0
+        self.sessions = self.items = self.left_before = self.ranked_out = 0
         # instructions[post, hour after it, kind (INSTRUCTION_KINDS), answer (ANSWERS)]
         self.instructions = np.zeros((len(posts), hours, len(INSTRUCTION_KINDS), len(ANSWERS)), np.int64)
         self.examples: list[dict] = []  # the FEED_EXAMPLES with the smallest hash priority
@@ -142,8 +142,12 @@ class Feeds:
         self.recommender.scorer.popularity[self.first_post :] = np.log10(velocity)
         post_row = self.first_post + p
         met = np.zeros(m, bool)
+        # A session whose instructions rank the post beyond all it could scroll cannot show it: it is
+        # counted, not played (it would change only that user's memory of catalogue items).
+        reachable = self._reachable(rows, a, post_row, follows)
+        self.ranked_out += int((~reachable).sum())
         for turn in range(FEED.max_turns):
-            need = rows[(b.status[rows] == NEEDS_LIST) & ~met]
+            need = rows[(b.status[rows] == NEEDS_LIST) & ~met & reachable]
             if not len(need):
                 break
             lists = self._lists(need, a[need], post_row[need], follows[need])
@@ -167,7 +171,7 @@ class Feeds:
                 key, said, a[said], p[said], post_row[said], follows[said], age_h[said], step[said]
             )
         self.sessions += m
-        self.left_before += int((~met).sum())
+        self.left_before += int((~met & reachable).sum())
         interests[:] = b.interests[rows]
         self.profile[a] = b.profile[rows]
         self.profile_at[a] = now_h + b.profile_at_h[rows]
@@ -192,6 +196,20 @@ class Feeds:
         shown_r, shown_c = np.nonzero(np.arange(b.seen_items.shape[1]) < b.items_seen[need, None])
         scores[shown_r, b.seen_items[need][shown_r, shown_c]] = -np.inf
         return scores
+
+    def _reachable(self, rows, users, post_row, follows) -> np.ndarray:
+        """Whether the post ranks within the items a session can show (list_size x max_turns): always
+        for a user without instructions (the candidate's reserved place), by the plan's ranking else."""
+        out = np.ones(len(rows), bool)
+        planned = [j for j in range(len(rows)) if int(users[j]) in self.plans]
+        if planned:
+            asked = [
+                self._query(rows[j], self.plans[int(users[j])], post_row[j], follows[j]) for j in planned
+            ]
+            scores = self.recommender.scores_rows(*map(list, zip(*asked, strict=True)))
+            own = scores[np.arange(len(planned)), post_row[planned]]
+            out[planned] = (scores > own[:, None]).sum(axis=1) < FEED.list_size * FEED.max_turns
+        return out
 
     def _lists(self, need, users, post_row, follows) -> np.ndarray:
         """This turn's list per row: the first stage in batch, or the recommender's own ranking (also in
@@ -258,6 +276,7 @@ class Feeds:
             "sessions": self.sessions,
             "items": self.items,
             "left_before": self.left_before,
+            "ranked_out": self.ranked_out,
             "instructed_users": len(self.plans),
             "ranked_items": len(self.index),
             "instructions": self.instructions,

@@ -207,7 +207,8 @@ def merge_feeds(feeds: list[dict[str, Any]]) -> dict[str, Any]:
     if not feeds or not all(feeds):
         return {}
     out = {
-        name: sum(f[name] for f in feeds) for name in ("sessions", "items", "left_before", "instructed_users")
+        name: sum(f[name] for f in feeds)
+        for name in ("sessions", "items", "left_before", "ranked_out", "instructed_users")
     }
     out["ranked_items"] = feeds[0]["ranked_items"]
     out["instructions"] = sum(np.asarray(f["instructions"], dtype=np.int64) for f in feeds)
@@ -303,6 +304,7 @@ def feed_report(reruns: list[ShardResult]) -> dict[str, Any] | None:
         "sessions": round(sessions, 1),
         "items_per_session": round(mean("items") / sessions, 2) if sessions else 0.0,
         "left_before_share": round(mean("left_before") / sessions, 4) if sessions else 0.0,
+        "ranked_out_share": round(mean("ranked_out") / sessions, 4) if sessions else 0.0,
         "instructed_users": round(mean("instructed_users"), 1),
         "ranked_items": feeds[0]["ranked_items"],
         "instructions": round(float(inst.sum()), 1),

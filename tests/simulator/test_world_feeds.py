@@ -43,6 +43,7 @@ def test_feed_sessions_decide_who_gets_to_the_post_and_instructions_are_given(we
     feed = week.result().feed
     assert feed["sessions"] > 1000 and feed["items"] > feed["sessions"]  # lists were scrolled
     assert 0 < feed["left_before"] < feed["sessions"]  # some left before reaching the post
+    assert 0 < feed["ranked_out"] < feed["sessions"]  # some had told the feed to rank it out of reach
     assert feed["instructions"].sum() > 0 and feed["instructed_users"] > 0
     assert feed["instructions"].shape == (1, 168, len(INSTRUCTION_KINDS), len(ANSWERS))
 
