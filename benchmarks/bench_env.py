@@ -44,7 +44,7 @@ def vector_env_rate(num_envs: int, steps: int, repeats: int) -> float:
 def main() -> None:
     print(f"single env: {single_env_rate(300, 3):,.0f} user-steps/s (median of 3)")
     print(
-        f"vector env, 1,024 users: {vector_env_rate(1024, 5, 3):,.0f} user-steps/s (median of 3; aim 50,000)"
+        f"vector env, 1,024 users: {vector_env_rate(1024, 20, 5):,.0f} user-steps/s (median of 5; aim 50,000)"
     )
 
 
