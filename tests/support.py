@@ -16,6 +16,18 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def simulator_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m simulator ARGS` in a process of its own, from the project's root."""
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=300,
+    )
+
+
 def database_url_for_current_connection() -> str:
     """The URL of the database the tests use now (the test database, not the configured one)."""
     s = connection.settings_dict

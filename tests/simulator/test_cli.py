@@ -2,18 +2,9 @@ import json
 import subprocess
 import sys
 
-from tests.support import ROOT
+from tests.support import ROOT, simulator_cli
 
-
-def simulator(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        timeout=300,
-    )
+simulator = simulator_cli
 
 
 def test_session_json_is_one_object_and_the_same_for_the_same_seed():

@@ -1,20 +1,13 @@
 import json
 import subprocess
-import sys
 
-from tests.support import ROOT
+from tests.support import simulator_cli
 
 FOLLOWERS = ("--audience", "followers", "--niche", "fitness", "--follower-count", "20000", "--size", "300")
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", "compare", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return simulator_cli("compare", *args)
 
 
 def _draft(path, item_id: str, topics: dict[str, float]) -> str:

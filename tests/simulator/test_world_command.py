@@ -3,17 +3,11 @@ import os
 import subprocess
 import sys
 
-from tests.support import ROOT
+from tests.support import ROOT, simulator_cli
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", "world", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return simulator_cli("world", *args)
 
 
 def test_json_output_names_the_horizons_and_carries_intervals(tmp_path):
