@@ -139,6 +139,8 @@ class Feeds:
         b.profile[rows] = decayed(
             self.profile[a], self.profile_at[a, None], now_h[:, None], TOPIC_HALF_LIFE_H
         )
+        # the posts' popularity term is their velocity (in decades, as the catalogue's views are); the
+        # recommender is shared by this process's shards of the run, and velocity is the same in all
         self.recommender.scorer.popularity[self.first_post :] = np.log10(velocity)
         post_row = self.first_post + p
         met = np.zeros(m, bool)
