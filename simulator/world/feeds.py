@@ -146,7 +146,8 @@ class Feeds:
         met = np.zeros(m, bool)
         # A session whose instructions rank the post beyond all it could scroll cannot show it: it is
         # counted, not played (it would change only that user's memory of catalogue items).
-        reachable = self._reachable(rows, a, post_row, follows)
+        planned = np.array([int(u) in self.plans for u in a], bool)
+        reachable = self._reachable(rows, a, post_row, follows, planned)
         self.ranked_out += int((~reachable).sum())
         for turn in range(FEED.max_turns):
             need = rows[(b.status[rows] == NEEDS_LIST) & ~met & reachable]
@@ -156,8 +157,7 @@ class Feeds:
             at = lists == post_row[need, None]
             slot = np.where(at.any(axis=1), at.argmax(axis=1), -1)
             if turn == 0:  # the candidate's reserved place, unless an instruction ranks it
-                planned = np.array([int(u) in self.plans for u in a[need]], bool)
-                slot = np.where(~planned & (slot < 0), FEED.list_size - 1, slot)
+                slot = np.where(~planned[need] & (slot < 0), FEED.list_size - 1, slot)
             slot = np.where(from_share[need], 0, slot)  # a share opens the session
             met[need[slot == 0]] = True
             before = (slot[:, None] < 0) | (np.arange(FEED.list_size) < slot[:, None])
@@ -199,48 +199,57 @@ class Feeds:
         scores[shown_r, b.seen_items[need][shown_r, shown_c]] = -np.inf
         return scores
 
-    def _reachable(self, rows, users, post_row, follows) -> np.ndarray:
+    def _reachable(self, rows, users, post_row, follows, planned) -> np.ndarray:
         """Whether the post ranks within the items a session can show (list_size x max_turns): always
         for a user without instructions (the candidate's reserved place), by the plan's ranking else."""
         out = np.ones(len(rows), bool)
-        planned = [j for j in range(len(rows)) if int(users[j]) in self.plans]
-        if planned:
-            asked = [
-                self._query(rows[j], self.plans[int(users[j])], post_row[j], follows[j]) for j in planned
-            ]
-            scores = self.recommender.scores_rows(*map(list, zip(*asked, strict=True)))
-            own = scores[np.arange(len(planned)), post_row[planned]]
-            out[planned] = (scores > own[:, None]).sum(axis=1) < FEED.list_size * FEED.max_turns
+        j = np.flatnonzero(planned)
+        if len(j):
+            plans = [self.plans[int(u)] for u in users[j]]
+            out[j] = (
+                self._post_ranks(rows[j], plans, post_row[j], follows[j]) < FEED.list_size * FEED.max_turns
+            )
         return out
 
     def _lists(self, need, users, post_row, follows) -> np.ndarray:
         """This turn's list per row: the first stage in batch, or the recommender's own ranking (also in
         batch) for the users whose instructions it is following."""
         lists = self.recommender.scorer.top_rows(self._first_stage(need, post_row, follows), FEED.list_size)
-        planned = [j for j, u in enumerate(users) if int(u) in self.plans]
-        if planned:
-            asked = [
-                self._query(need[j], self.plans[int(users[j])], post_row[j], follows[j]) for j in planned
-            ]
-            queries, plans = zip(*asked, strict=True)
-            lists[planned] = self.recommender.rank_rows(list(queries), list(plans), FEED.list_size)
+        j = np.array([k for k, u in enumerate(users) if int(u) in self.plans], int)
+        if len(j):
+            plans = [self.plans[int(u)] for u in users[j]]
+            lists[j] = self.recommender.rank_rows(
+                *self._queries(need[j], plans, post_row[j], follows[j]), FEED.list_size
+            )
         return lists
 
-    def _query(self, row: int, plan: RerankPlan | None, post_row: int, follows: bool):
-        """The row's query, the other live posts excluded, and the plan with the following feed's boost."""
-        query = self.batch.rank_query(row)
-        query.exclude |= {self.index.ids[j] for j in range(self.first_post, len(self.index)) if j != post_row}
-        if plan is not None and follows:
-            plan = plan.merge(replace(plan, more_creators=[self.index.creators[post_row]]))
-        return query, plan
+    def _queries(self, rows, plans, post_rows, follows) -> tuple[list, list]:
+        """Each row's query, the other live posts excluded, and its plan with the following feed's boost:
+        the recommender's batch arguments."""
+        others = set(self.index.ids[self.first_post :])
+        queries, boosted = [], []
+        for row, plan, post_row, follow in zip(rows, plans, post_rows, follows, strict=True):
+            query = self.batch.rank_query(row)
+            query.exclude |= others - {self.index.ids[post_row]}
+            if plan is not None and follow:
+                plan = plan.merge(replace(plan, more_creators=[self.index.creators[post_row]]))
+            queries.append(query)
+            boosted.append(plan)
+        return queries, boosted
 
-    def _post_rank(self, row: int, plan: RerankPlan | None, post_row: int, follows: bool) -> int:
-        """How many items the recommender ranks above the post for the row, under the plan."""
-        if plan is None or not hasattr(self.recommender, "scores"):
-            scores = self._first_stage(np.array([row]), np.array([post_row]), np.array([follows]))[0]
-        else:
-            scores = self.recommender.scores(*self._query(row, plan, post_row, follows))
-        return int((scores > scores[post_row]).sum())
+    def _post_ranks(self, rows, plans, post_rows, follows) -> np.ndarray:
+        """How many items the recommender ranks above each row's post, under the row's plan (the first
+        stage where it has none)."""
+        scores = np.empty((len(rows), len(self.index)))
+        plain = np.array([plan is None for plan in plans], bool)
+        if plain.any():
+            scores[plain] = self._first_stage(rows[plain], post_rows[plain], follows[plain])
+        j = np.flatnonzero(~plain)
+        if len(j):
+            asked = self._queries(rows[j], [plans[k] for k in j], post_rows[j], follows[j])
+            scores[j] = self.recommender.scores_rows(*asked)
+        own = scores[np.arange(len(rows)), post_rows]
+        return (scores > own[:, None]).sum(axis=1)
 
     def _instructed(self, key, rows, users, posts, post_rows, follows, age_h, steps) -> None:
         """The leavers who instructed: the recommender's plan for them (kept for later sessions), what
@@ -248,11 +257,14 @@ class Feeds:
         columns = (rows, users, posts, post_rows, follows, age_h, steps)
         for r, u, post, post_row, f, age, step in zip(*columns, strict=True):
             text, u = str(self.batch.instruction[r]), int(u)
-            before = self._post_rank(r, self.plans.get(u), post_row, f)
-            plan = self.recommender.plan(text, self.plans.get(u))
+            previous = self.plans.get(u)
+            plan = self.recommender.plan(text, previous)
             if plan is not None:
                 self.plans[u] = plan
-            after = self._post_rank(r, plan, post_row, f)
+            twice = np.array([r, r])
+            before, after = self._post_ranks(
+                twice, [previous, plan], np.array([post_row] * 2), np.array([f] * 2)
+            )
             named = plan or RerankPlan()
             topics = [TOPIC_INDEX[t] for t in named.more_topics + named.less_topics if t in TOPIC_INDEX]
             kind = 0 if self.post_present[post, topics].any() else 1
@@ -266,8 +278,8 @@ class Feeds:
                     "hour": int(age),
                     "text": text,
                     "about": INSTRUCTION_KINDS[kind],
-                    "rank_before": before,
-                    "rank_after": after,
+                    "rank_before": int(before),
+                    "rank_after": int(after),
                 }
             )
             self.examples = sorted(self.examples, key=lambda x: x["priority"])[:FEED_EXAMPLES]
