@@ -313,5 +313,5 @@ def feed_report(reruns: list[ShardResult]) -> dict[str, Any] | None:
         },
         "hourly_post_topic": {a: np.round(hourly[:, 0, i], 2).tolist() for i, a in enumerate(FEED_ANSWERS)},
         "hourly_other": np.round(hourly[:, 1].sum(axis=1), 2).tolist(),
-        "examples": [{k: v for k, v in x.items() if k != "priority"} for x in feeds[0]["examples"]],
+        "examples": [{name: v for name, v in x.items() if name != "priority"} for x in feeds[0]["examples"]],
     }
