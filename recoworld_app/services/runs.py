@@ -236,6 +236,7 @@ def run_create_many(
     account_calibrate; solved on the account's typical post, so variants share them)."""
     from simulator.audiences import AudienceSpec
     from simulator.world import WorldConfig, default_exposure
+    from simulator.world.config import RECOMMENDERS
 
     _check_numbers(population=population, horizon_hours=horizon_hours, reruns=reruns, brain=brain)
     audience = Audience.objects.filter(pk=audience_id, owner=owner).first()
@@ -275,7 +276,7 @@ def run_create_many(
                 panel_size=panel_size_for(population) if brain == SimulationRun.Brain.LLM else 0,
                 exposure=exposure or default_exposure(spec),
                 creator_id=f"creator-{owner.pk}",
-                **({"recommender": recommender} if recommender else {}),
+                recommender=recommender or RECOMMENDERS[0],
             )
             problems = config.validate()
             if problems:
